@@ -1,0 +1,38 @@
+// Lint: typescript-eslint recommended rules plus Nx module boundaries. The dependency direction of
+// DESIGN §2 is enforced here: a library importing an app, or a layer importing one above it, fails lint.
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import nx from '@nx/eslint-plugin'
+
+export default [
+  { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', '.nx/**', '.test-results/**', '**/*.cjs', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', {
+        enforceBuildableLibDependency: false,
+        allow: [],
+        depConstraints: [
+          { sourceTag: 'layer:model', onlyDependOnLibsWithTags: ['layer:model'] },
+          { sourceTag: 'layer:convert', onlyDependOnLibsWithTags: ['layer:model'] },
+          { sourceTag: 'layer:io', onlyDependOnLibsWithTags: ['layer:convert', 'layer:model'] },
+          { sourceTag: 'layer:framework', onlyDependOnLibsWithTags: ['layer:framework'] },
+          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['layer:io', 'layer:convert', 'layer:model', 'layer:framework'] },
+          { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['layer:model', 'layer:convert'] },
+          { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+          { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['*'] },
+        ],
+      }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-empty': ['error', { allowEmptyCatch: false }],
+    },
+  },
+  {
+    files: ['**/*.test.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+]

@@ -1,0 +1,2 @@
+/** @packageDocumentation converters */
+export {}

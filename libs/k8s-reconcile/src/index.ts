@@ -1,0 +1,2 @@
+/** @packageDocumentation k8s-reconcile */
+export {}

@@ -1,0 +1,2 @@
+/** @packageDocumentation registry-model */
+export {}
