@@ -32,7 +32,15 @@ export default [
     },
   },
   {
-    files: ['**/*.test.ts'],
-    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+    // Tests may use the control-plane harness and the test helpers of other layers; product code may not.
+    files: ['**/*.test.ts', '**/test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-expressions': 'off',
+      '@nx/enforce-module-boundaries': ['error', {
+        enforceBuildableLibDependency: false,
+        allow: [],
+        depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }],
+      }],
+    },
   },
 ]
