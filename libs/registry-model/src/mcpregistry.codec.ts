@@ -1,0 +1,303 @@
+/** The MCPRegistry custom resource (`toolhive.stacklok.dev/v1alpha1`): spec, status and object codecs. */
+import * as t from 'io-ts'
+import { ConditionCodec } from './conditions.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** API group of MCPRegistry and MCPServer. @category model @since 0.1.0 */
+export const MCPRegistryGroup = 'toolhive.stacklok.dev'
+/** API version of MCPRegistry. @category model @since 0.1.0 */
+export const MCPRegistryVersion = 'v1alpha1'
+/** Kind of the resource. @category model @since 0.1.0 */
+export const MCPRegistryKindName = 'MCPRegistry'
+/** Plural resource name. @category model @since 0.1.0 */
+export const MCPRegistryPlural = 'mcpregistries'
+/** Annotation whose new value (compared with `status.lastManualSyncTrigger`) requests a sync. @category model @since 0.1.0 */
+export const SyncTriggerAnnotation = 'toolhive.stacklok.dev/sync-trigger'
+
+/**
+ * Go duration syntax as accepted by `time.ParseDuration` (without sign): `30s`, `1h30m`, `1.5h`, `500ms`.
+ * The same expression is the CRD's `pattern`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export const GoDurationPattern = '^([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+$'
+/** A retry multiplier ≥ 1 written as a decimal string (`"1"`, `"1.5"`, `"2.0"`). @category model @since 0.1.0 */
+export const MultiplierPattern = '^[1-9][0-9]*([.][0-9]+)?$'
+/**
+ * A name glob: `*` matches any run of characters (including `/`), `?` one character, everything else itself.
+ * Allowed characters are those of ToolHive keys and upstream names (`[A-Za-z0-9._/-]`) plus `*` and `?`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export const NameGlobPattern = '^[A-Za-z0-9._/*?-]+$'
+/** A Kubernetes object name (DNS subdomain). @category model @since 0.1.0 */
+export const ObjectNamePattern = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$'
+/** A ConfigMap data key. @category model @since 0.1.0 */
+export const ConfigMapKeyPattern = '^[-._a-zA-Z0-9]+$'
+/** Longest name glob accepted. @category model @since 0.1.0 */
+export const MaxGlobLength = 256
+/** Most globs (or tags) in one include/exclude list. @category model @since 0.1.0 */
+export const MaxFilterItems = 100
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/** A struct whose unknown keys are rejected with their path (io-ts `exact` would silently strip them). */
+function closed<R extends t.Props, O extends t.Props>(required: R, optional: O, name: string) {
+  const inner = t.intersection([t.type(required), t.partial(optional)])
+  const known = new Set([...Object.keys(required), ...Object.keys(optional)])
+  return new t.Type<t.TypeOf<typeof inner>, t.OutputOf<typeof inner>, unknown>(
+    name,
+    (u): u is t.TypeOf<typeof inner> => inner.is(u) && Object.keys(u as object).every((k) => known.has(k)),
+    (u, c) => {
+      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, `${name} must be an object`)
+      const extra = Object.keys(u).filter((k) => !known.has(k))
+      if (extra.length > 0) {
+        return t.failures(
+          extra.map((k) => ({
+            value: (u as Record<string, unknown>)[k],
+            context: [...c, { key: k, type: t.never, actual: (u as Record<string, unknown>)[k] }],
+            message: `unknown field "${k}"`,
+          })),
+        )
+      }
+      return inner.validate(u, c)
+    },
+    (a) => inner.encode(a),
+  )
+}
+
+function patterned(pattern: string, name: string, minLength = 1, maxLength = Number.MAX_SAFE_INTEGER) {
+  const re = new RegExp(pattern, 'u')
+  return t.refinement(t.string, (s) => s.length >= minLength && s.length <= maxLength && re.test(s), name)
+}
+
+function boundedArray<C extends t.Mixed>(item: C, name: string) {
+  return t.refinement(t.array(item), (a) => a.length <= MaxFilterItems, name)
+}
+
+// -------------------------------------------------------------------------------------
+// primitives
+// -------------------------------------------------------------------------------------
+
+/** A Go duration string ({@link GoDurationPattern}). @category primitives @since 0.1.0 */
+export const GoDurationCodec = patterned(GoDurationPattern, 'GoDuration')
+/** A multiplier ≥ 1 as a decimal string ({@link MultiplierPattern}). @category primitives @since 0.1.0 */
+export const MultiplierCodec = patterned(MultiplierPattern, 'Multiplier')
+/** A name glob ({@link NameGlobPattern}, at most {@link MaxGlobLength} characters). @category primitives @since 0.1.0 */
+export const NameGlobCodec = patterned(NameGlobPattern, 'NameGlob', 1, MaxGlobLength)
+/** A non-empty tag (compared exactly, case-sensitive). @category primitives @since 0.1.0 */
+export const FilterTagCodec = t.refinement(t.string, (s) => s.length >= 1 && s.length <= MaxGlobLength, 'FilterTag')
+/** A positive integer. @category primitives @since 0.1.0 */
+export const PositiveIntCodec = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'PositiveInt')
+/** A non-negative integer. @category primitives @since 0.1.0 */
+export const NonNegativeIntCodec = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'NonNegativeInt')
+
+// -------------------------------------------------------------------------------------
+// combinators: spec
+// -------------------------------------------------------------------------------------
+
+/** `spec.source.configmap`: the ConfigMap holding registry data. `key` defaults to `registry.json`, `namespace` to the registry's. @category combinators @since 0.1.0 */
+export const ConfigMapSourceCodec = closed(
+  { name: patterned(ObjectNamePattern, 'ObjectName', 1, 253) },
+  { namespace: patterned('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', 'NamespaceName', 1, 63), key: patterned(ConfigMapKeyPattern, 'ConfigMapKey', 1, 253) },
+  'ConfigMapSource',
+)
+/** @category model @since 0.1.0 */
+export type ConfigMapSource = t.TypeOf<typeof ConfigMapSourceCodec>
+
+/** Source types; only `configmap` exists today. @category primitives @since 0.1.0 */
+export const SourceTypeCodec = t.keyof({ configmap: null }, 'SourceType')
+/** Registry data formats; omitted means auto-detect. @category primitives @since 0.1.0 */
+export const SourceFormatCodec = t.keyof({ toolhive: null, upstream: null }, 'SourceFormat')
+/** @category model @since 0.1.0 */
+export type SourceFormat = t.TypeOf<typeof SourceFormatCodec>
+
+const SourceStructCodec = closed(
+  { type: SourceTypeCodec },
+  { format: SourceFormatCodec, configmap: ConfigMapSourceCodec },
+  'MCPRegistrySource',
+)
+/** `spec.source`; a source type requires its block (`type: configmap` → `configmap`). @category combinators @since 0.1.0 */
+export const MCPRegistrySourceCodec = t.refinement(
+  SourceStructCodec,
+  (s) => s.type !== 'configmap' || s.configmap !== undefined,
+  'MCPRegistrySource(configmap block required when type is configmap)',
+)
+/** @category model @since 0.1.0 */
+export type MCPRegistrySource = t.TypeOf<typeof MCPRegistrySourceCodec>
+
+/** `spec.syncPolicy.retryPolicy`. Defaults: 5 attempts, `30s`, `"2"`. @category combinators @since 0.1.0 */
+export const RetryPolicyCodec = closed(
+  {},
+  { maxAttempts: PositiveIntCodec, backoffInterval: GoDurationCodec, backoffMultiplier: MultiplierCodec },
+  'RetryPolicy',
+)
+/** @category model @since 0.1.0 */
+export type RetryPolicy = t.TypeOf<typeof RetryPolicyCodec>
+
+/** Sync modes. @category primitives @since 0.1.0 */
+export const SyncModeCodec = t.keyof({ automatic: null, manual: null }, 'SyncMode')
+/** @category model @since 0.1.0 */
+export type SyncMode = t.TypeOf<typeof SyncModeCodec>
+
+const SyncPolicyStructCodec = closed(
+  {},
+  { type: SyncModeCodec, interval: GoDurationCodec, retryPolicy: RetryPolicyCodec },
+  'SyncPolicy',
+)
+/**
+ * `spec.syncPolicy`. `interval` without `type` means automatic (ToolHive's shape); `type: automatic` requires
+ * an `interval`.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const SyncPolicyCodec = t.refinement(
+  SyncPolicyStructCodec,
+  (p) => p.type !== 'automatic' || p.interval !== undefined,
+  'SyncPolicy(interval required when type is automatic)',
+)
+/** @category model @since 0.1.0 */
+export type SyncPolicy = t.TypeOf<typeof SyncPolicyCodec>
+
+/** Include/exclude name globs. @category combinators @since 0.1.0 */
+export const NameFilterCodec = closed(
+  {},
+  { include: boundedArray(NameGlobCodec, 'NameGlobs'), exclude: boundedArray(NameGlobCodec, 'NameGlobs') },
+  'NameFilter',
+)
+/** Include/exclude tags. @category combinators @since 0.1.0 */
+export const TagFilterCodec = closed(
+  {},
+  { include: boundedArray(FilterTagCodec, 'FilterTags'), exclude: boundedArray(FilterTagCodec, 'FilterTags') },
+  'TagFilter',
+)
+/** @category model @since 0.1.0 */
+export type TagFilter = t.TypeOf<typeof TagFilterCodec>
+
+const FilterStructCodec = closed(
+  {},
+  {
+    include: boundedArray(NameGlobCodec, 'NameGlobs'),
+    exclude: boundedArray(NameGlobCodec, 'NameGlobs'),
+    names: NameFilterCodec,
+    tags: TagFilterCodec,
+  },
+  'RegistryFilter',
+)
+/**
+ * `spec.filter`: name globs either at the top (`include`/`exclude`, the design's shape) or under `names`
+ * (ToolHive's shipped shape) but not both, plus tags.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const RegistryFilterSpecCodec = t.refinement(
+  FilterStructCodec,
+  (f) => f.names === undefined || (f.include === undefined && f.exclude === undefined),
+  'RegistryFilter(use filter.include/exclude or filter.names, not both)',
+)
+/** @category model @since 0.1.0 */
+export type RegistryFilterSpec = t.TypeOf<typeof RegistryFilterSpecCodec>
+
+/** `spec` of an MCPRegistry. Unknown keys are rejected. @category combinators @since 0.1.0 */
+export const MCPRegistrySpecCodec = closed(
+  { source: MCPRegistrySourceCodec },
+  { displayName: t.string, syncPolicy: SyncPolicyCodec, filter: RegistryFilterSpecCodec },
+  'MCPRegistrySpec',
+)
+/** @category model @since 0.1.0 */
+export type MCPRegistrySpec = t.TypeOf<typeof MCPRegistrySpecCodec>
+
+// -------------------------------------------------------------------------------------
+// combinators: status
+// -------------------------------------------------------------------------------------
+
+/** Phases; derived from sync and API state, never set ad hoc. @category primitives @since 0.1.0 */
+export const MCPRegistryPhaseCodec = t.keyof(
+  { Pending: null, Syncing: null, Ready: null, Failed: null, Terminating: null },
+  'MCPRegistryPhase',
+)
+/** @category model @since 0.1.0 */
+export type MCPRegistryPhase = t.TypeOf<typeof MCPRegistryPhaseCodec>
+
+/** `status.storageRef`: where the snapshot is stored. @category combinators @since 0.1.0 */
+export const StorageRefCodec = closed(
+  { type: t.literal('configmap') },
+  { configMapRef: closed({ name: t.string }, { namespace: t.string, key: t.string }, 'ConfigMapRef') },
+  'StorageRef',
+)
+/** @category model @since 0.1.0 */
+export type StorageRef = t.TypeOf<typeof StorageRefCodec>
+
+/** `status` of an MCPRegistry (written only by the operator, through the status subresource). @category combinators @since 0.1.0 */
+export const MCPRegistryStatusCodec = closed(
+  {},
+  {
+    observedGeneration: t.number,
+    phase: MCPRegistryPhaseCodec,
+    message: t.string,
+    lastSyncTime: t.string,
+    lastSyncHash: t.string,
+    lastAttemptTime: t.string,
+    nextSyncTime: t.string,
+    serverCount: NonNegativeIntCodec,
+    deployedServerCount: NonNegativeIntCodec,
+    syncAttempts: NonNegativeIntCodec,
+    lastManualSyncTrigger: t.string,
+    apiEndpoint: t.string,
+    storageRef: StorageRefCodec,
+    conditions: t.array(ConditionCodec),
+  },
+  'MCPRegistryStatus',
+)
+/** @category model @since 0.1.0 */
+export type MCPRegistryStatus = t.TypeOf<typeof MCPRegistryStatusCodec>
+
+/**
+ * The object metadata fields the operator reads. Other metadata keys are tolerated (the API server owns
+ * this shape).
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const ObjectMetaCodec = t.intersection(
+  [
+    t.type({ name: t.string }),
+    t.partial({
+      namespace: t.string,
+      uid: t.string,
+      generation: t.number,
+      resourceVersion: t.string,
+      labels: t.record(t.string, t.string),
+      annotations: t.record(t.string, t.string),
+      finalizers: t.array(t.string),
+      deletionTimestamp: t.unknown,
+      creationTimestamp: t.unknown,
+    }),
+  ],
+  'ObjectMeta',
+)
+/** @category model @since 0.1.0 */
+export type ObjectMeta = t.TypeOf<typeof ObjectMetaCodec>
+
+/** A whole MCPRegistry object as read from the API server. @category combinators @since 0.1.0 */
+export const MCPRegistryCodec = closed(
+  {
+    apiVersion: t.literal(`${MCPRegistryGroup}/${MCPRegistryVersion}`),
+    kind: t.literal(MCPRegistryKindName),
+    metadata: ObjectMetaCodec,
+    spec: MCPRegistrySpecCodec,
+  },
+  { status: MCPRegistryStatusCodec },
+  'MCPRegistry',
+)
+/** @category model @since 0.1.0 */
+export type MCPRegistry = t.TypeOf<typeof MCPRegistryCodec>
