@@ -1,5 +1,31 @@
-/** @packageDocumentation registry-model */
-export {}
+/**
+ * `@thv/registry-model`: io-ts codecs and the types derived from them for every document thv-registry reads or
+ * writes: the ToolHive registry format, upstream MCP `server.json` (schema dates 2025-09-29 … 2025-12-11) and the
+ * upstream API envelopes, ToolHive's upstream wrapper, the legacy 2025-05-16 seed format (decode only), the stored
+ * registry snapshot, and the MCPRegistry/MCPServer resources with their condition vocabulary.
+ *
+ * Decoding never throws. Raw bytes go through {@link parseJson} (a `Left` names the byte offset of invalid JSON);
+ * values go through a `decodeX` function or {@link decodeWith}, whose `Left` is a {@link DecodeFailure} listing
+ * every offending path in one message. Objects that the formats close (`additionalProperties: false`) are built
+ * with {@link strictStruct}, which rejects unknown keys with their path instead of stripping them.
+ *
+ * @packageDocumentation
+ */
+export { parseJson } from './json-parse.js'
+export type { JsonParseError, ParseJsonOptions } from './json-parse.js'
+export {
+  decodeFailure, fromValidationErrors, decodeWith, formatIssue, formatPathSegment, describeValue,
+} from './decode-failure.js'
+export type { DecodeIssue, DecodeFailure } from './decode-failure.js'
+export { StructCodec, optional, strictStruct, strictPartial, openStruct, isRecord, define } from './struct.codec.js'
+export type { OptionalProp, StructProps, StructOf, StructOutputOf } from './struct.codec.js'
+export {
+  boundedString, stringEnum, stringLiteral, integerRange, StringCodec, BooleanCodec, JsonObjectCodec, codePointLength,
+} from './string.codec.js'
+export type { StringConstraints } from './string.codec.js'
+export { isUri, isDateTime, isHostname, UriCodec, DateTimeCodec, HostnameCodec, Sha256HexCodec } from './format.codec.js'
+export { arrayOf, recordOf, taggedUnion } from './collection.codec.js'
+export type { ArrayConstraints } from './collection.codec.js'
 export {
   ConditionType, ConditionReason, EventReason, ConditionStatusCodec, ConditionCodec, findCondition,
 } from './conditions.js'

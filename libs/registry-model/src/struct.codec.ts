@@ -1,0 +1,209 @@
+/** Object codecs that reject unknown keys with their path (`strictStruct`) or keep them verbatim (`openStruct`). */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { describeValue } from './decode-failure.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * Marks a struct property as optional (see {@link optional}). An absent key (or one holding `undefined`)
+ * is valid; `null` is not, unless the inner codec accepts it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface OptionalProp<C extends t.Mixed> {
+  readonly _tag: 'OptionalProp'
+  readonly codec: C
+}
+
+/**
+ * The property codecs of a struct: a codec (required key) or an {@link OptionalProp}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type StructProps = { readonly [key: string]: t.Mixed | OptionalProp<t.Mixed> }
+
+type RequiredKeys<P extends StructProps> = { [K in keyof P]: P[K] extends OptionalProp<t.Mixed> ? never : K }[keyof P]
+type OptionalKeys<P extends StructProps> = { [K in keyof P]: P[K] extends OptionalProp<t.Mixed> ? K : never }[keyof P]
+type PropType<X> = X extends OptionalProp<infer C> ? t.TypeOf<C> : X extends t.Mixed ? t.TypeOf<X> : never
+type PropOutput<X> = X extends OptionalProp<infer C> ? t.OutputOf<C> : X extends t.Mixed ? t.OutputOf<X> : never
+type Simplify<T> = { [K in keyof T]: T[K] } & {}
+
+/**
+ * The static type of a struct with props `P`: required keys for plain codecs, optional keys for
+ * {@link optional} ones.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type StructOf<P extends StructProps> = Simplify<
+  { [K in RequiredKeys<P>]: PropType<P[K]> } & { [K in OptionalKeys<P>]?: PropType<P[K]> }
+>
+
+/**
+ * The wire (encoded) type of a struct with props `P`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type StructOutputOf<P extends StructProps> = Simplify<
+  { [K in RequiredKeys<P>]: PropOutput<P[K]> } & { [K in OptionalKeys<P>]?: PropOutput<P[K]> }
+>
+
+/**
+ * A struct codec. `closed` structs reject unknown keys (one issue per key: `<path>/<key>: unknown field`);
+ * open structs keep unknown keys verbatim at runtime (they are not part of the static type).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export class StructCodec<P extends StructProps> extends t.Type<StructOf<P>, StructOutputOf<P>, unknown> {
+  /** Tag for codec introspection (e.g. tests that derive arbitraries from codecs). */
+  readonly _tag = 'StructCodec' as const
+  constructor(
+    name: string,
+    /** The property codecs, as given. */
+    readonly props: P,
+    /** Whether unknown keys are rejected. */
+    readonly closed: boolean,
+  ) {
+    super(
+      name,
+      (u): u is StructOf<P> => isRecord(u) && E.isRight(validateStruct(this, u, [{ key: '', type: this, actual: u }])),
+      (u, c) => validateStruct(this, u, c),
+      (a) => encodeStruct(this, a),
+    )
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * Marks a property of {@link strictStruct}/{@link openStruct} as optional.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export function optional<C extends t.Mixed>(codec: C): OptionalProp<C> {
+  return { _tag: 'OptionalProp', codec }
+}
+
+/**
+ * An object codec that rejects every key not in `props`, naming each (`io-ts` `exact`/`strict` only strip
+ * them). Missing required keys read `<path>: is required`. Decoding builds a fresh object, so `__proto__`
+ * keys can never change a prototype.
+ *
+ * @example
+ * const PortCodec = strictStruct({ port: t.number, host: optional(t.string) }, 'Port')
+ * decodeWith(PortCodec)({ port: 1, hots: 'x' }) // Left: Invalid Port: hots: unknown field
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export function strictStruct<P extends StructProps>(props: P, name: string): StructCodec<P> {
+  return new StructCodec(name, props, true)
+}
+
+/**
+ * {@link strictStruct} with every property optional.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export function strictPartial<P extends { readonly [key: string]: t.Mixed }>(
+  props: P,
+  name: string,
+): StructCodec<{ [K in keyof P]: OptionalProp<P[K]> }> {
+  const marked: Record<string, OptionalProp<t.Mixed>> = {}
+  for (const k of Object.keys(props)) define(marked, k, optional(props[k] as t.Mixed))
+  return new StructCodec(name, marked as { [K in keyof P]: OptionalProp<P[K]> }, true)
+}
+
+/**
+ * An object codec for schemas without `additionalProperties: false`: known keys are validated, unknown keys
+ * are kept verbatim (safely: `__proto__` stays an own data property).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export function openStruct<P extends StructProps>(props: P, name: string): StructCodec<P> {
+  return new StructCodec(name, props, false)
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * Whether `u` is a plain JSON object (not null, not an array).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export function isRecord(u: unknown): u is Record<string, unknown> {
+  return typeof u === 'object' && u !== null && !Array.isArray(u)
+}
+
+/**
+ * Sets an own enumerable property without triggering setters (a `__proto__` key stays data).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export function define(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
+function propCodec(p: t.Mixed | OptionalProp<t.Mixed>): { codec: t.Mixed; required: boolean } {
+  return isOptionalProp(p) ? { codec: p.codec, required: false } : { codec: p, required: true }
+}
+
+function isOptionalProp(p: t.Mixed | OptionalProp<t.Mixed>): p is OptionalProp<t.Mixed> {
+  return (p as { _tag?: unknown })._tag === 'OptionalProp'
+}
+
+function validateStruct<P extends StructProps>(codec: StructCodec<P>, u: unknown, c: t.Context): t.Validation<StructOf<P>> {
+  if (!isRecord(u)) return t.failure(u, c, `expected object ${codec.name}, got ${describeValue(u)}`)
+  const errors: t.ValidationError[] = []
+  const out: Record<string, unknown> = {}
+  const props = codec.props
+  // Input key order is kept, so a decoded document serialises like its source.
+  for (const key of Object.keys(u)) {
+    const value = u[key]
+    if (!Object.prototype.hasOwnProperty.call(props, key)) {
+      if (codec.closed) errors.push({ value, context: t.appendContext(c, key, t.never, value), message: 'unknown field' })
+      else define(out, key, value)
+      continue
+    }
+    if (value === undefined) continue
+    const { codec: inner } = propCodec(props[key] as t.Mixed | OptionalProp<t.Mixed>)
+    const r = inner.validate(value, t.appendContext(c, key, inner, value))
+    if (E.isLeft(r)) errors.push(...r.left)
+    else define(out, key, r.right)
+  }
+  for (const key of Object.keys(props)) {
+    const { codec: inner, required } = propCodec(props[key] as t.Mixed | OptionalProp<t.Mixed>)
+    if (required && (!Object.prototype.hasOwnProperty.call(u, key) || u[key] === undefined)) {
+      errors.push({ value: undefined, context: t.appendContext(c, key, inner, undefined), message: 'is required' })
+    }
+  }
+  return errors.length > 0 ? E.left(errors) : E.right(out as StructOf<P>)
+}
+
+function encodeStruct<P extends StructProps>(codec: StructCodec<P>, a: StructOf<P>): StructOutputOf<P> {
+  const out: Record<string, unknown> = {}
+  const src = a as Record<string, unknown>
+  for (const key of Object.keys(src)) {
+    const value = src[key]
+    if (value === undefined) continue
+    const p = codec.props[key]
+    define(out, key, p === undefined || !Object.prototype.hasOwnProperty.call(codec.props, key) ? value : propCodec(p).codec.encode(value))
+  }
+  return out as StructOutputOf<P>
+}
