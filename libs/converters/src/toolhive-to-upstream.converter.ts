@@ -1,0 +1,109 @@
+/** ToolHive registry entries -> upstream `server.json`, placing ToolHive-only fields as ToolHive's converters do. */
+import { PUBLISHER_PROVIDED_META_KEY, reverseDnsNameOf, TOOLHIVE_PUBLISHER_NAMESPACE } from './meta-keys.js'
+
+/**
+ * The `$schema` written into converted `server.json` objects (the upstream `CurrentSchemaURL`).
+ *
+ * @category conversion
+ * @since 0.1.0
+ */
+export const CURRENT_SERVER_SCHEMA_URL = 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json'
+
+/**
+ * The version given to ToolHive entries, which carry none (ToolHive's converters use the same constant).
+ *
+ * @category conversion
+ * @since 0.1.0
+ */
+export const TOOLHIVE_ENTRY_VERSION = '1.0.0'
+
+/**
+ * Whether a ToolHive entry runs a container image (`servers`) or is reached at a URL (`remote_servers`).
+ *
+ * @category conversion
+ * @since 0.1.0
+ */
+export type ToolHiveEntryKind = 'image' | 'remote'
+
+type Json = Record<string, unknown>
+
+/** ToolHive fields that map onto `server.json` fields; every other field travels in the extension block. */
+const MAPPED_FIELDS: Readonly<Record<ToolHiveEntryKind, ReadonlySet<string>>> = {
+  image: new Set(['name', 'title', 'description', 'repository_url', 'image', 'transport', 'target_port', 'env_vars']),
+  remote: new Set(['name', 'title', 'description', 'repository_url', 'url', 'transport', 'headers']),
+}
+
+/** ToolHive key-value input (env var, header) field -> upstream `KeyValueInput` field. */
+const INPUT_FIELDS: ReadonlyArray<readonly [string, string]> = [
+  ['name', 'name'], ['description', 'description'], ['required', 'isRequired'], ['secret', 'isSecret'],
+  ['default', 'default'], ['choices', 'choices'],
+]
+
+/**
+ * Maps a ToolHive env var or header onto an upstream `KeyValueInput`, field by field (absent stays absent).
+ *
+ * @category conversion
+ * @since 0.1.0
+ */
+export function toUpstreamInput(input: Json): Json {
+  const out: Json = {}
+  for (const [from, to] of INPUT_FIELDS) if (input[from] !== undefined) out[to] = input[from]
+  return out
+}
+
+const isHttpTransport = (transport: unknown): boolean => transport === 'sse' || transport === 'streamable-http'
+
+/**
+ * Converts one ToolHive registry entry to an upstream `server.json`:
+ * - `name`: the entry's own `name` if set, else the key; `io.github.stacklok/` is prefixed when it has no `/`;
+ * - `description`, `title` as is; `version` {@link TOOLHIVE_ENTRY_VERSION}; `repository_url` -> `repository`
+ *   `{url, source: "github"}`;
+ * - image entries: one OCI package (`identifier` = image, `transport.type` = transport, and for sse /
+ *   streamable-http `transport.url` = `http://localhost[:target_port]`), `env_vars` -> `environmentVariables`;
+ * - remote entries: one remote `{type: transport, url, headers}`;
+ * - every other field (status, tier, tools, tags, metadata, permissions, provenance, args, custom_metadata,
+ *   oauth_config, remote env_vars, a `target_port` of a stdio server, the entry's own `name`…) verbatim in
+ *   `_meta["io.modelcontextprotocol.registry/publisher-provided"]["io.github.stacklok"][<image or url>]`.
+ *
+ * {@link fromUpstreamServer} inverts it exactly.
+ *
+ * @category conversion
+ * @since 0.1.0
+ */
+export function fromToolHiveEntry(key: string, entry: Json, kind: ToolHiveEntryKind): Json {
+  const ownName = typeof entry['name'] === 'string' ? entry['name'] : undefined
+  const server: Json = { $schema: CURRENT_SERVER_SCHEMA_URL, name: reverseDnsNameOf(ownName ?? key) }
+  if (entry['title'] !== undefined) server['title'] = entry['title']
+  server['description'] = entry['description']
+  if (typeof entry['repository_url'] === 'string') server['repository'] = { url: entry['repository_url'], source: 'github' }
+  server['version'] = TOOLHIVE_ENTRY_VERSION
+
+  const extension: Json = {}
+  const mapped = MAPPED_FIELDS[kind]
+  for (const [field, value] of Object.entries(entry)) {
+    if (value !== undefined && (!mapped.has(field) || field === 'name')) extension[field] = value
+  }
+  let extensionKey: string
+  if (kind === 'image') {
+    const image = String(entry['image'])
+    const transport: Json = { type: entry['transport'] ?? 'stdio' }
+    if (isHttpTransport(entry['transport'])) {
+      transport['url'] = entry['target_port'] === undefined ? 'http://localhost' : `http://localhost:${String(entry['target_port'])}`
+    } else if (entry['target_port'] !== undefined) {
+      extension['target_port'] = entry['target_port']
+    }
+    const pkg: Json = { registryType: 'oci', identifier: image, transport }
+    if (Array.isArray(entry['env_vars'])) pkg['environmentVariables'] = entry['env_vars'].map((e) => toUpstreamInput(e as Json))
+    server['packages'] = [pkg]
+    extensionKey = image
+  } else {
+    const url = String(entry['url'])
+    const remote: Json = { type: entry['transport'], url }
+    if (Array.isArray(entry['headers'])) remote['headers'] = entry['headers'].map((h) => toUpstreamInput(h as Json))
+    server['remotes'] = [remote]
+    extensionKey = url
+  }
+  if (ownName === undefined) delete extension['name']
+  server['_meta'] = { [PUBLISHER_PROVIDED_META_KEY]: { [TOOLHIVE_PUBLISHER_NAMESPACE]: { [extensionKey]: extension } } }
+  return server
+}
