@@ -146,8 +146,8 @@ export type ConditionStatus = t.TypeOf<typeof ConditionStatusCodec>
  */
 export const ConditionCodec = t.intersection(
   [
-    t.type({ type: t.string, status: ConditionStatusCodec, reason: t.string, message: t.string }),
-    t.partial({ lastTransitionTime: t.string, observedGeneration: t.number }),
+    t.type({ type: t.string, status: ConditionStatusCodec, reason: t.string, message: t.string, lastTransitionTime: t.string }),
+    t.partial({ observedGeneration: t.number }),
   ],
   'Condition',
 )

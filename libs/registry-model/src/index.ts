@@ -37,7 +37,7 @@ export {
   NonNegativeIntCodec, ConfigMapSourceCodec, SourceTypeCodec, SourceFormatCodec, MCPRegistrySourceCodec,
   RetryPolicyCodec, SyncModeCodec, SyncPolicyCodec, NameFilterCodec, TagFilterCodec, RegistryFilterSpecCodec,
   MCPRegistrySpecCodec, MCPRegistryPhaseCodec, StorageRefCodec, MCPRegistryStatusCodec, ObjectMetaCodec,
-  MCPRegistryCodec,
+  MCPRegistryCodec, decodeMCPRegistry, decodeMCPRegistrySpec,
 } from './mcpregistry.codec.js'
 export type {
   ConfigMapSource, SourceFormat, MCPRegistrySource, RetryPolicy, SyncMode, SyncPolicy, TagFilter,

@@ -1,14 +1,12 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
-import type * as t from 'io-ts'
-import { MCPRegistryCodec, MCPRegistrySpecCodec, MCPRegistryStatusCodec } from './mcpregistry.codec.js'
+import { decodeMCPRegistry, decodeMCPRegistrySpec, MCPRegistryStatusCodec } from './mcpregistry.codec.js'
+import { decodeWith, type DecodeFailure } from './decode-failure.js'
 import { ConditionType, findCondition } from './conditions.js'
 
-/** The failing field paths of a decode, e.g. `syncPolicy/interval` (intersection and array indices left out). */
-function failurePaths(result: t.Validation<unknown>): string[] {
-  if (E.isRight(result)) return []
-  const path = (e: t.ValidationError) => e.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k)).join('/')
-  return [...new Set(result.left.map(path))].sort()
+/** The failing paths of a decode, e.g. `syncPolicy/interval`. */
+function failurePaths(result: E.Either<DecodeFailure, unknown>): string[] {
+  return E.isRight(result) ? [] : [...new Set(result.left.issues.map((i) => i.path))].sort()
 }
 
 const source = { type: 'configmap', configmap: { name: 'registry-data' } }
@@ -27,7 +25,7 @@ describe('MCPRegistrySpecCodec', () => {
     ['fractional Go duration', { source, syncPolicy: { interval: '1.5h' } }],
     ['multiplier exactly 1', { source, syncPolicy: { retryPolicy: { backoffMultiplier: '1' } } }],
   ]
-  for (const [title, spec] of valid) it(`accepts ${title}`, () => expect(failurePaths(MCPRegistrySpecCodec.decode(spec))).to.deep.equal([]))
+  for (const [title, spec] of valid) it(`accepts ${title}`, () => expect(failurePaths(decodeMCPRegistrySpec(spec))).to.deep.equal([]))
 
   const invalid: ReadonlyArray<[string, unknown, string[]]> = [
     ['a missing source', {}, ['source']],
@@ -42,18 +40,18 @@ describe('MCPRegistrySpecCodec', () => {
     ['a multiplier below 1', { source, syncPolicy: { retryPolicy: { backoffMultiplier: '0.5' } } }, ['syncPolicy/retryPolicy/backoffMultiplier']],
     ['a numeric multiplier', { source, syncPolicy: { retryPolicy: { backoffMultiplier: 2 } } }, ['syncPolicy/retryPolicy/backoffMultiplier']],
     ['automatic without interval', { source, syncPolicy: { type: 'automatic' } }, ['syncPolicy']],
-    ['an invalid glob', { source, filter: { include: ['[abc'] } }, ['filter/include']],
-    ['an empty glob', { source, filter: { exclude: [''] } }, ['filter/exclude']],
+    ['an invalid glob', { source, filter: { include: ['[abc'] } }, ['filter/include/0']],
+    ['an empty glob', { source, filter: { exclude: [''] } }, ['filter/exclude/0']],
     ['names and top-level globs together', { source, filter: { include: ['a'], names: { include: ['b'] } } }, ['filter']],
     ['an upper-case ConfigMap name', { source: { type: 'configmap', configmap: { name: 'Data' } } }, ['source/configmap/name']],
   ]
   for (const [title, spec, paths] of invalid) {
-    it(`rejects ${title}`, () => expect(failurePaths(MCPRegistrySpecCodec.decode(spec))).to.deep.equal(paths))
+    it(`rejects ${title}`, () => expect(failurePaths(decodeMCPRegistrySpec(spec))).to.deep.equal(paths))
   }
 
   it('names an unknown field in the error message', () => {
-    const result = MCPRegistrySpecCodec.decode({ source, extra: 1 })
-    expect(E.isLeft(result) && result.left.map((e) => e.message)).to.deep.equal(['unknown field "extra"'])
+    const result = decodeMCPRegistrySpec({ source, extra: 1 })
+    expect(E.isLeft(result) && result.left.message).to.equal('Invalid MCPRegistrySpec: extra: unknown field')
   })
 })
 
@@ -65,11 +63,11 @@ describe('MCPRegistryCodec', () => {
       spec: { source },
       status: { phase: 'Ready', serverCount: 3, conditions: [{ type: 'Ready', status: 'True', reason: 'RegistryReady', message: 'ok', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 2 }] },
     }
-    const decoded = MCPRegistryCodec.decode(obj)
+    const decoded = decodeMCPRegistry(obj)
     expect(E.isRight(decoded) && findCondition(decoded.right.status?.conditions, ConditionType.Ready)?.status).to.equal('True')
   })
 
   it('rejects an unknown status phase', () => {
-    expect(failurePaths(MCPRegistryStatusCodec.decode({ phase: 'Running' }))).to.deep.equal(['phase'])
+    expect(failurePaths(decodeWith(MCPRegistryStatusCodec)({ phase: 'Running' }))).to.deep.equal(['phase'])
   })
 })

@@ -1,6 +1,8 @@
 /** The MCPRegistry custom resource (`toolhive.stacklok.dev/v1alpha1`): spec, status and object codecs. */
 import * as t from 'io-ts'
 import { ConditionCodec } from './conditions.js'
+import { decodeWith } from './decode-failure.js'
+import { optional, strictPartial, strictStruct } from './struct.codec.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -48,31 +50,6 @@ export const MaxFilterItems = 100
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** A struct whose unknown keys are rejected with their path (io-ts `exact` would silently strip them). */
-function closed<R extends t.Props, O extends t.Props>(required: R, optional: O, name: string) {
-  const inner = t.intersection([t.type(required), t.partial(optional)])
-  const known = new Set([...Object.keys(required), ...Object.keys(optional)])
-  return new t.Type<t.TypeOf<typeof inner>, t.OutputOf<typeof inner>, unknown>(
-    name,
-    (u): u is t.TypeOf<typeof inner> => inner.is(u) && Object.keys(u as object).every((k) => known.has(k)),
-    (u, c) => {
-      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, `${name} must be an object`)
-      const extra = Object.keys(u).filter((k) => !known.has(k))
-      if (extra.length > 0) {
-        return t.failures(
-          extra.map((k) => ({
-            value: (u as Record<string, unknown>)[k],
-            context: [...c, { key: k, type: t.never, actual: (u as Record<string, unknown>)[k] }],
-            message: `unknown field "${k}"`,
-          })),
-        )
-      }
-      return inner.validate(u, c)
-    },
-    (a) => inner.encode(a),
-  )
-}
-
 function patterned(pattern: string, name: string, minLength = 1, maxLength = Number.MAX_SAFE_INTEGER) {
   const re = new RegExp(pattern, 'u')
   return t.refinement(t.string, (s) => s.length >= minLength && s.length <= maxLength && re.test(s), name)
@@ -104,9 +81,12 @@ export const NonNegativeIntCodec = t.refinement(t.number, (n) => Number.isIntege
 // -------------------------------------------------------------------------------------
 
 /** `spec.source.configmap`: the ConfigMap holding registry data. `key` defaults to `registry.json`, `namespace` to the registry's. @category combinators @since 0.1.0 */
-export const ConfigMapSourceCodec = closed(
-  { name: patterned(ObjectNamePattern, 'ObjectName', 1, 253) },
-  { namespace: patterned('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', 'NamespaceName', 1, 63), key: patterned(ConfigMapKeyPattern, 'ConfigMapKey', 1, 253) },
+export const ConfigMapSourceCodec = strictStruct(
+  {
+    name: patterned(ObjectNamePattern, 'ObjectName', 1, 253),
+    namespace: optional(patterned('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', 'NamespaceName', 1, 63)),
+    key: optional(patterned(ConfigMapKeyPattern, 'ConfigMapKey', 1, 253)),
+  },
   'ConfigMapSource',
 )
 /** @category model @since 0.1.0 */
@@ -119,9 +99,8 @@ export const SourceFormatCodec = t.keyof({ toolhive: null, upstream: null }, 'So
 /** @category model @since 0.1.0 */
 export type SourceFormat = t.TypeOf<typeof SourceFormatCodec>
 
-const SourceStructCodec = closed(
-  { type: SourceTypeCodec },
-  { format: SourceFormatCodec, configmap: ConfigMapSourceCodec },
+const SourceStructCodec = strictStruct(
+  { type: SourceTypeCodec, format: optional(SourceFormatCodec), configmap: optional(ConfigMapSourceCodec) },
   'MCPRegistrySource',
 )
 /** `spec.source`; a source type requires its block (`type: configmap` → `configmap`). @category combinators @since 0.1.0 */
@@ -134,9 +113,8 @@ export const MCPRegistrySourceCodec = t.refinement(
 export type MCPRegistrySource = t.TypeOf<typeof MCPRegistrySourceCodec>
 
 /** `spec.syncPolicy.retryPolicy`. Defaults: 5 attempts, `30s`, `"2"`. @category combinators @since 0.1.0 */
-export const RetryPolicyCodec = closed(
-  {},
-  { maxAttempts: PositiveIntCodec, backoffInterval: GoDurationCodec, backoffMultiplier: MultiplierCodec },
+export const RetryPolicyCodec = strictStruct(
+  { maxAttempts: optional(PositiveIntCodec), backoffInterval: optional(GoDurationCodec), backoffMultiplier: optional(MultiplierCodec) },
   'RetryPolicy',
 )
 /** @category model @since 0.1.0 */
@@ -147,9 +125,8 @@ export const SyncModeCodec = t.keyof({ automatic: null, manual: null }, 'SyncMod
 /** @category model @since 0.1.0 */
 export type SyncMode = t.TypeOf<typeof SyncModeCodec>
 
-const SyncPolicyStructCodec = closed(
-  {},
-  { type: SyncModeCodec, interval: GoDurationCodec, retryPolicy: RetryPolicyCodec },
+const SyncPolicyStructCodec = strictStruct(
+  { type: optional(SyncModeCodec), interval: optional(GoDurationCodec), retryPolicy: optional(RetryPolicyCodec) },
   'SyncPolicy',
 )
 /**
@@ -168,27 +145,24 @@ export const SyncPolicyCodec = t.refinement(
 export type SyncPolicy = t.TypeOf<typeof SyncPolicyCodec>
 
 /** Include/exclude name globs. @category combinators @since 0.1.0 */
-export const NameFilterCodec = closed(
-  {},
-  { include: boundedArray(NameGlobCodec, 'NameGlobs'), exclude: boundedArray(NameGlobCodec, 'NameGlobs') },
+export const NameFilterCodec = strictStruct(
+  { include: optional(boundedArray(NameGlobCodec, 'NameGlobs')), exclude: optional(boundedArray(NameGlobCodec, 'NameGlobs')) },
   'NameFilter',
 )
 /** Include/exclude tags. @category combinators @since 0.1.0 */
-export const TagFilterCodec = closed(
-  {},
-  { include: boundedArray(FilterTagCodec, 'FilterTags'), exclude: boundedArray(FilterTagCodec, 'FilterTags') },
+export const TagFilterCodec = strictStruct(
+  { include: optional(boundedArray(FilterTagCodec, 'FilterTags')), exclude: optional(boundedArray(FilterTagCodec, 'FilterTags')) },
   'TagFilter',
 )
 /** @category model @since 0.1.0 */
 export type TagFilter = t.TypeOf<typeof TagFilterCodec>
 
-const FilterStructCodec = closed(
-  {},
+const FilterStructCodec = strictStruct(
   {
-    include: boundedArray(NameGlobCodec, 'NameGlobs'),
-    exclude: boundedArray(NameGlobCodec, 'NameGlobs'),
-    names: NameFilterCodec,
-    tags: TagFilterCodec,
+    include: optional(boundedArray(NameGlobCodec, 'NameGlobs')),
+    exclude: optional(boundedArray(NameGlobCodec, 'NameGlobs')),
+    names: optional(NameFilterCodec),
+    tags: optional(TagFilterCodec),
   },
   'RegistryFilter',
 )
@@ -208,9 +182,13 @@ export const RegistryFilterSpecCodec = t.refinement(
 export type RegistryFilterSpec = t.TypeOf<typeof RegistryFilterSpecCodec>
 
 /** `spec` of an MCPRegistry. Unknown keys are rejected. @category combinators @since 0.1.0 */
-export const MCPRegistrySpecCodec = closed(
-  { source: MCPRegistrySourceCodec },
-  { displayName: t.string, syncPolicy: SyncPolicyCodec, filter: RegistryFilterSpecCodec },
+export const MCPRegistrySpecCodec = strictStruct(
+  {
+    source: MCPRegistrySourceCodec,
+    displayName: optional(t.refinement(t.string, (s) => s.length <= 256, 'DisplayName')),
+    syncPolicy: optional(SyncPolicyCodec),
+    filter: optional(RegistryFilterSpecCodec),
+  },
   'MCPRegistrySpec',
 )
 /** @category model @since 0.1.0 */
@@ -229,17 +207,18 @@ export const MCPRegistryPhaseCodec = t.keyof(
 export type MCPRegistryPhase = t.TypeOf<typeof MCPRegistryPhaseCodec>
 
 /** `status.storageRef`: where the snapshot is stored. @category combinators @since 0.1.0 */
-export const StorageRefCodec = closed(
-  { type: t.literal('configmap') },
-  { configMapRef: closed({ name: t.string }, { namespace: t.string, key: t.string }, 'ConfigMapRef') },
+export const StorageRefCodec = strictStruct(
+  {
+    type: t.literal('configmap'),
+    configMapRef: optional(strictStruct({ name: t.string, namespace: optional(t.string), key: optional(t.string) }, 'ConfigMapRef')),
+  },
   'StorageRef',
 )
 /** @category model @since 0.1.0 */
 export type StorageRef = t.TypeOf<typeof StorageRefCodec>
 
 /** `status` of an MCPRegistry (written only by the operator, through the status subresource). @category combinators @since 0.1.0 */
-export const MCPRegistryStatusCodec = closed(
-  {},
+export const MCPRegistryStatusCodec = strictPartial(
   {
     observedGeneration: t.number,
     phase: MCPRegistryPhaseCodec,
@@ -289,15 +268,35 @@ export const ObjectMetaCodec = t.intersection(
 export type ObjectMeta = t.TypeOf<typeof ObjectMetaCodec>
 
 /** A whole MCPRegistry object as read from the API server. @category combinators @since 0.1.0 */
-export const MCPRegistryCodec = closed(
+export const MCPRegistryCodec = strictStruct(
   {
     apiVersion: t.literal(`${MCPRegistryGroup}/${MCPRegistryVersion}`),
     kind: t.literal(MCPRegistryKindName),
     metadata: ObjectMetaCodec,
     spec: MCPRegistrySpecCodec,
+    status: optional(MCPRegistryStatusCodec),
   },
-  { status: MCPRegistryStatusCodec },
   'MCPRegistry',
 )
 /** @category model @since 0.1.0 */
 export type MCPRegistry = t.TypeOf<typeof MCPRegistryCodec>
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * Decodes an MCPRegistry object; the Left lists every offending path (unknown fields included).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const decodeMCPRegistry = decodeWith(MCPRegistryCodec)
+
+/**
+ * Decodes an MCPRegistry `spec` alone (e.g. to validate a manifest before applying it).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const decodeMCPRegistrySpec = decodeWith(MCPRegistrySpecCodec)
