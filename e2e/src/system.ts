@@ -1,0 +1,92 @@
+/**
+ * The whole system under test, started once per mocha run: config/default rendered with kustomize and applied, a
+ * minimal MCPServer CRD, and the operator as a separate process authenticated as the ServiceAccount of config/rbac.
+ * Registry APIs are started per scenario with {@link E2ESystem.startApi}.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node'
+import { getTestControlPlane, type ControlPlane } from '@thv/control-plane'
+import { startApiForRegistry, type ApiHandle } from './api-process.js'
+import { eventually } from './eventually.js'
+import { renderKustomization } from './kustomize.js'
+import { applyObjects, parseManifests, readIfExists } from './manifests.js'
+import { findOperatorDeployment, startOperatorProcess, type OperatorDeploymentInfo, type OperatorHandle } from './operator-process.js'
+import { REPO_ROOT } from './paths.js'
+
+/** Handle on the running system shared by every e2e scenario. */
+export interface E2ESystem {
+  readonly plane: ControlPlane
+  /** Admin client (for arranging and inspecting; the operator and APIs use their own tokens). */
+  readonly kc: KubeConfig
+  /** What config/default rendered to. */
+  readonly installed: readonly KubernetesObject[]
+  readonly operatorInfo: OperatorDeploymentInfo
+  /** Folder holding every child process log. */
+  readonly logDir: string
+  /** The current operator process. */
+  operator(): OperatorHandle
+  /** SIGKILLs the operator (no cleanup, as a crashed pod). */
+  killOperator(): Promise<void>
+  /** Starts the operator again (same ServiceAccount, same args) and waits for /readyz. */
+  restartOperator(): Promise<void>
+  /** Starts the registry API for `namespace/name` from its Deployment (see api-process.ts). */
+  startApi(namespace: string, name: string): Promise<ApiHandle>
+}
+
+let system: Promise<E2ESystem> | undefined
+let current: { operator: OperatorHandle; apis: Set<ApiHandle> } | undefined
+
+async function boot(): Promise<E2ESystem> {
+  const plane = await getTestControlPlane()
+  const kc = plane.kubeConfig()
+  const logDir = mkdtempSync(join(tmpdir(), 'thv-e2e-logs-'))
+  await applyObjects(kc, parseManifests(readFileSync(join(REPO_ROOT, 'e2e/fixtures/mcpserver.crd.yaml'), 'utf8')))
+  await eventually(async () => {
+    const crd = await readIfExists<KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } }>(kc, {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'mcpservers.toolhive.stacklok.dev',
+    })
+    if (!crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) throw new Error('MCPServer CRD not established')
+  }, { timeoutMs: 30_000 })
+  const installed = await renderKustomization(join(REPO_ROOT, 'config/default'))
+  await applyObjects(kc, installed)
+  const operatorInfo = findOperatorDeployment(installed)
+  const kubeconfigPath = await plane.writeKubeconfigForServiceAccount(operatorInfo.namespace, operatorInfo.serviceAccountName)
+  const start = (): Promise<OperatorHandle> => startOperatorProcess({ kubeconfigPath, args: operatorInfo.args, logDir })
+  current = { operator: await start(), apis: new Set() }
+  const state = current
+  return {
+    plane, kc, installed, operatorInfo, logDir,
+    operator: () => state.operator,
+    async killOperator() { await state.operator.process.kill() },
+    async restartOperator() {
+      await state.operator.process.stop()
+      state.operator = await start()
+    },
+    async startApi(namespace, name) {
+      const api = await startApiForRegistry({
+        kc, namespace, registryName: name, logDir,
+        writeServiceAccountKubeconfig: (ns, sa) => plane.writeKubeconfigForServiceAccount(ns, sa),
+      })
+      state.apis.add(api)
+      void api.process.exited.then(() => state.apis.delete(api))
+      return api
+    },
+  }
+}
+
+/** Starts the system on first call and returns the same handle afterwards. */
+export function getSystem(): Promise<E2ESystem> {
+  system ??= boot()
+  return system
+}
+
+/** Stops every API and the operator (the control plane belongs to the mocha root hook). Idempotent. */
+export async function stopSystem(): Promise<void> {
+  const state = current
+  current = undefined
+  if (!state) return
+  await Promise.all([...state.apis].map((a) => a.stop()))
+  await state.operator.process.stop()
+}
