@@ -1,0 +1,177 @@
+/** The registry API objects of one MCPRegistry (DESIGN §7), as pure functions of the registry and operator config. */
+import type {
+  V1Deployment,
+  V1OwnerReference,
+  V1PolicyRule,
+  V1Role,
+  V1RoleBinding,
+  V1Service,
+  V1ServiceAccount,
+} from '@kubernetes/client-node'
+import { MCPRegistryGroup, MCPRegistryKindName, MCPRegistryVersion, RegistryNameLabel } from '@thv/registry-model'
+
+/** Port the registry API listens on inside its pod. */
+export const ApiContainerPort = 8080
+/** Port of the API Service. */
+export const ApiServicePort = 80
+/** Name of the API container. */
+export const ApiContainerName = 'registry-api'
+/** UID/GID the API runs as (non-root; numeric so that `runAsNonRoot` can be verified without image metadata). */
+export const ApiRunAsUser = 65532
+
+/** The registry the objects belong to. */
+export interface ApiOwner {
+  readonly name: string
+  readonly namespace: string
+  readonly uid: string
+}
+
+/** Operator-level settings that shape the API objects. */
+export interface ApiObjectsConfig {
+  /** `--registry-api-image`. */
+  readonly image: string
+  /** Role rules that let the API read its own storage (from `@thv/storage`'s `storageReaderPolicyRules`). */
+  readonly storageRules: readonly V1PolicyRule[]
+}
+
+/** Every object the API deploy controller applies for one registry. */
+export interface ApiObjects {
+  readonly serviceAccount: V1ServiceAccount
+  readonly role: V1Role
+  readonly roleBinding: V1RoleBinding
+  readonly deployment: V1Deployment
+  readonly service: V1Service
+}
+
+/** `<name>-api`: the Deployment and Service name. */
+export function apiResourceName(registryName: string): string {
+  return `${registryName}-api`
+}
+
+/** `<name>-registry-api`: the ServiceAccount, Role and RoleBinding name. */
+export function apiIdentityName(registryName: string): string {
+  return `${registryName}-registry-api`
+}
+
+/** `http://<name>-api.<namespace>.svc.cluster.local:80`: the in-cluster URL reported in `status.apiEndpoint`. */
+export function apiEndpoint(owner: Pick<ApiOwner, 'name' | 'namespace'>): string {
+  return `http://${apiResourceName(owner.name)}.${owner.namespace}.svc.cluster.local:${ApiServicePort}`
+}
+
+/** Pod selector of a registry's API (immutable once the Deployment exists). */
+export function apiSelector(registryName: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': 'registry-api', 'app.kubernetes.io/instance': registryName }
+}
+
+/** Labels on every API object. */
+export function apiLabels(registryName: string): Record<string, string> {
+  return {
+    ...apiSelector(registryName),
+    'app.kubernetes.io/component': 'registry-api',
+    'app.kubernetes.io/part-of': 'thv-registry',
+    'app.kubernetes.io/managed-by': 'thv-operator',
+    [RegistryNameLabel]: registryName,
+  }
+}
+
+/** The controller owner reference to the MCPRegistry (garbage collection deletes the objects with it). */
+export function ownerReference(owner: ApiOwner): V1OwnerReference {
+  return {
+    apiVersion: `${MCPRegistryGroup}/${MCPRegistryVersion}`,
+    kind: MCPRegistryKindName,
+    name: owner.name,
+    uid: owner.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  }
+}
+
+/**
+ * The desired API objects: a ServiceAccount (no token automount by default), a Role that may only read the
+ * registry's storage ConfigMaps by name, its RoleBinding, a hardened one-replica Deployment and a ClusterIP
+ * Service 80 → 8080. Everything the operator sets is here, so server-side apply restores drift and rolls out a
+ * changed image; fields the operator does not set stay with whoever set them.
+ */
+export function desiredApiObjects(owner: ApiOwner, config: ApiObjectsConfig): ApiObjects {
+  const identity = apiIdentityName(owner.name)
+  const name = apiResourceName(owner.name)
+  const metadata = (n: string) => ({ name: n, namespace: owner.namespace, labels: apiLabels(owner.name), ownerReferences: [ownerReference(owner)] })
+  return {
+    serviceAccount: {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: metadata(identity),
+      // Only the API pod needs a token; it asks for one explicitly in its pod spec.
+      automountServiceAccountToken: false,
+    },
+    role: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: metadata(identity),
+      rules: config.storageRules.map((r) => ({ ...r })),
+    },
+    roleBinding: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: metadata(identity),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: identity },
+      subjects: [{ kind: 'ServiceAccount', name: identity, namespace: owner.namespace }],
+    },
+    deployment: apiDeployment(owner, config, metadata(name), identity),
+    service: {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: metadata(name),
+      spec: {
+        type: 'ClusterIP',
+        selector: apiSelector(owner.name),
+        ports: [{ name: 'http', port: ApiServicePort, targetPort: 'http', protocol: 'TCP' }],
+      },
+    },
+  }
+}
+
+function apiDeployment(owner: ApiOwner, config: ApiObjectsConfig, metadata: V1Deployment['metadata'], serviceAccountName: string): V1Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata,
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: apiSelector(owner.name) },
+      template: {
+        metadata: { labels: apiLabels(owner.name) },
+        spec: {
+          serviceAccountName,
+          automountServiceAccountToken: true,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: ApiRunAsUser,
+            runAsGroup: ApiRunAsUser,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [
+            {
+              name: ApiContainerName,
+              image: config.image,
+              args: ['--registry', `${owner.namespace}/${owner.name}`, '--port', String(ApiContainerPort)],
+              ports: [{ name: 'http', containerPort: ApiContainerPort, protocol: 'TCP' }],
+              livenessProbe: { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 5, periodSeconds: 10 },
+              readinessProbe: { httpGet: { path: '/readiness', port: 'http' }, initialDelaySeconds: 2, periodSeconds: 5 },
+              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+              securityContext: {
+                runAsNonRoot: true,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+        },
+      },
+    },
+  }
+}
