@@ -20,12 +20,61 @@ export type { DecodeIssue, DecodeFailure } from './decode-failure.js'
 export { StructCodec, optional, strictStruct, strictPartial, openStruct, isRecord, define } from './struct.codec.js'
 export type { OptionalProp, StructProps, StructOf, StructOutputOf } from './struct.codec.js'
 export {
-  boundedString, stringEnum, stringLiteral, integerRange, StringCodec, BooleanCodec, JsonObjectCodec, codePointLength,
+  boundedString, stringEnum, stringLiteral, numberLiteral, integerRange, StringCodec, BooleanCodec, JsonObjectCodec, codePointLength,
 } from './string.codec.js'
 export type { StringConstraints } from './string.codec.js'
 export { isUri, isDateTime, isHostname, UriCodec, DateTimeCodec, HostnameCodec, Sha256HexCodec } from './format.codec.js'
 export { arrayOf, recordOf, taggedUnion } from './collection.codec.js'
 export type { ArrayConstraints } from './collection.codec.js'
+export {
+  ServerSchemaDates, CurrentServerSchemaUrl, PublisherProvidedMetaKey, isVersionRange, ServerNameCodec, ServerVersionCodec,
+  InputCodec, KeyValueInputCodec, PositionalArgumentCodec, NamedArgumentCodec, ArgumentCodec, StdioTransportCodec,
+  StreamableHttpTransportCodec, SseTransportCodec, LocalTransportCodec, RemoteTransportCodec, PackageCodec,
+  RepositoryCodec, IconCodec, ServerMetaCodec, ServerJsonCodec, decodeServerJson, serverSchemaDate,
+} from './server-json.codec.js'
+export type {
+  Input, KeyValueInput, PositionalArgument, NamedArgument, Argument, StdioTransport, StreamableHttpTransport,
+  SseTransport, LocalTransport, RemoteTransport, Package, Repository, Icon, ServerMeta, ServerJson,
+} from './server-json.codec.js'
+export {
+  OfficialMetaKey, ServerStatusCodec, OfficialMetaCodec, ServerResponseMetaCodec, ServerResponseCodec, serverVersionKey,
+  ServerResponsesCodec, ServerListMetadataCodec, ServerListCodec, decodeServerResponse, decodeServerList,
+} from './upstream-api.codec.js'
+export type {
+  ServerStatus, OfficialMeta, ServerResponseMeta, ServerResponse, ServerListMetadata, ServerList,
+} from './upstream-api.codec.js'
+export {
+  ServerJsonArrayCodec, ToolHiveUpstreamMetaCodec, ToolHiveUpstreamDataCodec, ToolHiveUpstreamRegistryCodec,
+  decodeToolHiveUpstreamRegistry, decodeServerJsonArray,
+} from './toolhive-upstream.codec.js'
+export type { ServerJsonArray, ToolHiveUpstreamMeta, ToolHiveUpstreamData, ToolHiveUpstreamRegistry } from './toolhive-upstream.codec.js'
+export {
+  LegacyArgumentCodec, LegacyPackageCodec, LegacyRemoteCodec, LegacyServerCodec, LegacyServerListCodec, decodeLegacyServerList,
+} from './legacy-server.codec.js'
+export type { LegacyArgument, LegacyPackage, LegacyRemote, LegacyServer, LegacyServerList } from './legacy-server.codec.js'
+export {
+  ToolHiveServerNameCodec, ToolHiveTierCodec, ToolHiveStatusCodec, ToolHiveImageCodec, ToolHiveEnvVarCodec,
+  ToolHiveHeaderCodec, ToolHiveOutboundPermissionsCodec, ToolHiveNetworkPermissionsCodec, ToolHivePermissionsCodec,
+  ToolHiveMetadataCodec, ToolHiveAttestationCodec, ToolHiveProvenanceCodec, ToolHiveOAuthConfigCodec,
+  ToolHiveImageServerCodec, ToolHiveRemoteServerCodec,
+} from './toolhive-server.codec.js'
+export type {
+  ToolHiveTier, ToolHiveStatus, ToolHiveEnvVar, ToolHiveHeader, ToolHivePermissions, ToolHiveMetadata,
+  ToolHiveProvenance, ToolHiveOAuthConfig, ToolHiveImageServer, ToolHiveRemoteServer,
+} from './toolhive-server.codec.js'
+export {
+  ToolHiveImageServersCodec, ToolHiveRemoteServersCodec, ToolHiveGroupCodec, ToolHiveGroupsCodec, ToolHiveRegistryCodec,
+  decodeToolHiveRegistry,
+} from './toolhive-registry.codec.js'
+export type { ToolHiveGroup, ToolHiveRegistry } from './toolhive-registry.codec.js'
+export {
+  SnapshotSchemaVersion, SnapshotSourceCodec, SnapshotFormatCodec, SnapshotToolHiveHeaderCodec, SnapshotRegistryMetaCodec,
+  DeployedServerSummaryCodec, DeployedServerSummariesCodec, RegistrySnapshotCodec, decodeSnapshot,
+  decodeDeployedServerSummary,
+} from './snapshot.codec.js'
+export type {
+  SnapshotSource, SnapshotFormat, SnapshotToolHiveHeader, SnapshotRegistryMeta, DeployedServerSummary, RegistrySnapshot,
+} from './snapshot.codec.js'
 export {
   ConditionType, ConditionReason, EventReason, ConditionStatusCodec, ConditionCodec, findCondition,
 } from './conditions.js'

@@ -94,6 +94,22 @@ export function stringLiteral<const V extends string>(value: V): t.Type<V, V, un
 }
 
 /**
+ * A number literal codec (`schemaVersion: 1`) with the message `must be 1`.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export function numberLiteral<const N extends number>(value: N): t.Type<N, N, unknown> {
+  const is = (u: unknown): u is N => u === value
+  return new t.Type<N, N, unknown>(
+    String(value),
+    is,
+    (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `must be ${value}, got ${describeValue(u)}`)),
+    t.identity,
+  )
+}
+
+/**
  * An integer codec with inclusive bounds (`1.0` is an integer, as in JSON Schema).
  *
  * @category constructors
