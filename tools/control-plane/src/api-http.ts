@@ -1,0 +1,41 @@
+import { request } from 'node:https'
+
+/** A raw HTTPS response from the API server. */
+export interface ApiResponse {
+  readonly status: number
+  readonly body: string
+}
+
+/** How to reach the API server without client-node (health and discovery probes). */
+export interface ApiEndpoint {
+  readonly server: string
+  /** Bearer token; omitted for anonymous probes. */
+  readonly token?: string
+  /** CA bundle; omitted only for the very first /readyz probes, before the self-signed certificate exists. */
+  readonly caPem?: string
+}
+
+/** GET `path` on the API server with a 5 s timeout. */
+export function apiGet(endpoint: ApiEndpoint, path: string): Promise<ApiResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL(path, endpoint.server),
+      {
+        method: 'GET',
+        timeout: 5_000,
+        headers: endpoint.token ? { authorization: `Bearer ${endpoint.token}` } : {},
+        ...(endpoint.caPem ? { ca: endpoint.caPem } : { rejectUnauthorized: false }),
+      },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => (body += chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+        res.on('error', reject)
+      },
+    )
+    req.on('timeout', () => req.destroy(new Error(`GET ${path} timed out`)))
+    req.on('error', reject)
+    req.end()
+  })
+}

@@ -1,0 +1,264 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CoreV1Api, KubeConfig, type AuthenticationV1TokenRequest } from '@kubernetes/client-node'
+import { apiGet, type ApiEndpoint } from './api-http.js'
+import {
+  CONTROLLER_BINARIES,
+  CORE_BINARIES,
+  ensureBinaries,
+  type BinaryName,
+  type LocatedBinary,
+  type LookupEnv,
+} from './binaries.js'
+import {
+  apiServerArgs,
+  controllerManagerArgs,
+  etcdArgs,
+  kwokArgs,
+  planeFiles,
+  schedulerArgs,
+  type PlaneFiles,
+  type PlanePorts,
+} from './component-args.js'
+import { ComponentProcess, type ComponentName } from './component-process.js'
+import { generateCredentials, renderTokenAuthFile } from './credentials.js'
+import { installCrds, readCrdFiles } from './crds.js'
+import { createFakeNode } from './fake-node.js'
+import { allocateFreePorts } from './free-ports.js'
+import { renderKubeconfig } from './kubeconfig.js'
+import { killOnOwnerExit } from './owner-exit.js'
+import { pollUntil } from './poll-until.js'
+import { Reaper } from './reaper.js'
+
+/** Options of {@link startControlPlane}. Every field is optional; defaults are stated per field. */
+export interface ControlPlaneOptions {
+  /** Also run kube-controller-manager, kube-scheduler and kwok with one fake node. Default false. */
+  readonly withControllers?: boolean
+  /** Folder for data, keys, kubeconfig and logs. Default: a fresh temp folder `thv-cp-*`. */
+  readonly dir?: string
+  /** Keep `dir` after stop (logs stay readable). Default false. */
+  readonly keepDir?: boolean
+  /** Deadline for each start-up wait (etcd health, /readyz, fake node Ready). Default 60 s. */
+  readonly startTimeoutMs?: number
+  /** Environment for the binary lookup (`KUBEBUILDER_ASSETS`, `THV_K8S_BIN_DIR`, ...). Default `process.env`. */
+  readonly env?: LookupEnv
+  /** Progress lines (binary build, start-up steps). Default: build progress to stderr, nothing else. */
+  readonly onProgress?: (line: string) => void
+}
+
+const DEFAULT_START_TIMEOUT_MS = 60_000
+
+/**
+ * A running control plane: etcd + kube-apiserver on free loopback ports, optionally with kube-controller-manager,
+ * kube-scheduler and kwok. Create one with {@link startControlPlane}; always {@link ControlPlane.stop} it.
+ */
+export class ControlPlane {
+  /** Path of the admin kubeconfig (user `admin`, group `system:masters`). */
+  readonly kubeconfigPath: string
+  /** `https://127.0.0.1:<port>` */
+  readonly server: string
+  readonly #components = new Map<ComponentName, ComponentProcess>()
+  #caPem = ''
+  #stopped = false
+  readonly #unregisterExit: () => void
+
+  private constructor(
+    readonly files: PlaneFiles,
+    readonly ports: PlanePorts,
+    readonly binaries: Readonly<Partial<Record<BinaryName, LocatedBinary>>>,
+    readonly withControllers: boolean,
+    private readonly adminToken: string,
+    private readonly reaper: Reaper,
+    private readonly opts: ControlPlaneOptions,
+  ) {
+    this.kubeconfigPath = files.kubeconfig
+    this.server = `https://127.0.0.1:${ports.apiServer}`
+    this.#unregisterExit = killOnOwnerExit(() => [...this.#components.values()].filter((c) => !c.exited).map((c) => c.pid))
+  }
+
+  /** Starts a plane; see {@link startControlPlane}. */
+  static async start(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
+    const withControllers = opts.withControllers ?? false
+    const binaries = await ensureBinaries([...CORE_BINARIES, ...(withControllers ? CONTROLLER_BINARIES : [])], {
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    })
+    const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'thv-cp-'))
+    const files = planeFiles(dir)
+    mkdirSync(files.logs, { recursive: true })
+    mkdirSync(files.pki, { recursive: true })
+    const [etcdClient, etcdPeer, apiServer, kwok] = (await allocateFreePorts(4)) as [number, number, number, number]
+    const credentials = generateCredentials()
+    writeFileSync(files.serviceAccountKey, credentials.serviceAccountPrivateKeyPem, { mode: 0o600 })
+    writeFileSync(files.serviceAccountPub, credentials.serviceAccountPublicKeyPem)
+    writeFileSync(files.tokenAuthFile, renderTokenAuthFile(credentials.adminToken), { mode: 0o600 })
+    const reaper = Reaper.start(opts.keepDir ? undefined : dir)
+    const plane = new ControlPlane(files, { etcdClient, etcdPeer, apiServer, kwok }, binaries, withControllers, credentials.adminToken, reaper, opts)
+    try {
+      await plane.#boot()
+    } catch (err) {
+      const logs = plane.#logTails()
+      await plane.stop()
+      throw new Error(`Control plane did not start: ${(err as Error).message}\n${logs}`, { cause: err })
+    }
+    return plane
+  }
+
+  async #boot(): Promise<void> {
+    const progress = this.opts.onProgress ?? (() => undefined)
+    const started = Date.now()
+    const etcd = this.#launch('etcd', etcdArgs(this.files, this.ports))
+    await pollUntil(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${this.ports.etcdClient}/health`)
+        return res.ok && ((await res.json()) as { health?: string }).health === 'true' ? true : undefined
+      },
+      { description: 'etcd /health', timeoutMs: this.#timeoutMs, abortIf: () => this.#exitedError(etcd) },
+    )
+    progress(`[control-plane] etcd ready (${Date.now() - started} ms)`)
+    await this.startApiServer()
+    this.#caPem = readFileSync(join(this.files.pki, 'apiserver.crt'), 'utf8')
+    writeFileSync(this.files.kubeconfig, renderKubeconfig({ server: this.server, caPem: this.#caPem, token: this.adminToken }), { mode: 0o600 })
+    progress(`[control-plane] kube-apiserver ready at ${this.server} (${Date.now() - started} ms)`)
+    if (!this.withControllers) return
+    this.#launch('kube-controller-manager', controllerManagerArgs(this.files))
+    this.#launch('kube-scheduler', schedulerArgs(this.files))
+    this.#launch('kwok', kwokArgs(this.files, this.ports))
+    const abortIf = () => this.#anyExited()
+    const kc = this.kubeConfig()
+    await createFakeNode(kc, this.#timeoutMs)
+    // The serviceaccount controller creating `default/default` proves kube-controller-manager runs its controllers.
+    const core = kc.makeApiClient(CoreV1Api)
+    await pollUntil(async () => ((await core.readNamespacedServiceAccount({ namespace: 'default', name: 'default' })) ? true : undefined), {
+      description: 'ServiceAccount default/default (kube-controller-manager)',
+      timeoutMs: this.#timeoutMs,
+      abortIf,
+    })
+    progress(`[control-plane] controllers and kwok node ready (${Date.now() - started} ms)`)
+  }
+
+  get #timeoutMs(): number {
+    return this.opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS
+  }
+
+  #launch(name: ComponentName, args: string[]): ComponentProcess {
+    const binary = this.binaries[name as BinaryName]
+    if (!binary) throw new Error(`No binary for ${name}`)
+    const component = ComponentProcess.start(name, binary.path, args, this.files.logs, this.reaper)
+    this.#components.set(name, component)
+    return component
+  }
+
+  #exitedError(component: ComponentProcess): Error | undefined {
+    return component.exited ? new Error(`${component.name} ${component.describeExit()}`) : undefined
+  }
+
+  #anyExited(): Error | undefined {
+    for (const c of this.#components.values()) {
+      const err = this.#exitedError(c)
+      if (err) return err
+    }
+    return undefined
+  }
+
+  #logTails(): string {
+    return [...this.#components.values()].map((c) => `--- ${c.name} (${c.logFile}) ---\n${c.logTail(25)}`).join('\n')
+  }
+
+  /** Plane folder (data, keys, kubeconfig, `logs/<component>.log`). */
+  get dir(): string {
+    return this.files.dir
+  }
+
+  /** Endpoint for raw HTTPS probes with admin credentials. */
+  get adminEndpoint(): ApiEndpoint {
+    return { server: this.server, token: this.adminToken, ...(this.#caPem ? { caPem: this.#caPem } : {}) }
+  }
+
+  /** Process ids of the running components (each is also its process-group id). */
+  pids(): Partial<Record<ComponentName, number>> {
+    const out: Partial<Record<ComponentName, number>> = {}
+    for (const [name, c] of this.#components) if (!c.exited) out[name] = c.pid
+    return out
+  }
+
+  /** A fresh admin client configuration (loaded from {@link ControlPlane.kubeconfigPath}'s content). */
+  kubeConfig(): KubeConfig {
+    const kc = new KubeConfig()
+    kc.loadFromString(readFileSync(this.kubeconfigPath, 'utf8'))
+    return kc
+  }
+
+  /** Installs every CRD found in `dir` (yaml/json files) and waits until they are served. Returns their names. */
+  async installCrds(dir: string): Promise<string[]> {
+    return installCrds(this.kubeConfig(), this.adminEndpoint, readCrdFiles(dir), this.#timeoutMs)
+  }
+
+  /**
+   * Client configuration authenticating as ServiceAccount `namespace/name` with a real token from the TokenRequest
+   * API (valid 24 h). The ServiceAccount must exist; its permissions are whatever RBAC grants it.
+   */
+  async kubeConfigForServiceAccount(namespace: string, name: string): Promise<KubeConfig> {
+    const core = this.kubeConfig().makeApiClient(CoreV1Api)
+    const body: AuthenticationV1TokenRequest = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: [], expirationSeconds: 86_400 } }
+    let token: string | undefined
+    try {
+      token = (await core.createNamespacedServiceAccountToken({ namespace, name, body })).status?.token
+    } catch (err) {
+      throw new Error(`Cannot request a token for ServiceAccount ${namespace}/${name}`, { cause: err })
+    }
+    if (!token) throw new Error(`TokenRequest for ServiceAccount ${namespace}/${name} returned no token`)
+    const kc = new KubeConfig()
+    kc.loadFromString(renderKubeconfig({ server: this.server, caPem: this.#caPem, token, userName: `system:serviceaccount:${namespace}:${name}`, namespace }))
+    return kc
+  }
+
+  /** Like {@link ControlPlane.kubeConfigForServiceAccount}, written to a kubeconfig file in the plane folder (for child processes). */
+  async writeKubeconfigForServiceAccount(namespace: string, name: string): Promise<string> {
+    const kc = await this.kubeConfigForServiceAccount(namespace, name)
+    const path = join(this.files.dir, `kubeconfig-${namespace}-${name}`)
+    writeFileSync(path, kc.exportConfig(), { mode: 0o600 })
+    return path
+  }
+
+  /** Stops kube-apiserver only (etcd and controllers keep running); clients see connection errors until restart. */
+  async stopApiServer(): Promise<void> {
+    await this.#components.get('kube-apiserver')?.stop()
+  }
+
+  /** (Re)starts kube-apiserver on the same port with the same certificates and etcd, and waits for /readyz. */
+  async startApiServer(): Promise<void> {
+    const current = this.#components.get('kube-apiserver')
+    if (current && !current.exited) return
+    const apiServer = this.#launch('kube-apiserver', apiServerArgs(this.files, this.ports))
+    const probe: ApiEndpoint = { server: this.server, ...(this.#caPem ? { caPem: this.#caPem } : {}) }
+    await pollUntil(async () => ((await apiGet(probe, '/readyz')).status === 200 ? true : undefined), {
+      description: 'kube-apiserver /readyz',
+      timeoutMs: this.#timeoutMs,
+      abortIf: () => this.#exitedError(apiServer),
+    })
+  }
+
+  /** Stops every process (controllers first) and removes the plane folder unless `keepDir`. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    const controllers = (['kwok', 'kube-scheduler', 'kube-controller-manager'] as const).map((n) => this.#components.get(n))
+    await Promise.all(controllers.map((c) => c?.stop()))
+    // kube-apiserver before etcd: with etcd gone first, its graceful shutdown can hang until SIGKILL.
+    await this.#components.get('kube-apiserver')?.stop()
+    await this.#components.get('etcd')?.stop()
+    this.#unregisterExit()
+    if (!this.opts.keepDir) rmSync(this.files.dir, { recursive: true, force: true })
+    this.reaper.release()
+  }
+}
+
+/**
+ * Starts a control plane (building or locating the binaries first: `KUBEBUILDER_ASSETS` -> cache -> build).
+ * It dies with this process: a detached reaper kills it if this process is killed.
+ */
+export function startControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  return ControlPlane.start(opts)
+}

@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ApiextensionsV1Api, ApiException, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node'
+import { parseAllDocuments } from 'yaml'
+import { apiGet, type ApiEndpoint } from './api-http.js'
+import { pollUntil } from './poll-until.js'
+
+/** Reads every CustomResourceDefinition from the `.yaml`/`.yml`/`.json` files directly in `dir` (sorted by name). */
+export function readCrdFiles(dir: string): V1CustomResourceDefinition[] {
+  const files = readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()
+  const crds: V1CustomResourceDefinition[] = []
+  for (const file of files) {
+    const path = join(dir, file)
+    for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
+      if (doc.errors.length > 0) throw new Error(`Invalid YAML in ${path}: ${doc.errors[0]?.message}`, { cause: doc.errors[0] })
+      const value = doc.toJS() as { kind?: unknown } | null
+      if (value && value.kind === 'CustomResourceDefinition') crds.push(value as V1CustomResourceDefinition)
+    }
+  }
+  return crds
+}
+
+/**
+ * Creates (or replaces) the CRDs and waits until each is Established and every served version lists the plural
+ * in discovery (`/apis/<group>/<version>`): only then do clients, informers and RESTMappers find the kind.
+ */
+export async function installCrds(
+  kc: KubeConfig,
+  endpoint: ApiEndpoint,
+  crds: readonly V1CustomResourceDefinition[],
+  timeoutMs: number,
+): Promise<string[]> {
+  const api = kc.makeApiClient(ApiextensionsV1Api)
+  for (const crd of crds) {
+    const name = crd.metadata?.name
+    if (!name) throw new Error('CustomResourceDefinition without metadata.name')
+    try {
+      await api.createCustomResourceDefinition({ body: crd })
+    } catch (err) {
+      if (!(err instanceof ApiException) || err.code !== 409) throw new Error(`Cannot create CRD ${name}`, { cause: err })
+      const current = await api.readCustomResourceDefinition({ name })
+      const body = { ...crd, metadata: { ...crd.metadata, resourceVersion: current.metadata?.resourceVersion } }
+      await api.replaceCustomResourceDefinition({ name, body })
+    }
+  }
+  for (const crd of crds) {
+    const name = crd.metadata?.name as string
+    await pollUntil(
+      async () => {
+        const current = await api.readCustomResourceDefinition({ name })
+        const established = current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
+        return established ? true : undefined
+      },
+      { description: `CRD ${name} Established`, timeoutMs },
+    )
+    for (const version of crd.spec.versions.filter((v) => v.served)) {
+      const path = `/apis/${crd.spec.group}/${version.name}`
+      await pollUntil(
+        async () => {
+          const res = await apiGet(endpoint, path)
+          if (res.status !== 200) return undefined
+          const list = JSON.parse(res.body) as { resources?: { name: string }[] }
+          return list.resources?.some((r) => r.name === crd.spec.names.plural) ? true : undefined
+        },
+        { description: `${crd.spec.names.plural} in discovery ${path}`, timeoutMs },
+      )
+    }
+  }
+  return crds.map((c) => c.metadata?.name as string)
+}

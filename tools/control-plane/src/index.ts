@@ -1,0 +1,27 @@
+/**
+ * @thv/control-plane: a real Kubernetes control plane (etcd, kube-apiserver, optionally kube-controller-manager,
+ * kube-scheduler and kwok) built from pinned Go modules and run as local processes, for tests and the local stack.
+ */
+export { startControlPlane, ControlPlane } from './control-plane.js'
+export type { ControlPlaneOptions } from './control-plane.js'
+export { getTestControlPlane, stopTestControlPlane, createTestNamespace, TEST_NAMESPACE_LABEL } from './test-plane.js'
+export {
+  KUBERNETES_VERSION,
+  BINARY_NAMES,
+  CORE_BINARIES,
+  CONTROLLER_BINARIES,
+  binaryCacheDir,
+  buildScriptPath,
+  ensureBinaries,
+  findBinaries,
+  testAssetVariable,
+} from './binaries.js'
+export type { BinaryLookup, BinaryName, BinarySource, EnsureBinariesOptions, LocatedBinary, LookupEnv } from './binaries.js'
+export type { ComponentName } from './component-process.js'
+export type { PlaneFiles, PlanePorts } from './component-args.js'
+export { FAKE_NODE_NAME } from './fake-node.js'
+export { allocateFreePorts } from './free-ports.js'
+export { renderKubeconfig } from './kubeconfig.js'
+export type { KubeconfigParams } from './kubeconfig.js'
+export { pollUntil } from './poll-until.js'
+export type { PollOptions } from './poll-until.js'
