@@ -4,7 +4,7 @@
  * values are plain strings here and the importer reports what cannot be carried; objects are open.
  */
 import type * as E from 'fp-ts/lib/Either.js'
-import * as t from 'io-ts'
+import type * as t from 'io-ts'
 import { arrayOf, recordOf } from './collection.codec.js'
 import { decodeWith } from './decode-failure.js'
 import type { DecodeFailure } from './decode-failure.js'

@@ -3,7 +3,7 @@
  * closed: the snapshot is our own format, so an unknown key is a bug or a newer writer, never data to keep.
  */
 import type * as E from 'fp-ts/lib/Either.js'
-import * as t from 'io-ts'
+import type * as t from 'io-ts'
 import { arrayOf } from './collection.codec.js'
 import { decodeWith } from './decode-failure.js'
 import type { DecodeFailure } from './decode-failure.js'

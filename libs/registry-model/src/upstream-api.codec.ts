@@ -3,7 +3,7 @@
  * `io.modelcontextprotocol.registry/official` block) and `ServerList` (`{servers, metadata}`).
  */
 import type * as E from 'fp-ts/lib/Either.js'
-import * as t from 'io-ts'
+import type * as t from 'io-ts'
 import { arrayOf } from './collection.codec.js'
 import { decodeWith } from './decode-failure.js'
 import type { DecodeFailure } from './decode-failure.js'
