@@ -1,0 +1,59 @@
+/** createApp: the registry API as a Koa application, built from explicit dependencies. */
+import type { Server } from 'node:http'
+import Koa from 'koa'
+import type { Logger } from 'winston'
+import type { ApiMetrics } from './http/api-metrics.js'
+import { installClientErrorHandler } from './http/client-error.js'
+import { observeRequests } from './http/observe-requests.middleware.js'
+import { problemJson } from './http/problem-json.middleware.js'
+import { DEFAULT_REQUEST_LIMITS, requestLimits, type RequestLimits } from './http/request-limits.middleware.js'
+import { healthRouter } from './routes/health.routes.js'
+import { registryRouter } from './routes/registry.routes.js'
+import { serversRouter } from './routes/servers.routes.js'
+import type { SnapshotStore } from './snapshot/snapshot-store.js'
+
+/** Everything the HTTP layer needs; `main.ts` builds these, tests pass their own. */
+export interface AppDeps {
+  /** Holds the snapshot being served; loaders feed it. */
+  readonly store: SnapshotStore
+  readonly metrics: ApiMetrics
+  readonly log: Logger
+  /** The OpenAPI document served at `/openapi.yaml` (see `loadOpenApiYaml`). */
+  readonly openApiYaml: string
+  /** Size limits; defaults in `DEFAULT_REQUEST_LIMITS`. */
+  readonly limits?: RequestLimits
+}
+
+/** A Koa app whose `listen()` also answers parser-level errors (431 and malformed requests) as problem+json. */
+export class RegistryApiApp extends Koa {
+  constructor(private readonly log: Logger) {
+    super()
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- forwards koa's overloaded listen() unchanged
+  override listen(...args: any[]): Server {
+    const server = super.listen(...(args as Parameters<Koa['listen']>))
+    installClientErrorHandler(server, this.log)
+    return server
+  }
+}
+
+/**
+ * Builds the app. Reading top-down: problem+json outermost (maps every error, logs 5xx), request metrics and
+ * debug logs, size limits, then the routers, each followed by `allowedMethods()` so a wrong method gets 405
+ * with `Allow` instead of 404.
+ */
+export function createApp(deps: AppDeps): RegistryApiApp {
+  const app = new RegistryApiApp(deps.log)
+  app.use(problemJson(deps.log))
+  app.use(observeRequests(deps.metrics, deps.log))
+  app.use(requestLimits(deps.limits ?? DEFAULT_REQUEST_LIMITS))
+  const routers = [
+    healthRouter({ store: deps.store, metrics: deps.metrics, openApiYaml: deps.openApiYaml }),
+    registryRouter(deps.store),
+    serversRouter(deps.store, '/v0'),
+    serversRouter(deps.store, '/v0.1'),
+  ]
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods())
+  return app
+}

@@ -1,0 +1,36 @@
+/** The ToolHive-style registry API under `/api/v1/registry`. */
+import { Router } from '@koa/router'
+import { HttpProblem } from '../http/http-problem.js'
+import { sendCached } from '../http/send-cached.js'
+import type { SnapshotStore } from '../snapshot/snapshot-store.js'
+import { orThrow, parseFormat, pathParam, requireView } from './route-helpers.js'
+
+/**
+ * `GET /api/v1/registry/info`, `/servers[?format=toolhive|upstream]`, `/servers/deployed`,
+ * `/servers/deployed/{name}` and `/servers/{name}[?format=]`. The `deployed` routes are registered before
+ * `/servers/{name}`, so `deployed` is never taken for a server name.
+ */
+export function registryRouter(store: SnapshotStore): Router {
+  return new Router({ prefix: '/api/v1/registry' })
+    .get('/info', (ctx) => sendCached(ctx, requireView(store).info))
+    .get('/servers', (ctx) => {
+      const format = orThrow(parseFormat(ctx.query))
+      const view = requireView(store)
+      sendCached(ctx, format === 'toolhive' ? view.toolHiveDocument : view.upstreamDocument, false)
+    })
+    .get('/servers/deployed', (ctx) => sendCached(ctx, requireView(store).deployed))
+    .get('/servers/deployed/:name', (ctx) => {
+      const name = pathParam(ctx.params, 'name')
+      const body = requireView(store).deployedFor(name)
+      if (body === undefined) throw HttpProblem.notFound(`No deployed server named ${JSON.stringify(name)}`)
+      sendCached(ctx, body)
+    })
+    .get('/servers/:name', (ctx) => {
+      const format = orThrow(parseFormat(ctx.query))
+      const name = pathParam(ctx.params, 'name')
+      const view = requireView(store)
+      const body = format === 'toolhive' ? view.toolHiveEntry(name) : view.latestUpstreamEntry(name)
+      if (body === undefined) throw HttpProblem.notFound(`Server not found: ${JSON.stringify(name)}`)
+      sendCached(ctx, body)
+    })
+}

@@ -1,0 +1,39 @@
+/** Small helpers shared by the route modules: the current view and query parameters that several routes take. */
+import * as E from 'fp-ts/lib/Either.js'
+import { HttpProblem } from '../http/http-problem.js'
+import type { RawQuery } from '../query/list-query.js'
+import { singleParam } from '../query/list-query.js'
+import type { SnapshotStore } from '../snapshot/snapshot-store.js'
+import type { RegistryView } from '../views/registry-view.js'
+
+/** The view to answer from; 503 problem while no snapshot is loaded. Read once per request. */
+export function requireView(store: SnapshotStore): RegistryView {
+  const view = store.current
+  if (view === undefined) throw HttpProblem.notReady()
+  return view
+}
+
+/** Throws the Left of an Either (an HttpProblem) or returns its Right. */
+export function orThrow<A>(result: E.Either<HttpProblem, A>): A {
+  if (E.isLeft(result)) throw result.left
+  return result.right
+}
+
+/** Output formats of the `/api/v1/registry/servers` routes. */
+export type RegistryFormat = 'toolhive' | 'upstream'
+
+/** Reads `format` (`toolhive`, the default, or `upstream`); anything else is a 400 naming the parameter. */
+export function parseFormat(query: RawQuery): E.Either<HttpProblem, RegistryFormat> {
+  const raw = singleParam(query, 'format')
+  if (E.isLeft(raw)) return raw
+  if (raw.right === undefined || raw.right === '' || raw.right === 'toolhive') return E.right('toolhive')
+  if (raw.right === 'upstream') return E.right('upstream')
+  return E.left(HttpProblem.invalidQuery(400, 'format', 'format must be toolhive or upstream', raw.right))
+}
+
+/** A path parameter as the router decoded it (`io.github.x%2Fy` arrives as `io.github.x/y`). */
+export function pathParam(params: Readonly<Record<string, string | undefined>>, name: string): string {
+  const value = params[name]
+  if (value === undefined) throw new Error(`Route declares no parameter ${name}`)
+  return value
+}

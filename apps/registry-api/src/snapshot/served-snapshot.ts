@@ -1,0 +1,52 @@
+/**
+ * The parts of a stored registry snapshot (`RegistrySnapshot`, @thv/registry-model) that the API reads.
+ * Kept structural so that the API's views depend only on fields they use; the model's type is assignable to it.
+ */
+
+/** `_meta["io.modelcontextprotocol.registry/official"]`: registry-managed lifecycle data of one server version. */
+export interface OfficialMeta {
+  readonly status: string
+  readonly publishedAt: string
+  readonly updatedAt: string
+  readonly isLatest: boolean
+}
+
+/** The `_meta` key every upstream list item carries (clients crash without it, modelcontextprotocol/registry#659). */
+export const OFFICIAL_META_KEY = 'io.modelcontextprotocol.registry/official'
+
+/** One server version as the upstream API returns it: `{server, _meta}`. */
+export interface ServedServerResponse {
+  readonly server: {
+    readonly name: string
+    readonly version: string
+    readonly title?: string | undefined
+    readonly description?: string | undefined
+  }
+  readonly _meta: { readonly 'io.modelcontextprotocol.registry/official': OfficialMeta }
+}
+
+/** A ToolHive MCPServer that belongs to the registry, as the operator summarises it into storage. */
+export interface ServedDeployedServer {
+  readonly name: string
+  readonly namespace: string
+  readonly serverName: string
+}
+
+/** Registry metadata carried by the snapshot. */
+export interface ServedRegistryMeta {
+  readonly name: string
+  readonly namespace?: string | undefined
+  readonly displayName?: string | undefined
+  readonly source: { readonly type: string; readonly ref: string }
+  readonly format: string
+  readonly sourceHash: string
+  readonly syncedAt: string
+}
+
+/** A registry snapshot: metadata, every server version, deployed servers and the content hash. */
+export interface ServedSnapshot {
+  readonly registry: ServedRegistryMeta
+  readonly servers: readonly ServedServerResponse[]
+  readonly deployedServers: readonly ServedDeployedServer[]
+  readonly hash: string
+}

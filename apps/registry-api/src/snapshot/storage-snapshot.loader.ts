@@ -1,0 +1,64 @@
+/** Feeds the SnapshotStore from a registry's storage ConfigMap(s) through the Kubernetes API (cluster mode). */
+import type { KubeConfig } from '@kubernetes/client-node'
+import { watchStoredSnapshot } from '@thv/storage'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Logger } from 'winston'
+import type { RegistryRef } from '../config.js'
+import type { ApiMetrics } from '../http/api-metrics.js'
+import type { SnapshotBuildFailure } from './file-snapshot.loader.js'
+import type { ServedSnapshot } from './served-snapshot.js'
+import type { SnapshotStore } from './snapshot-store.js'
+
+/** Options of `watchStorageSnapshots`. */
+export interface StorageSnapshotLoaderOptions<S extends ServedSnapshot> {
+  /** Credentials with get/list/watch on the registry's storage ConfigMaps (nothing else is needed). */
+  readonly kubeConfig: KubeConfig
+  readonly ref: RegistryRef
+  readonly store: SnapshotStore<S>
+  /** Checks a stored snapshot before it is served (@thv/registry-model's snapshot decoder). */
+  readonly decode: (stored: unknown) => E.Either<SnapshotBuildFailure, S>
+  readonly log: Logger
+  readonly metrics: ApiMetrics
+  /** Stops watching; the returned promise resolves afterwards. */
+  readonly signal: AbortSignal
+}
+
+/**
+ * Watches `<name>-registry-storage` in `<namespace>` and swaps each new complete snapshot in. A snapshot that
+ * fails to decode or render, an API error, or a deleted storage ConfigMap never replaces the snapshot being
+ * served: each is logged and counted, and the watch retries with backoff (inside @thv/storage).
+ */
+export function watchStorageSnapshots<S extends ServedSnapshot>(options: StorageSnapshotLoaderOptions<S>): Promise<void> {
+  const { ref, store, log, metrics } = options
+  const fields = { registry: ref.name, namespace: ref.namespace }
+  return watchStoredSnapshot({
+    kubeConfig: options.kubeConfig,
+    namespace: ref.namespace,
+    registryName: ref.name,
+    signal: options.signal,
+    onSnapshot: (stored) => {
+      const decoded = options.decode(stored)
+      if (E.isLeft(decoded)) {
+        metrics.snapshotLoadErrors.labels('invalid').inc()
+        log.error('Stored snapshot is invalid; kept serving the previous snapshot', { ...fields, err: decoded.left.message })
+        return
+      }
+      try {
+        if (store.offer(decoded.right) === 'swapped') {
+          metrics.snapshotSwaps.inc()
+          metrics.snapshotServerVersions.set(decoded.right.servers.length)
+        }
+      } catch (err: unknown) {
+        metrics.snapshotLoadErrors.labels('render').inc()
+        log.error('Could not serve stored snapshot; kept serving the previous snapshot', { ...fields, err })
+      }
+    },
+    onDeleted: () => {
+      log.warn('Storage ConfigMap was deleted; kept serving the previous snapshot', fields)
+    },
+    onError: (err) => {
+      metrics.snapshotLoadErrors.labels('storage').inc()
+      log.warn('Could not read stored snapshot; retrying', { ...fields, err })
+    },
+  })
+}

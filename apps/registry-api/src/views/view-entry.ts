@@ -1,0 +1,56 @@
+/** ViewEntry: one server version of a snapshot, pre-serialized and pre-indexed for listing and search. */
+import { parseRfc3339Nanos } from '../query/rfc3339.js'
+import type { ServedServerResponse } from '../snapshot/served-snapshot.js'
+import { OFFICIAL_META_KEY } from '../snapshot/served-snapshot.js'
+
+/** A server version with everything the list, search and lookup paths need, computed once per snapshot. */
+export interface ViewEntry {
+  readonly name: string
+  readonly version: string
+  /** Lower-cased name, title and description for case-insensitive substring search. */
+  readonly nameLc: string
+  readonly titleLc: string
+  readonly descriptionLc: string
+  readonly updatedNs: bigint
+  readonly publishedAt: string
+  readonly isLatest: boolean
+  readonly deleted: boolean
+  /** The `{server, _meta}` item serialized once: list pages are concatenations of these. */
+  readonly json: string
+  readonly response: ServedServerResponse
+}
+
+/** Builds the entry for one `{server, _meta}` item. */
+export function toViewEntry(response: ServedServerResponse): ViewEntry {
+  const { server } = response
+  const official = response._meta[OFFICIAL_META_KEY]
+  return {
+    name: server.name,
+    version: server.version,
+    nameLc: server.name.toLowerCase(),
+    titleLc: (server.title ?? '').toLowerCase(),
+    descriptionLc: (server.description ?? '').toLowerCase(),
+    updatedNs: parseRfc3339Nanos(official.updatedAt) ?? 0n,
+    publishedAt: official.publishedAt,
+    isLatest: official.isLatest,
+    deleted: official.status === 'deleted',
+    json: JSON.stringify(response),
+    response,
+  }
+}
+
+/** Orders entries by name, then version (code-unit order, like upstream's `ORDER BY server_name, version`). */
+export function byNameThenVersion(a: ViewEntry, b: ViewEntry): number {
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1
+  if (a.version !== b.version) return a.version < b.version ? -1 : 1
+  return 0
+}
+
+/** Orders the versions of one server newest first: by `publishedAt` descending, then version descending. */
+export function newestFirst(a: ViewEntry, b: ViewEntry): number {
+  const pa = parseRfc3339Nanos(a.publishedAt) ?? 0n
+  const pb = parseRfc3339Nanos(b.publishedAt) ?? 0n
+  if (pa !== pb) return pa > pb ? -1 : 1
+  if (a.version !== b.version) return a.version > b.version ? -1 : 1
+  return 0
+}

@@ -1,0 +1,41 @@
+// Starts the real app on an ephemeral port and talks to it with fetch.
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import winston from 'winston'
+import { createApp } from '../../src/app.js'
+import { createApiMetrics, type ApiMetrics } from '../../src/http/api-metrics.js'
+import { loadOpenApiYaml } from '../../src/openapi.document.js'
+import { SnapshotStore } from '../../src/snapshot/snapshot-store.js'
+import type { ServedSnapshot } from '../../src/snapshot/served-snapshot.js'
+import type { ToolHiveDocument } from '../../src/views/registry-view.js'
+
+/** A logger that writes nothing (tests never assert through logs). */
+export const silentLog = winston.createLogger({ silent: true })
+
+/** A running API. */
+export interface RunningApi {
+  readonly url: string
+  readonly server: Server
+  readonly store: SnapshotStore
+  readonly metrics: ApiMetrics
+  close(): Promise<void>
+}
+
+/** Starts the API on 127.0.0.1:0 with `renderToolHive` and, optionally, a first snapshot. */
+export async function startApi(renderToolHive: (s: ServedSnapshot) => ToolHiveDocument, snapshot?: ServedSnapshot): Promise<RunningApi> {
+  const store = new SnapshotStore({ renderToolHive }, silentLog)
+  if (snapshot !== undefined) store.offer(snapshot)
+  const metrics = createApiMetrics()
+  const app = createApp({ store, metrics, log: silentLog, openApiYaml: loadOpenApiYaml() })
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise<void>((resolve) => server.once('listening', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server, store, metrics,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections()
+      server.close((err) => (err === undefined ? resolve() : reject(err)))
+    }),
+  }
+}
