@@ -82,7 +82,7 @@ export async function startApiForRegistry(opts: StartApiOptions): Promise<ApiHan
   const args = [
     '--conditions=@thv/source', '--import', 'tsx', 'apps/registry-api/src/main.ts',
     ...withoutFlags(spec.args, ['--port', '--host', '--kubeconfig']),
-    '--port', String(port),
+    '--host', '127.0.0.1', '--port', String(port),
   ]
   const proc = ManagedProcess.start({
     name: `registry-api ${opts.namespace}/${opts.registryName}`, command: process.execPath, args, cwd: REPO_ROOT,

@@ -26,3 +26,6 @@ export {
   waitForRegistryReady, registryEvents,
 } from './registry-resources.js'
 export type { Condition, RegistryObject } from './registry-resources.js'
+export { loadToolHiveFixture, subsetOf, keysWithTag } from './fixture-data.js'
+export { getSystem, stopSystem } from './system.js'
+export type { E2ESystem } from './system.js'
