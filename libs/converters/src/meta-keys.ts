@@ -54,14 +54,26 @@ export function toolHiveExtensionsOf(meta: unknown): Readonly<Record<string, Rec
 
 /**
  * The ToolHive key of an upstream server name: the part after the last `/` (`io.github.stacklok/fetch` -> `fetch`),
- * or the name itself when it has no `/`.
+ * lower-cased, with each run of characters other than `a-z`, `0-9` and `-` replaced by `-` (ToolHive keys match
+ * `^[a-z0-9][a-z0-9-]+[a-z0-9]$`), leading and trailing `-` removed. Keys of ToolHive entries come back unchanged.
  *
  * @category meta
  * @since 0.1.0
  */
 export function toolHiveKeyOf(name: string): string {
   const slash = name.lastIndexOf('/')
-  return slash < 0 ? name : name.slice(slash + 1)
+  return sanitizeKey(slash < 0 ? name : name.slice(slash + 1))
+}
+
+/**
+ * Makes any string a ToolHive-style key: lower case, runs of other characters than `a-z0-9-` become `-`,
+ * no leading or trailing `-`.
+ *
+ * @category meta
+ * @since 0.1.0
+ */
+export function sanitizeKey(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '')
 }
 
 /**

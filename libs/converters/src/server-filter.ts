@@ -129,8 +129,8 @@ export function tagsOf(server: { readonly _meta?: unknown }): ReadonlyArray<stri
 const serverOf = (s: FilterableServer): { readonly name: string; readonly _meta?: unknown } => ('server' in s ? s.server : s)
 
 /**
- * True iff a server passes a compiled filter: its name (the full upstream name or the ToolHive key, the part after
- * the last `/`) is matched by no exclude glob and, when include globs exist, by one of them; then its tags contain
+ * True iff a server passes a compiled filter: its name (the full upstream name, the part after the last `/`, or
+ * the ToolHive key {@link toolHiveKeyOf}) is matched by no exclude glob and, when include globs exist, by one of them; then its tags contain
  * no exclude tag and, when include tags exist, at least one include tag.
  *
  * @category filters
@@ -138,7 +138,7 @@ const serverOf = (s: FilterableServer): { readonly name: string; readonly _meta?
  */
 export function matchesFilter(server: FilterableServer, filter: CompiledFilter): boolean {
   const s = serverOf(server)
-  const names = [s.name, toolHiveKeyOf(s.name)]
+  const names = [s.name, s.name.slice(s.name.lastIndexOf('/') + 1), toolHiveKeyOf(s.name)]
   const hit = (globs: ReadonlyArray<Glob>) => globs.some((g) => names.some((n) => g.matches(n)))
   if (hit(filter.excludeNames)) return false
   if (filter.includeNames.length > 0 && !hit(filter.includeNames)) return false

@@ -27,10 +27,13 @@ export type ToolHiveEntryKind = 'image' | 'remote'
 
 type Json = Record<string, unknown>
 
+/** `server.json` `description` maxLength. */
+const MAX_SERVER_DESCRIPTION = 100
+
 /** ToolHive fields that map onto `server.json` fields; every other field travels in the extension block. */
 const MAPPED_FIELDS: Readonly<Record<ToolHiveEntryKind, ReadonlySet<string>>> = {
-  image: new Set(['name', 'title', 'description', 'repository_url', 'image', 'transport', 'target_port', 'env_vars']),
-  remote: new Set(['name', 'title', 'description', 'repository_url', 'url', 'transport', 'headers']),
+  image: new Set(['name', 'description', 'repository_url', 'image', 'transport', 'target_port', 'env_vars']),
+  remote: new Set(['name', 'description', 'repository_url', 'url', 'transport', 'headers']),
 }
 
 /** ToolHive key-value input (env var, header) field -> upstream `KeyValueInput` field. */
@@ -56,7 +59,7 @@ const isHttpTransport = (transport: unknown): boolean => transport === 'sse' || 
 /**
  * Converts one ToolHive registry entry to an upstream `server.json`:
  * - `name`: the entry's own `name` if set, else the key; `io.github.stacklok/` is prefixed when it has no `/`;
- * - `description`, `title` as is; `version` {@link TOOLHIVE_ENTRY_VERSION}; `repository_url` -> `repository`
+ * - `description` as is (a description over 100 characters is cut, and kept whole in the extension); `version` {@link TOOLHIVE_ENTRY_VERSION}; `repository_url` -> `repository`
  *   `{url, source: "github"}`;
  * - image entries: one OCI package (`identifier` = image, `transport.type` = transport, and for sse /
  *   streamable-http `transport.url` = `http://localhost[:target_port]`), `env_vars` -> `environmentVariables`;
@@ -73,8 +76,10 @@ const isHttpTransport = (transport: unknown): boolean => transport === 'sse' || 
 export function fromToolHiveEntry(key: string, entry: Json, kind: ToolHiveEntryKind): Json {
   const ownName = typeof entry['name'] === 'string' ? entry['name'] : undefined
   const server: Json = { $schema: CURRENT_SERVER_SCHEMA_URL, name: reverseDnsNameOf(ownName ?? key) }
-  if (entry['title'] !== undefined) server['title'] = entry['title']
-  server['description'] = entry['description']
+  const description = entry['description']
+  // ToolHive allows 500 characters, server.json 100: a longer description is cut here and kept whole in the extension.
+  const tooLong = typeof description === 'string' && Array.from(description).length > MAX_SERVER_DESCRIPTION
+  server['description'] = tooLong ? `${Array.from(description).slice(0, MAX_SERVER_DESCRIPTION - 1).join('')}…` : description
   if (typeof entry['repository_url'] === 'string') server['repository'] = { url: entry['repository_url'], source: 'github' }
   server['version'] = TOOLHIVE_ENTRY_VERSION
 
@@ -83,6 +88,7 @@ export function fromToolHiveEntry(key: string, entry: Json, kind: ToolHiveEntryK
   for (const [field, value] of Object.entries(entry)) {
     if (value !== undefined && (!mapped.has(field) || field === 'name')) extension[field] = value
   }
+  if (tooLong) extension['description'] = description
   let extensionKey: string
   if (kind === 'image') {
     const image = String(entry['image'])

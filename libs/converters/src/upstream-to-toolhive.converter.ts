@@ -1,4 +1,5 @@
 /** Upstream `server.json` -> ToolHive registry entries, reading ToolHive-only fields back from the extension block. */
+import { ToolHiveImageServerCodec, ToolHiveRemoteServerCodec } from '@thv/registry-model'
 import { toolHiveExtensionsOf, toolHiveKeyOf } from './meta-keys.js'
 import type { ToolHiveEntryKind } from './toolhive-to-upstream.converter.js'
 
@@ -50,6 +51,12 @@ function toToolHiveInput(input: Json, kind: 'env' | 'header'): Json {
   return out
 }
 
+/** The fields a ToolHive entry may have (the ToolHive schema is closed); other extension fields are left out. */
+const TOOLHIVE_FIELDS: Readonly<Record<ToolHiveEntryKind, ReadonlySet<string>>> = {
+  image: new Set(Object.keys(ToolHiveImageServerCodec.props)),
+  remote: new Set(Object.keys(ToolHiveRemoteServerCodec.props)),
+}
+
 const LOCALHOST_URL = /^http:\/\/localhost(?::([0-9]+))?\/?$/
 
 /**
@@ -57,7 +64,7 @@ const LOCALHOST_URL = /^http:\/\/localhost(?::([0-9]+))?\/?$/
  * that function produces. The key is the part of the name after the last `/`. An OCI package makes an image
  * entry (the first OCI package; `target_port` from a `http://localhost:<port>` transport URL); otherwise the
  * first remote makes a remote entry. The extension block keyed by the image or URL (else the first block, as
- * ToolHive does) supplies the ToolHive-only fields; missing required ToolHive fields get ToolHive's defaults
+ * ToolHive does) supplies the ToolHive-only fields (those the ToolHive schema knows for the entry kind); missing required ToolHive fields get ToolHive's defaults
  * (`status` from the registry status, `tier` Community, `tools` []).
  *
  * @param officialStatus the registry-managed status (`deprecated` gives ToolHive status `Deprecated`).
@@ -80,7 +87,6 @@ export function fromUpstreamServer(server: Json, officialStatus?: string): ToolH
   const extension = extensions[extKey] ?? Object.values(extensions)[0] ?? {}
 
   const entry: Json = {}
-  if (server['title'] !== undefined) entry['title'] = server['title']
   entry['description'] = server['description']
   const repository = server['repository']
   if (isRecord(repository) && typeof repository['url'] === 'string') entry['repository_url'] = repository['url']
@@ -96,7 +102,7 @@ export function fromUpstreamServer(server: Json, officialStatus?: string): ToolH
     entry['transport'] = remote['type']
     if (Array.isArray(remote['headers'])) entry['headers'] = records(remote['headers']).map((h) => toToolHiveInput(h, 'header'))
   }
-  for (const [field, value] of Object.entries(extension)) if (value !== undefined) entry[field] = value
+  for (const [field, value] of Object.entries(extension)) if (value !== undefined && TOOLHIVE_FIELDS[kind].has(field)) entry[field] = value
   if (entry['status'] === undefined) entry['status'] = officialStatus === 'deprecated' ? 'Deprecated' : 'Active'
   if (entry['tier'] === undefined) entry['tier'] = 'Community'
   if (entry['tools'] === undefined) entry['tools'] = []

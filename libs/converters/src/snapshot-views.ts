@@ -1,0 +1,128 @@
+/** Views of a snapshot in the formats clients read: a ToolHive registry document and the upstream API list. */
+import type { RegistrySnapshot, ServerJson, ServerList, ServerResponse, ToolHiveGroup } from '@thv/registry-model'
+import { OFFICIAL_META_KEY, sanitizeKey, toolHiveKeyOf } from './meta-keys.js'
+import { TOOLHIVE_ENTRY_VERSION, type ToolHiveEntryKind } from './toolhive-to-upstream.converter.js'
+import { fromUpstreamServer, isToolHiveEntryResult, type NotRepresentableInToolHive } from './upstream-to-toolhive.converter.js'
+
+/**
+ * The `$schema` of ToolHive registry documents (`pkg/registry/data/schema.json` in stacklok/toolhive).
+ *
+ * @category views
+ * @since 0.1.0
+ */
+export const TOOLHIVE_REGISTRY_SCHEMA_URL = 'https://raw.githubusercontent.com/stacklok/toolhive/main/pkg/registry/data/schema.json'
+
+/**
+ * A ToolHive registry document as `thv` reads it: `{$schema, version, last_updated, servers, remote_servers, groups?}`.
+ *
+ * @category views
+ * @since 0.1.0
+ */
+export interface ToolHiveRegistryDocument {
+  readonly $schema: string
+  readonly version: string
+  readonly last_updated: string
+  readonly servers: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  readonly remote_servers: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  readonly groups?: ReadonlyArray<ToolHiveGroup>
+}
+
+/**
+ * {@link toToolHiveRegistry}'s document plus the latest versions it could not include.
+ *
+ * @category views
+ * @since 0.1.0
+ */
+export interface ToolHiveView {
+  readonly document: ToolHiveRegistryDocument
+  /** Servers with neither an OCI package nor a remote (npm/pypi-only), which ToolHive cannot run. */
+  readonly omitted: ReadonlyArray<NotRepresentableInToolHive>
+  /** Full upstream name -> ToolHive key, for every included server. */
+  readonly keys: ReadonlyMap<string, string>
+}
+
+/** Picks a key not used yet: the short key, else the sanitised full name, else a numbered variant. */
+function uniqueKey(name: string, used: Set<string>): string {
+  const candidates = [toolHiveKeyOf(name), sanitizeKey(name)]
+  for (const c of candidates) if (c !== '' && !used.has(c)) return c
+  const base = candidates[1] === '' ? 'server' : (candidates[1] as string)
+  for (let n = 2; ; n++) if (!used.has(`${base}-${n}`)) return `${base}-${n}`
+}
+
+/**
+ * Renders a snapshot as a ToolHive registry document (the latest version of each server), the inverse of the
+ * ToolHive -> snapshot conversion: for a snapshot built from a ToolHive document the result deep-equals that
+ * document (given it carried the standard `$schema`). `version`/`last_updated` come from the carried ToolHive
+ * header, else `1.0.0` and the newest `updatedAt` (or `syncedAt`). Keys are the part of the name after the last
+ * `/`; on a clash, the later name (in snapshot order) gets its whole name as key (`io-github-b-x`). `groups` are
+ * carried verbatim.
+ *
+ * @category views
+ * @since 0.1.0
+ */
+export function toToolHiveView(snapshot: RegistrySnapshot): ToolHiveView {
+  const servers: Record<string, Record<string, unknown>> = {}
+  const remoteServers: Record<string, Record<string, unknown>> = {}
+  const omitted: NotRepresentableInToolHive[] = []
+  const keys = new Map<string, string>()
+  const used = new Set<string>()
+  let newest = ''
+  for (const s of snapshot.servers) {
+    const official = s._meta[OFFICIAL_META_KEY]
+    if (official.updatedAt > newest) newest = official.updatedAt
+    if (!official.isLatest) continue
+    const r = fromUpstreamServer(s.server as unknown as Record<string, unknown>, official.status)
+    if (!isToolHiveEntryResult(r)) {
+      omitted.push(r)
+      continue
+    }
+    const key = used.has(r.key) ? uniqueKey(s.server.name, used) : r.key
+    used.add(key)
+    keys.set(s.server.name, key)
+    const target: Record<ToolHiveEntryKind, Record<string, Record<string, unknown>>> = { image: servers, remote: remoteServers }
+    target[r.kind][key] = r.entry
+  }
+  const header = snapshot.registry.toolhive
+  const document: ToolHiveRegistryDocument = {
+    $schema: TOOLHIVE_REGISTRY_SCHEMA_URL,
+    version: header?.version ?? TOOLHIVE_ENTRY_VERSION,
+    last_updated: header?.lastUpdated ?? (newest === '' ? snapshot.registry.syncedAt : newest),
+    servers,
+    remote_servers: remoteServers,
+    ...(snapshot.groups === undefined ? {} : { groups: snapshot.groups }),
+  }
+  return { document, omitted, keys }
+}
+
+/**
+ * The ToolHive registry document of a snapshot (see {@link toToolHiveView}, which also reports omitted servers).
+ *
+ * @example
+ * const doc = toToolHiveRegistry(snapshot) // {$schema, version, last_updated, servers, remote_servers, groups?}
+ * @category views
+ * @since 0.1.0
+ */
+export function toToolHiveRegistry(snapshot: RegistrySnapshot): ToolHiveRegistryDocument {
+  return toToolHiveView(snapshot).document
+}
+
+/**
+ * The snapshot's servers as the upstream API list `{servers: [{server, _meta}], metadata: {count}}`, every version,
+ * in snapshot order (name, then version).
+ *
+ * @category views
+ * @since 0.1.0
+ */
+export function toUpstreamServerList(snapshot: RegistrySnapshot): ServerList {
+  return { servers: snapshot.servers as ServerResponse[], metadata: { count: snapshot.servers.length } }
+}
+
+/**
+ * The snapshot's `server.json` objects (every version, snapshot order), e.g. to write an upstream array file.
+ *
+ * @category views
+ * @since 0.1.0
+ */
+export function toUpstreamServers(snapshot: RegistrySnapshot): ServerJson[] {
+  return snapshot.servers.map((s) => s.server)
+}

@@ -1,0 +1,27 @@
+// The shared real fixtures (outside the repository): `$THV_SHARED_DIR/fixtures`, else `../shared/fixtures` next to it.
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+
+/** Absolute path of a shared fixture. */
+export function fixturePath(name: string): string {
+  const dir = join(process.env['THV_SHARED_DIR'] ?? join(REPO_ROOT, '..', 'shared'), 'fixtures')
+  if (!existsSync(dir)) throw new Error(`No shared fixtures at ${dir} (set THV_SHARED_DIR)`)
+  return join(dir, name)
+}
+
+/** Raw bytes of a shared fixture. */
+export function readFixtureBytes(name: string): Uint8Array {
+  return readFileSync(fixturePath(name))
+}
+
+/** Parsed JSON of a shared fixture. */
+export function readFixture(name: string): unknown {
+  return JSON.parse(readFileSync(fixturePath(name), 'utf8'))
+}
+
+export const TOOLHIVE = 'toolhive-registry.json'
+export const TOOLHIVE_UPSTREAM = 'toolhive-upstream-registry-2025-12-11.json'
+export const LEGACY_SEED = 'upstream-seed-2025-05-16.json'
