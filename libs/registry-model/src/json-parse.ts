@@ -206,7 +206,8 @@ function scanJson(bytes: Uint8Array, start: number, maxDepth: number, rejectDupl
       } else if (literal('true')) i += 4
       else if (literal('false')) i += 5
       else if (literal('null')) i += 4
-      else return fail(i >= bytes.length ? (stack.length === 0 && i === start ? 'empty input' : 'unexpected end of input') : `expected a value, found ${describeByte(bytes, i).replace(/^unexpected /, '')}`)
+      else if (i >= bytes.length) return fail(stack.length === 0 ? 'empty input' : 'unexpected end of input')
+      else return fail(`expected a value, found ${describeByte(bytes, i).replace(/^unexpected /, '')}`)
       state = 'afterValue'
       continue
     }
