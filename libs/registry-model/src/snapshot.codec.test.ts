@@ -1,0 +1,65 @@
+import { expect } from 'chai'
+import * as E from 'fp-ts/lib/Either.js'
+import { decodeDeployedServerSummary, decodeSnapshot } from './snapshot.codec.js'
+import { clone, issuesOf } from '../test/support.js'
+
+const response = (version: string): object => ({
+  server: { name: 'io.github.stacklok/fetch', description: 'Fetches web pages', version },
+  _meta: { 'io.modelcontextprotocol.registry/official': { status: 'active', publishedAt: '2025-09-30T00:17:43Z', updatedAt: '2025-09-30T00:17:43Z', isLatest: version === '1.1.0' } },
+})
+const snapshot = {
+  schemaVersion: 1,
+  registry: {
+    name: 'production', namespace: 'toolhive-system', displayName: 'Production', source: { type: 'configmap', ref: 'toolhive-system/registry-data#registry.json' },
+    format: 'toolhive', sourceHash: 'a'.repeat(64), syncedAt: '2026-11-25T04:00:00Z', toolhive: { version: '1.0.0', lastUpdated: '2025-09-30T00:17:43Z' },
+  },
+  servers: [response('1.0.0'), response('1.1.0')],
+  groups: [{ name: 'web', description: 'Web tools for tests' }],
+  deployedServers: [{ name: 'fetch', namespace: 'team-a', serverName: 'fetch', image: 'ghcr.io/x/fetch:1', transport: 'stdio', phase: 'Running', ready: true, endpoint: 'http://fetch.team-a.svc:8080' }],
+  hash: 'b'.repeat(64),
+}
+type Doc = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+const edit = (f: (d: Doc) => void): unknown => { const d = clone(snapshot) as Doc; f(d); return d }
+
+describe('RegistrySnapshotCodec', () => {
+  it('decodes a snapshot to an equal value', () => {
+    expect(decodeSnapshot(snapshot)).to.deep.equal(E.right(snapshot))
+  })
+
+  it('decodes a minimal snapshot (no displayName, toolhive header, groups or deployed servers)', () => {
+    const doc = edit((d) => { delete d.registry.displayName; delete d.registry.toolhive; delete d.groups; d.deployedServers = []; d.servers = [] })
+    expect(decodeSnapshot(doc)).to.deep.equal(E.right(doc))
+  })
+
+  const cases: ReadonlyArray<readonly [string, unknown, readonly string[]]> = [
+    ['rejects another schema version', edit((d) => { d.schemaVersion = 2 }), ['schemaVersion: must be 1, got number 2']],
+    ['rejects an unknown top-level key', edit((d) => { d.extra = true }), ['extra: unknown field']],
+    ['rejects an unknown registry key', edit((d) => { d.registry.url = 'x' }), ['registry/url: unknown field']],
+    ['rejects an unknown source type', edit((d) => { d.registry.source.type = 'git' }), ['registry/source/type: must be one of: configmap, file; got string "git"']],
+    ['rejects an unknown format', edit((d) => { d.registry.format = 'yaml' }), ['registry/format: must be one of: toolhive, upstream']],
+    ['rejects a short source hash', edit((d) => { d.registry.sourceHash = 'abc' }), ['registry/sourceHash: must match the pattern ^[a-f0-9]{64}$']],
+    ['rejects a non-RFC 3339 syncedAt', edit((d) => { d.registry.syncedAt = '2026-11-25 04:00' }), ['registry/syncedAt: must be an RFC 3339 date-time']],
+    ['rejects a missing hash', edit((d) => { delete d.hash }), ['hash: is required']],
+    ['rejects a repeated server version', edit((d) => { d.servers[1] = clone(d.servers[0]) }), ['servers/1: duplicate of item 0 (same name@version "io.github.stacklok/fetch@1.0.0")']],
+    ['rejects a repeated deployed server', edit((d) => { d.deployedServers.push(clone(d.deployedServers[0])) }), ['deployedServers/1: duplicate of item 0 (same namespace/name "team-a/fetch")']],
+    ['rejects a deployed server without ready', edit((d) => { delete d.deployedServers[0].ready }), ['deployedServers/0/ready: is required']],
+    ['rejects an invalid group', edit((d) => { d.groups[0].description = 'short' }), ['groups/0/description: must be at least 10 characters long']],
+  ]
+  for (const [title, doc, expected] of cases) {
+    it(title, () => {
+      const issues = issuesOf(decodeSnapshot(doc))
+      expect(issues, issues.join('\n')).to.have.length(expected.length)
+      issues.forEach((issue, i) => expect(issue.startsWith(expected[i] as string), `${issue} should start with ${expected[i]}`).to.equal(true))
+    })
+  }
+})
+
+describe('DeployedServerSummaryCodec', () => {
+  it('decodes a summary without phase and endpoint', () => {
+    const d = { name: 'fetch', namespace: 'ns', serverName: 'io.github.stacklok/fetch', image: 'img', transport: 'sse', ready: false }
+    expect(decodeDeployedServerSummary(d)).to.deep.equal(E.right(d))
+  })
+  it('rejects an empty name', () => {
+    expect(issuesOf(decodeDeployedServerSummary({ name: '', namespace: 'ns', serverName: 's', image: 'i', transport: 't', ready: true }))).to.deep.equal(['name: must not be empty'])
+  })
+})
