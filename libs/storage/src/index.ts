@@ -1,2 +1,28 @@
-/** @packageDocumentation storage */
-export {}
+/**
+ * @packageDocumentation
+ * Where the last good snapshot of each MCPRegistry is kept. {@link ConfigMapStorageManager} writes it into
+ * ConfigMaps owned by the registry (plain JSON, gzip, or gzip shards behind an index, published atomically);
+ * {@link ConfigMapSnapshotReader} and {@link watchStoredSnapshot} read it with `get`/`list`/`watch` on exactly those
+ * ConfigMaps ({@link storageReaderPolicyRules}), for the registry API.
+ */
+export type { StorageManager } from './storage-manager.js'
+export { ConfigMapStorageManager } from './configmap.storage.js'
+export type { ConfigMapStorageOptions, StoreReport } from './configmap.storage.js'
+export { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'
+export type { SnapshotReaderOptions } from './configmap-snapshot.reader.js'
+export { watchStoredSnapshot } from './stored-snapshot.watch.js'
+export type { WatchStoredSnapshotOptions } from './stored-snapshot.watch.js'
+export { storageReaderPolicyRules } from './storage-reader.rbac.js'
+export { DefaultStorageLimits, ConfigMapMaxBytes, resolveStorageLimits, maxShardCount } from './storage-limits.js'
+export type { StorageLimits } from './storage-limits.js'
+export {
+  storageConfigMapName, shardConfigMapName, allShardConfigMapNames, storageLabels, shardSelector, shardGeneration,
+  PlainSnapshotKey, GzipSnapshotKey, ShardIndexKey, ShardPartKey, SnapshotHashAnnotation, StorageTierAnnotation,
+  PayloadHashAnnotation, RegistryLabel, StoragePartLabel, ShardBankLabel, ShardGenerationLabel,
+} from './storage-layout.js'
+export type { ShardBank, StorageTier } from './storage-layout.js'
+export { ShardIndexCodec, ShardRefCodec, decodeShardIndex, encodeShardIndex } from './shard-index.codec.js'
+export type { ShardIndex, ShardRef } from './shard-index.codec.js'
+export { planStorage, chunk, serializeSnapshot, decodeStoredSnapshot } from './snapshot-payload.js'
+export type { StoragePlan, OverCeiling } from './snapshot-payload.js'
+export { StorageError, StorageTooLargeError, StorageCorruptError, StorageInconsistentError, StorageApiError } from './storage.errors.js'

@@ -1,0 +1,149 @@
+// Reads the stored snapshot of one registry from its ConfigMaps, assembling and verifying shards.
+import type { CoreV1Api, V1ConfigMap } from '@kubernetes/client-node'
+import * as E from 'fp-ts/lib/Either.js'
+import type { RegistrySnapshot } from '@thv/registry-model'
+import { readOrUndefined, withSignal } from './api-call.js'
+import { decodeShardIndex, type ShardIndex } from './shard-index.codec.js'
+import { decodeStoredSnapshot, hashBytes } from './snapshot-payload.js'
+import {
+  GzipSnapshotKey,
+  PayloadHashAnnotation,
+  PlainSnapshotKey,
+  ShardIndexKey,
+  ShardPartKey,
+  SnapshotHashAnnotation,
+  StorageTierAnnotation,
+  storageConfigMapName,
+} from './storage-layout.js'
+import { StorageCorruptError, StorageInconsistentError } from './storage.errors.js'
+
+/** Options of {@link ConfigMapSnapshotReader}. */
+export interface SnapshotReaderOptions {
+  /**
+   * Attempts at a consistent sharded read before {@link StorageInconsistentError}; each retry re-reads the index.
+   * A retry is needed only when a writer replaced the generation while it was being read. Default 5.
+   */
+  readonly maxAttempts?: number
+}
+
+type Attempt = { readonly ok: true; readonly snapshot: RegistrySnapshot } | { readonly ok: false; readonly problem: string }
+
+/**
+ * Reads a registry's stored snapshot with nothing but `get` on its storage ConfigMaps, so it serves both the operator
+ * (`ConfigMapStorageManager.get`) and the registry API (`watchStoredSnapshot`). A reader always gets either the old
+ * or the new complete snapshot: shards are verified against the index's hashes, and a shard that vanished or changed
+ * sends the reader back to the index.
+ *
+ * Errors: {@link StorageCorruptError} (undecodable data), {@link StorageInconsistentError} (no consistent read in
+ * `maxAttempts`), `StorageApiError` (API failures), the signal's reason when aborted.
+ *
+ * @example
+ * const reader = new ConfigMapSnapshotReader(kubeConfig.makeApiClient(CoreV1Api))
+ * const snapshot = await reader.read('toolhive-system', 'production', AbortSignal.timeout(10_000))
+ */
+export class ConfigMapSnapshotReader {
+  readonly #core: CoreV1Api
+  readonly #maxAttempts: number
+
+  constructor(core: CoreV1Api, options: SnapshotReaderOptions = {}) {
+    this.#core = core
+    this.#maxAttempts = options.maxAttempts ?? 5
+  }
+
+  /** Reads the snapshot of registry `namespace/registryName`; `undefined` when nothing is stored. */
+  async read(namespace: string, registryName: string, signal: AbortSignal): Promise<RegistrySnapshot | undefined> {
+    return this.readFrom(namespace, registryName, undefined, signal)
+  }
+
+  /**
+   * Reads the snapshot starting from an index ConfigMap the caller already has (e.g. from a watch event), or from a
+   * fresh `get` when `index` is undefined. Retries re-read the index. `undefined` when the index does not exist.
+   */
+  async readFrom(
+    namespace: string,
+    registryName: string,
+    index: V1ConfigMap | undefined,
+    signal: AbortSignal,
+  ): Promise<RegistrySnapshot | undefined> {
+    const name = storageConfigMapName(registryName)
+    let current = index
+    let problem = 'no attempt made'
+    for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
+      if (current === undefined || attempt > 1) {
+        current = await readOrUndefined(`${namespace}/${name}`, signal, () =>
+          this.#core.readNamespacedConfigMap({ namespace, name }, withSignal(signal)),
+        )
+      }
+      if (current === undefined) return undefined
+      const result = await this.#load(namespace, current, signal)
+      if (result.ok) return result.snapshot
+      problem = result.problem
+    }
+    throw new StorageInconsistentError(`${namespace}/${name}`, this.#maxAttempts, problem)
+  }
+
+  async #load(namespace: string, cm: V1ConfigMap, signal: AbortSignal): Promise<Attempt> {
+    const target = `${namespace}/${cm.metadata?.name ?? '?'}`
+    const annotations = cm.metadata?.annotations ?? {}
+    const tier = annotations[StorageTierAnnotation]
+    const hash = annotations[SnapshotHashAnnotation]
+    const corrupt = (detail: string): never => {
+      throw new StorageCorruptError(target, detail)
+    }
+    const decode = (bytes: Buffer | string, gzipped: boolean): Attempt => {
+      const snapshot = decodeStoredSnapshot(bytes, gzipped, hash)
+      return E.isRight(snapshot) ? { ok: true, snapshot: snapshot.right } : corrupt(snapshot.left)
+    }
+    const checkPayload = (bytes: Buffer): void => {
+      const expected = annotations[PayloadHashAnnotation]
+      if (expected !== undefined && hashBytes(bytes) !== expected) corrupt(`payload sha256 differs from annotation ${PayloadHashAnnotation}`)
+    }
+    switch (tier) {
+      case 'plain': {
+        const json = cm.data?.[PlainSnapshotKey] ?? corrupt(`tier plain without data key ${PlainSnapshotKey}`)
+        checkPayload(Buffer.from(json, 'utf8'))
+        return decode(json, false)
+      }
+      case 'gzip': {
+        const b64 = cm.binaryData?.[GzipSnapshotKey] ?? corrupt(`tier gzip without binaryData key ${GzipSnapshotKey}`)
+        const bytes = Buffer.from(b64, 'base64')
+        checkPayload(bytes)
+        return decode(bytes, true)
+      }
+      case 'sharded': {
+        const json = cm.data?.[ShardIndexKey] ?? corrupt(`tier sharded without data key ${ShardIndexKey}`)
+        const index = decodeShardIndex(json)
+        if (E.isLeft(index)) return corrupt(index.left)
+        if (hash !== undefined && index.right.snapshotHash !== hash) return corrupt('index snapshotHash differs from the annotation')
+        const payload = await this.#assemble(namespace, index.right, signal)
+        if (typeof payload === 'string') return { ok: false, problem: payload }
+        return decode(payload, true)
+      }
+      default:
+        return corrupt(`unknown storage tier annotation ${StorageTierAnnotation}=${String(tier)}`)
+    }
+  }
+
+  /** Reads and verifies every shard of `index`; a string explains why the generation changed under the reader. */
+  async #assemble(namespace: string, index: ShardIndex, signal: AbortSignal): Promise<Buffer | string> {
+    const parts = await Promise.all(
+      index.shards.map(async (ref): Promise<Buffer | string> => {
+        const shard = await readOrUndefined(`${namespace}/${ref.name}`, signal, () =>
+          this.#core.readNamespacedConfigMap({ namespace, name: ref.name }, withSignal(signal)),
+        )
+        if (shard === undefined) return `shard ${ref.name} is gone`
+        const b64 = shard.binaryData?.[ShardPartKey]
+        if (b64 === undefined) return `shard ${ref.name} has no ${ShardPartKey}`
+        const bytes = Buffer.from(b64, 'base64')
+        if (bytes.length !== ref.bytes || hashBytes(bytes) !== ref.sha256) return `shard ${ref.name} belongs to another generation`
+        return bytes
+      }),
+    )
+    const problem = parts.find((p): p is string => typeof p === 'string')
+    if (problem !== undefined) return problem
+    const payload = Buffer.concat(parts as Buffer[])
+    if (hashBytes(payload) !== index.payloadSha256) return 'assembled payload does not match the index'
+    return payload
+  }
+}
+

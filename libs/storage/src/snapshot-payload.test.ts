@@ -1,0 +1,105 @@
+import { gunzipSync, gzipSync } from 'node:zlib'
+import { expect } from 'chai'
+import * as E from 'fp-ts/lib/Either.js'
+import { readFixtureBytes, snapshotOfRaw } from '../test/snapshots.js'
+import { chunk, decodeStoredSnapshot, planStorage, serializeSnapshot } from './snapshot-payload.js'
+import { resolveStorageLimits } from './storage-limits.js'
+
+const limits = resolveStorageLimits({ plainMaxBytes: 100, singleMaxBytes: 200, shardMaxBytes: 150, maxStoredBytes: 1000 })
+
+/** Deterministic, poorly compressible text of `n` characters. */
+function noise(n: number, seed = 7): string {
+  let x = seed
+  let s = ''
+  while (s.length < n) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff
+    s += x.toString(36)
+  }
+  return s.slice(0, n)
+}
+
+describe('planStorage', () => {
+  it('keeps JSON up to plainMaxBytes uncompressed', () => {
+    const json = JSON.stringify({ a: 'x'.repeat(80) })
+    expect(planStorage(json, limits)).to.deep.equal(E.right({ tier: 'plain', json, storedBytes: Buffer.byteLength(json) }))
+  })
+
+  it('counts UTF-8 bytes, not characters, against plainMaxBytes', () => {
+    const json = JSON.stringify({ a: 'é'.repeat(60) }) // 69 characters, 129 bytes
+    const plan = planStorage(json, limits)
+    expect(E.isRight(plan) && plan.right.tier).to.equal('gzip')
+  })
+
+  it('gzips JSON above plainMaxBytes into one payload when it compresses to singleMaxBytes or less', () => {
+    const json = JSON.stringify({ a: 'x'.repeat(5000) })
+    const plan = planStorage(json, limits)
+    if (E.isLeft(plan) || plan.right.tier !== 'gzip') throw new Error(`expected gzip, got ${JSON.stringify(plan)}`)
+    expect(gunzipSync(plan.right.payload).toString()).to.equal(json)
+    expect(plan.right.storedBytes).to.equal(plan.right.payload.length)
+  })
+
+  it('shards a payload above singleMaxBytes into slices of shardMaxBytes that concatenate to the payload', () => {
+    const json = JSON.stringify({ a: noise(600) })
+    const plan = planStorage(json, limits)
+    if (E.isLeft(plan) || plan.right.tier !== 'sharded') throw new Error(`expected sharded, got ${JSON.stringify(plan)}`)
+    const { payload, shards } = plan.right
+    expect(shards.map((s) => s.length)).to.deep.equal(
+      Array.from({ length: Math.ceil(payload.length / 150) }, (_, i) => Math.min(150, payload.length - i * 150)),
+    )
+    expect(Buffer.concat(shards).equals(payload)).to.equal(true)
+    expect(gunzipSync(payload).toString()).to.equal(json)
+  })
+
+  it('refuses a payload above maxStoredBytes, reporting its compressed size', () => {
+    const json = JSON.stringify({ a: noise(3000) })
+    const plan = planStorage(json, limits)
+    expect(E.isLeft(plan)).to.equal(true)
+    if (E.isLeft(plan)) expect(plan.left.storedBytes).to.be.greaterThan(1000)
+  })
+})
+
+describe('chunk', () => {
+  const cases: ReadonlyArray<[string, number, number, number[]]> = [
+    ['empty input gives no chunks', 0, 4, []],
+    ['exact multiple', 8, 4, [4, 4]],
+    ['remainder in the last chunk', 9, 4, [4, 4, 1]],
+    ['smaller than one chunk', 3, 4, [3]],
+  ]
+  for (const [title, length, size, sizes] of cases) {
+    it(title, () => expect(chunk(Buffer.alloc(length), size).map((c) => c.length)).to.deep.equal(sizes))
+  }
+
+  it('rejects a non-positive size', () => {
+    expect(() => chunk(Buffer.alloc(3), 0)).to.throw(RangeError, 'chunk size must be a positive integer, got 0')
+  })
+})
+
+describe('decodeStoredSnapshot', () => {
+  const snapshot = snapshotOfRaw(readFixtureBytes('toolhive-upstream-registry-2025-12-11.json'))
+
+  it('decodes a stored snapshot, plain and gzipped, to the deep-equal value', () => {
+    const json = serializeSnapshot(snapshot)
+    expect(decodeStoredSnapshot(json, false, snapshot.hash)).to.deep.equal(E.right(snapshot))
+    expect(decodeStoredSnapshot(gzipSync(json), true, snapshot.hash)).to.deep.equal(E.right(snapshot))
+  })
+
+  it('returns Left naming the problem for bytes that are not gzip', () => {
+    const r = decodeStoredSnapshot(Buffer.from('not gzip'), true, 'h1')
+    expect(E.isLeft(r) && r.left).to.match(/^gzip payload does not decompress: /)
+  })
+
+  it('returns Left for text that is not JSON', () => {
+    const r = decodeStoredSnapshot('{"schemaVersion":', false, 'h1')
+    expect(E.isLeft(r) && r.left).to.match(/^snapshot is not JSON: /)
+  })
+
+  it('returns Left when the snapshot hash differs from the recorded one', () => {
+    const r = decodeStoredSnapshot(serializeSnapshot(snapshot), false, 'f'.repeat(64))
+    expect(r).to.deep.equal(E.left(`snapshot hash ${snapshot.hash} differs from the recorded ${'f'.repeat(64)}`))
+  })
+
+  it('returns Left naming the bad path for JSON that is not a snapshot', () => {
+    const r = decodeStoredSnapshot(JSON.stringify({ ...snapshot, schemaVersion: 2 }), false, snapshot.hash)
+    expect(E.isLeft(r) && r.left).to.match(/^snapshot does not decode: .*schemaVersion/)
+  })
+})

@@ -1,0 +1,83 @@
+// Serialization of a snapshot into stored bytes and back, and the pure decision of which tier stores it.
+import { createHash } from 'node:crypto'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import * as E from 'fp-ts/lib/Either.js'
+import { decodeSnapshot, type RegistrySnapshot } from '@thv/registry-model'
+import type { StorageLimits } from './storage-limits.js'
+
+/** How one snapshot will be written: the outcome of {@link planStorage}. */
+export type StoragePlan =
+  | { readonly tier: 'plain'; readonly json: string; readonly storedBytes: number }
+  | { readonly tier: 'gzip'; readonly payload: Buffer; readonly storedBytes: number }
+  | {
+      readonly tier: 'sharded'
+      readonly payload: Buffer
+      /** Consecutive slices of `payload`, each at most `shardMaxBytes`. */
+      readonly shards: ReadonlyArray<Buffer>
+      readonly storedBytes: number
+    }
+
+/** The snapshot is above the ceiling: how many compressed bytes it needed. */
+export interface OverCeiling {
+  readonly storedBytes: number
+}
+
+/** Serializes a snapshot to its stored JSON text. */
+export function serializeSnapshot(snapshot: RegistrySnapshot): string {
+  return JSON.stringify(snapshot)
+}
+
+/**
+ * Decides the tier for a serialized snapshot (see {@link StorageLimits}) and prepares its bytes. Compresses only
+ * when the JSON is above `plainMaxBytes`. Left when the compressed size is above `maxStoredBytes`.
+ */
+export function planStorage(json: string, limits: StorageLimits): E.Either<OverCeiling, StoragePlan> {
+  const jsonBytes = Buffer.byteLength(json, 'utf8')
+  if (jsonBytes <= limits.plainMaxBytes) return E.right({ tier: 'plain', json, storedBytes: jsonBytes })
+  const payload = gzipSync(json, { level: limits.gzipLevel })
+  if (payload.length > limits.maxStoredBytes) return E.left({ storedBytes: payload.length })
+  if (payload.length <= limits.singleMaxBytes) return E.right({ tier: 'gzip', payload, storedBytes: payload.length })
+  return E.right({ tier: 'sharded', payload, shards: chunk(payload, limits.shardMaxBytes), storedBytes: payload.length })
+}
+
+/** Cuts `bytes` into consecutive slices of at most `size` bytes (views, no copies). */
+export function chunk(bytes: Buffer, size: number): Buffer[] {
+  if (!Number.isInteger(size) || size <= 0) throw new RangeError(`chunk size must be a positive integer, got ${size}`)
+  const parts: Buffer[] = []
+  for (let offset = 0; offset < bytes.length; offset += size) parts.push(bytes.subarray(offset, offset + size))
+  return parts
+}
+
+/**
+ * Decodes stored snapshot bytes (`gzipped`: the tier was `gzip` or `sharded`) into a snapshot and checks that its
+ * `hash` is `expectedHash`. Left carries a one-line reason; never throws on bad data.
+ */
+export function decodeStoredSnapshot(
+  bytes: Buffer | string,
+  gzipped: boolean,
+  expectedHash: string | undefined,
+): E.Either<string, RegistrySnapshot> {
+  let text: string
+  try {
+    text = gzipped ? gunzipSync(bytes).toString('utf8') : bytes.toString()
+  } catch (e) {
+    return E.left(`gzip payload does not decompress: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (e) {
+    return E.left(`snapshot is not JSON: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  const decoded = decodeSnapshot(value)
+  if (E.isLeft(decoded)) return E.left(`snapshot does not decode: ${decoded.left.message}`)
+  if (expectedHash !== undefined && decoded.right.hash !== expectedHash) {
+    return E.left(`snapshot hash ${decoded.right.hash} differs from the recorded ${expectedHash}`)
+  }
+  return decoded
+}
+
+/** sha256 (lower-case hex) of stored bytes; writer and reader hash through this one function. */
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
