@@ -26,7 +26,7 @@ export { createEventRecorder } from './event-recorder.js'
 export type { EventRecorder, EventRecorderOptions, EventType } from './event-recorder.js'
 export { addFinalizer, hasFinalizer, isBeingDeleted, removeFinalizer } from './finalizers.js'
 export { Informer } from './informer.js'
-export type { IndexFunc, InformerHandler, InformerOptions, InformerSelector } from './informer.js'
+export type { IndexFunc, InformerHandler, InformerOptions, InformerSelector, InformerStats } from './informer.js'
 export {
   apiVersionOf,
   ConfigMapKind,

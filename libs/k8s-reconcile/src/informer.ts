@@ -30,6 +30,18 @@ export interface InformerOptions extends InformerSelector {
   readonly random?: () => number
 }
 
+/** Counters of an informer's loop, for diagnostics and tests. */
+export interface InformerStats {
+  /** Completed full lists (1 after the first sync; +1 per re-list after 410 or an error). */
+  readonly lists: number
+  /** Watch requests made. */
+  readonly watches: number
+  /** 410 Gone answers (expired resourceVersion) seen. */
+  readonly expired: number
+  /** Other failures that caused a backoff. */
+  readonly failures: number
+}
+
 /** Computes the index values of an object, e.g. the ConfigMaps a registry reads. */
 export type IndexFunc<T> = (obj: T) => readonly string[]
 
@@ -67,6 +79,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   #abort: AbortController | undefined
   #wake: (() => void) | undefined
   #cancelResync: CancelTimer | undefined
+  #stats = { lists: 0, watches: 0, expired: 0, failures: 0 }
 
   constructor(client: KubeClient, kind: KindDescriptor, options: InformerOptions = {}) {
     this.kind = kind
@@ -110,6 +123,16 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   list(namespace?: string): T[] {
     const all = [...this.#cache.values()]
     return namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === namespace)
+  }
+
+  /** Loop counters. */
+  stats(): InformerStats {
+    return { ...this.#stats }
+  }
+
+  /** The resourceVersion the next watch resumes from (undefined before a list or after a 410). */
+  lastResourceVersion(): string | undefined {
+    return this.#rv
   }
 
   /** True once the first list has completed. */
@@ -163,6 +186,8 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       } catch (err) {
         if (this.#stopped) break
         const status = httpStatusOf(err)
+        if (status === 410) this.#stats.expired++
+        else this.#stats.failures++
         if (status === 410 && goneInARow++ === 0) {
           this.#log.info('Watch expired, re-listing', { kind: this.kind.kind })
           this.#rv = undefined
@@ -212,6 +237,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       this.#emit({ type: 'delete', object })
     }
     this.#rv = rv
+    this.#stats.lists++
     if (!this.#synced) {
       this.#synced = true
       this.#log.debug('Synced informer', { kind: this.kind.kind, objects: items.length })
@@ -233,6 +259,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         else reject(err)
       }
       const path = resourcePath(this.kind, this.#opts.namespace)
+      this.#stats.watches++
       const query = {
         resourceVersion: this.#rv,
         allowWatchBookmarks: true,
