@@ -1,0 +1,19 @@
+/** Kind descriptors of every resource the operator reads or writes. */
+import type { KindDescriptor } from '@thv/k8s-reconcile'
+import { MCPRegistryGroup, MCPRegistryKindName, MCPRegistryPlural, MCPRegistryVersion, MCPServerKindName, MCPServerPlural } from '@thv/registry-model'
+
+/** toolhive.stacklok.dev/v1alpha1 MCPRegistry. */
+export const MCPRegistryKind: KindDescriptor = { group: MCPRegistryGroup, version: MCPRegistryVersion, kind: MCPRegistryKindName, plural: MCPRegistryPlural, namespaced: true }
+/** toolhive.stacklok.dev/v1alpha1 MCPServer (ToolHive's; its CRD may be missing). */
+export const MCPServerKind: KindDescriptor = { group: MCPRegistryGroup, version: MCPRegistryVersion, kind: MCPServerKindName, plural: MCPServerPlural, namespaced: true }
+/** core/v1 ServiceAccount. */
+export const ServiceAccountKind: KindDescriptor = { group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true }
+/** rbac.authorization.k8s.io/v1 Role. */
+export const RoleKind: KindDescriptor = { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', namespaced: true }
+/** rbac.authorization.k8s.io/v1 RoleBinding. */
+export const RoleBindingKind: KindDescriptor = { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true }
+
+/** Field manager of every server-side apply and the component name on Events. */
+export const FieldManager = 'thv-operator'
+/** Finalizer that lets the operator delete a registry's storage before the registry disappears. */
+export const RegistryFinalizer = 'mcpregistry.toolhive.stacklok.dev/finalizer'

@@ -1,0 +1,39 @@
+/** Registry metrics of DESIGN §10 (names kept from the design), registered on the operator's prom-client registry. */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
+
+/** The registry-level metrics. Labels: `namespace`, `registry` (bounded by the number of registries), `result`/`reason`. */
+export interface RegistryMetrics {
+  readonly syncTotal: Counter<'namespace' | 'registry' | 'result'>
+  readonly syncDurationSeconds: Histogram<'result'>
+  readonly syncErrorsTotal: Counter<'namespace' | 'registry' | 'reason'>
+  readonly serversTotal: Gauge<'namespace' | 'registry'>
+  readonly deployedServersTotal: Gauge<'namespace' | 'registry'>
+  /** Drops the gauges of a deleted registry. */
+  forget(namespace: string, registry: string): void
+}
+
+/** Creates and registers the registry metrics on `registry`. */
+export function createRegistryMetrics(registry: Registry): RegistryMetrics {
+  const syncTotal = new Counter({ name: 'mcpregistry_sync_total', help: 'Sync attempts by result (success or failure)', labelNames: ['namespace', 'registry', 'result'] as const, registers: [registry] })
+  const syncDurationSeconds = new Histogram({
+    name: 'mcpregistry_sync_duration_seconds',
+    help: 'Duration of sync attempts',
+    labelNames: ['result'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  })
+  const syncErrorsTotal = new Counter({ name: 'mcpregistry_sync_errors_total', help: 'Failed sync attempts by condition reason', labelNames: ['namespace', 'registry', 'reason'] as const, registers: [registry] })
+  const serversTotal = new Gauge({ name: 'mcpregistry_servers_total', help: 'Servers in the stored snapshot of each registry', labelNames: ['namespace', 'registry'] as const, registers: [registry] })
+  const deployedServersTotal = new Gauge({ name: 'mcpregistry_deployed_servers_total', help: 'MCPServers labelled for each registry', labelNames: ['namespace', 'registry'] as const, registers: [registry] })
+  return {
+    syncTotal,
+    syncDurationSeconds,
+    syncErrorsTotal,
+    serversTotal,
+    deployedServersTotal,
+    forget(namespace, name) {
+      serversTotal.remove({ namespace, registry: name })
+      deployedServersTotal.remove({ namespace, registry: name })
+    },
+  }
+}

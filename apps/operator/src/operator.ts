@@ -1,0 +1,137 @@
+/** Composes the operator: one manager, three controllers, the event bus, storage and metrics (wiring only). */
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node'
+import {
+  ConfigMapKind,
+  createEventBus,
+  createEventRecorder,
+  Manager,
+  systemClock,
+  type Clock,
+  type Controller,
+  type Logger,
+} from '@thv/k8s-reconcile'
+import { ConfigMapStorageManager, storageReaderPolicyRules, type StorageLimits } from '@thv/storage'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Registry } from 'prom-client'
+import { ApiDeployReconciler, apiDeployController } from './controllers/api-deploy.controller.js'
+import { DeployedServersReconciler, deployedServersController } from './controllers/deployed-servers.controller.js'
+import { RegistriesBySourceIndex, sourceKeyOfRegistry, syncController, SyncReconciler } from './controllers/sync.controller.js'
+import { registryKeyOfServer, ServersByRegistryIndex, summarizeDeployedServers } from './deployed/deployed-servers.js'
+import { FieldManager, MCPRegistryKind, MCPServerKind } from './kinds.js'
+import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-metrics.js'
+import type { OperatorBus, OperatorEvents } from './operator-events.js'
+import type { RegistryObject } from './status/registry-status.js'
+import { ConfigMapSyncPipeline } from './sync/configmap.pipeline.js'
+import { KeyedMutex } from './sync/keyed-mutex.js'
+
+/** Settings of {@link createOperator} (the process flags that shape behaviour). */
+export interface OperatorOptions {
+  readonly kubeConfig: KubeConfig
+  readonly log: Logger
+  readonly metricsRegistry: Registry
+  readonly registryApiImage: string
+  readonly allowCrossNamespaceSources: boolean
+  readonly maxConcurrentReconciles: number
+  /** Only watch this namespace; all when undefined. */
+  readonly watchNamespace?: string | undefined
+  /** Lease to hold while running controllers; none when undefined. */
+  readonly leaderElection?: { readonly namespace: string; readonly name: string } | undefined
+  readonly gracefulShutdownTimeoutMs?: number
+  /** Storage tier thresholds (tests use small ones); defaults from @thv/storage. */
+  readonly storageLimits?: Partial<StorageLimits>
+  readonly clock?: Clock
+  readonly random?: () => number
+}
+
+/** A composed operator: start it with a signal; `manager` exposes health, readiness and leadership. */
+export interface Operator {
+  readonly manager: Manager
+  readonly bus: OperatorBus
+  readonly metrics: RegistryMetrics
+  readonly controllers: readonly Controller[]
+}
+
+/**
+ * Builds the operator. Throws only on wiring mistakes (a `BuildError` from a controller builder), which are bugs.
+ * @example
+ * const operator = createOperator({ kubeConfig, log, metricsRegistry, registryApiImage, allowCrossNamespaceSources: false, maxConcurrentReconciles: 2 })
+ * const exit = await operator.manager.start(signal)
+ */
+export function createOperator(options: OperatorOptions): Operator {
+  const clock = options.clock ?? systemClock
+  const random = options.random ?? Math.random
+  const log = options.log
+  const manager = new Manager({
+    kubeConfig: options.kubeConfig,
+    log,
+    metricsRegistry: options.metricsRegistry,
+    clock,
+    ...(options.watchNamespace === undefined ? {} : { namespace: options.watchNamespace }),
+    ...(options.leaderElection === undefined
+      ? {}
+      : { leaderElection: { ...options.leaderElection, identity: `${hostname()}_${randomUUID().slice(0, 8)}` } }),
+    ...(options.gracefulShutdownTimeoutMs === undefined ? {} : { gracefulShutdownTimeoutMs: options.gracefulShutdownTimeoutMs }),
+  })
+  const registries = manager.informer<RegistryObject>(MCPRegistryKind)
+  registries.addIndex(RegistriesBySourceIndex, sourceKeyOfRegistry)
+  const configMaps = manager.informer<V1ConfigMap>(ConfigMapKind)
+  const servers = manager.informer<KubernetesObject>(MCPServerKind, {}, false)
+  servers.addIndex(ServersByRegistryIndex, registryKeyOfServer)
+
+  const metrics = createRegistryMetrics(options.metricsRegistry)
+  const bus: OperatorBus = createEventBus<OperatorEvents>(log.child({ component: 'event-bus' }))
+  const events = createEventRecorder({ client: manager.client, component: FieldManager, log, clock })
+  const storageLimits = options.storageLimits ?? {}
+  const storage = new ConfigMapStorageManager(options.kubeConfig.makeApiClient(CoreV1Api), { limits: storageLimits })
+  const pipeline = new ConfigMapSyncPipeline({
+    client: manager.client,
+    storage,
+    allowCrossNamespaceSources: options.allowCrossNamespaceSources,
+    clock,
+    log: log.child({ component: 'sync-pipeline' }),
+  })
+  const locks = new KeyedMutex()
+  const workers = options.maxConcurrentReconciles
+
+  const sync = must(syncController(
+    new SyncReconciler({
+      client: manager.client,
+      configMaps,
+      deployedServers: (ref) => summarizeDeployedServers(ref, servers.byIndex(ServersByRegistryIndex, `${ref.namespace}/${ref.name}`)).summaries,
+      pipeline, bus, events, metrics, locks, clock, random,
+      log: log.child({ controller: 'mcpregistry-sync' }),
+    }),
+    registries,
+    workers,
+  ))
+  const api = must(apiDeployController(
+    new ApiDeployReconciler({
+      client: manager.client,
+      events,
+      clock,
+      image: options.registryApiImage,
+      storageRules: (name) => storageReaderPolicyRules(name, storageLimits),
+      log: log.child({ controller: 'mcpregistry-api' }),
+    }),
+    workers,
+  ))
+  const deployed = must(deployedServersController(
+    new DeployedServersReconciler({
+      client: manager.client, servers, pipeline, bus, metrics, locks, clock,
+      log: log.child({ controller: 'mcpregistry-deployed-servers' }),
+    }),
+    workers,
+  ))
+  // The bus carries triggers: each subscriber only enqueues a key, and its reconcile reads current state.
+  bus.subscribe('RegistrySynced', (ref) => api.enqueue({ namespace: ref.namespace, name: ref.name }))
+  bus.subscribe('RegistrySyncFailed', (ref) => api.enqueue({ namespace: ref.namespace, name: ref.name }))
+  for (const c of [sync, api, deployed]) manager.add(c)
+  return { manager, bus, metrics, controllers: [sync, api, deployed] }
+}
+
+function must(built: E.Either<Error, Controller>): Controller {
+  if (E.isLeft(built)) throw built.left
+  return built.right
+}
