@@ -10,12 +10,12 @@ import { DEFAULT_REQUEST_LIMITS, requestLimits, type RequestLimits } from './htt
 import { healthRouter } from './routes/health.routes.js'
 import { registryRouter } from './routes/registry.routes.js'
 import { serversRouter } from './routes/servers.routes.js'
-import type { SnapshotStore } from './snapshot/snapshot-store.js'
+import type { ViewSource } from './snapshot/snapshot-store.js'
 
 /** Everything the HTTP layer needs; `main.ts` builds these, tests pass their own. */
 export interface AppDeps {
   /** Holds the snapshot being served; loaders feed it. */
-  readonly store: SnapshotStore
+  readonly store: ViewSource
   readonly metrics: ApiMetrics
   readonly log: Logger
   /** The OpenAPI document served at `/openapi.yaml` (see `loadOpenApiYaml`). */

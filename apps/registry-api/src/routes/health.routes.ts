@@ -3,14 +3,14 @@ import { Router } from '@koa/router'
 import type { ApiMetrics } from '../http/api-metrics.js'
 import { CachedBody } from '../http/cached-body.js'
 import { sendCached } from '../http/send-cached.js'
-import type { SnapshotStore } from '../snapshot/snapshot-store.js'
+import type { ViewSource } from '../snapshot/snapshot-store.js'
 import { requireView } from './route-helpers.js'
 
 const HEALTHY = CachedBody.json('{"status":"healthy"}')
 
 /** What the health routes need. */
 export interface HealthRoutesDeps {
-  readonly store: SnapshotStore
+  readonly store: ViewSource
   readonly metrics: ApiMetrics
   /** The OpenAPI 3.1 document (YAML text) served at `/openapi.yaml`. */
   readonly openApiYaml: string

@@ -2,7 +2,7 @@
 import { Router } from '@koa/router'
 import { HttpProblem } from '../http/http-problem.js'
 import { sendCached } from '../http/send-cached.js'
-import type { SnapshotStore } from '../snapshot/snapshot-store.js'
+import type { ViewSource } from '../snapshot/snapshot-store.js'
 import { orThrow, parseFormat, pathParam, requireView } from './route-helpers.js'
 
 /**
@@ -10,7 +10,7 @@ import { orThrow, parseFormat, pathParam, requireView } from './route-helpers.js
  * `/servers/deployed/{name}` and `/servers/{name}[?format=]`. The `deployed` routes are registered before
  * `/servers/{name}`, so `deployed` is never taken for a server name.
  */
-export function registryRouter(store: SnapshotStore): Router {
+export function registryRouter(store: ViewSource): Router {
   return new Router({ prefix: '/api/v1/registry' })
     .get('/info', (ctx) => sendCached(ctx, requireView(store).info))
     .get('/servers', (ctx) => {

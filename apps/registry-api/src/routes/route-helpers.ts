@@ -3,11 +3,11 @@ import * as E from 'fp-ts/lib/Either.js'
 import { HttpProblem } from '../http/http-problem.js'
 import type { RawQuery } from '../query/list-query.js'
 import { singleParam } from '../query/list-query.js'
-import type { SnapshotStore } from '../snapshot/snapshot-store.js'
-import type { RegistryView } from '../views/registry-view.js'
+import type { ViewSource } from '../snapshot/snapshot-store.js'
+import type { ServedView } from '../views/registry-view.js'
 
 /** The view to answer from; 503 problem while no snapshot is loaded. Read once per request. */
-export function requireView(store: SnapshotStore): RegistryView {
+export function requireView(store: ViewSource): ServedView {
   const view = store.current
   if (view === undefined) throw HttpProblem.notReady()
   return view

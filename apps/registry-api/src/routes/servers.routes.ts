@@ -3,7 +3,7 @@ import { Router } from '@koa/router'
 import { HttpProblem } from '../http/http-problem.js'
 import { sendCached } from '../http/send-cached.js'
 import { parseIncludeDeleted, parseListQuery } from '../query/list-query.js'
-import type { SnapshotStore } from '../snapshot/snapshot-store.js'
+import type { ViewSource } from '../snapshot/snapshot-store.js'
 import { orThrow, pathParam, requireView } from './route-helpers.js'
 
 /**
@@ -12,7 +12,7 @@ import { orThrow, pathParam, requireView } from './route-helpers.js'
  * `serverName` is one URL-encoded segment (`io.github.x%2Fy`); `version` may be `latest` or carry `+build`
  * (raw or as `%2B`). Not found is 404 "Server not found", as upstream says it.
  */
-export function serversRouter(store: SnapshotStore, prefix: '/v0' | '/v0.1'): Router {
+export function serversRouter(store: ViewSource, prefix: '/v0' | '/v0.1'): Router {
   return new Router({ prefix })
     .get('/servers', (ctx) => {
       const query = orThrow(parseListQuery(ctx.query))

@@ -1,7 +1,13 @@
 /** SnapshotStore: holds the current RegistryView and swaps it atomically when a new snapshot arrives. */
 import type { Logger } from 'winston'
-import { RegistryView, type RegistryViewOptions } from '../views/registry-view.js'
+import { RegistryView, type RegistryViewOptions, type ServedView } from '../views/registry-view.js'
 import type { ServedSnapshot } from './served-snapshot.js'
+
+/** Read access to the view being served: what the HTTP layer depends on. */
+export interface ViewSource {
+  /** The current view, or undefined until the first snapshot has loaded. */
+  readonly current: ServedView | undefined
+}
 
 /** Why `offer` did or did not replace the current view. */
 export type OfferResult = 'swapped' | 'unchanged'
@@ -11,7 +17,7 @@ export type OfferResult = 'swapped' | 'unchanged'
  * completely (every eager document serialized) before one assignment publishes it, so readers never see a
  * half-built state. A snapshot whose hash equals the current one is ignored.
  */
-export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> {
+export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements ViewSource {
   #current: RegistryView<S> | undefined
   readonly #listeners = new Set<(view: RegistryView<S>) => void>()
 

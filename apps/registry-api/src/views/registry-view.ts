@@ -20,6 +20,22 @@ export interface RegistryViewOptions<S extends ServedSnapshot> {
   readonly pageCache?: ByteLruOptions
 }
 
+/** What the routes read from a view: every served body, independent of the snapshot type. */
+export interface ServedView {
+  readonly hash: string
+  readonly info: CachedBody
+  readonly toolHiveDocument: CachedBody
+  readonly upstreamDocument: CachedBody
+  readonly deployed: CachedBody
+  listPage(query: ListQuery): CachedBody
+  versions(name: string, includeDeleted: boolean): CachedBody | undefined
+  version(name: string, version: string, includeDeleted: boolean): CachedBody | undefined
+  latestUpstreamEntry(name: string): CachedBody | undefined
+  toolHiveEntry(name: string): CachedBody | undefined
+  deployedFor(name: string): CachedBody | undefined
+  precompress(): Promise<void>
+}
+
 /** The default bounds of the page memo. */
 export const DEFAULT_PAGE_CACHE: ByteLruOptions = { maxEntries: 2000, maxBytes: 64 * 1024 * 1024 }
 
@@ -29,7 +45,7 @@ export const DEFAULT_PAGE_CACHE: ByteLruOptions = { maxEntries: 2000, maxBytes: 
  * an unchanged response is never serialized twice. Views are immutable from the outside: a new snapshot gets
  * a new view, and each request reads exactly one view, so its response is fully old or fully new.
  */
-export class RegistryView<S extends ServedSnapshot = ServedSnapshot> {
+export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements ServedView {
   /** All server versions in (name, version) order. */
   readonly entries: readonly ViewEntry[]
   readonly info: CachedBody

@@ -1,6 +1,9 @@
 // Snapshots for the API tests, written by hand from the real upstream fixture (ToolHive's 2025-12-11 example).
 import { createHash } from 'node:crypto'
-import type { ServedServerResponse, ServedSnapshot } from '../../src/snapshot/served-snapshot.js'
+import { computeSnapshotHash } from '@thv/converters'
+import { decodeSnapshot, type RegistrySnapshot } from '@thv/registry-model'
+import * as E from 'fp-ts/lib/Either.js'
+import type { ServedServerResponse } from '../../src/snapshot/served-snapshot.js'
 import { readFixture } from './fixtures.js'
 
 /** A server.json object as the fixture holds it. */
@@ -35,17 +38,23 @@ export function serverResponse(v: VersionSpec): ServedServerResponse {
 
 const minute = (base: string, n: number): string => new Date(Date.parse(base) + n * 60_000).toISOString()
 
-/** Sorts by (name, version) code-unit order and adds the hash, as the snapshot contract requires. */
-export function snapshotOf(servers: ServedServerResponse[], name = 'fixture', deployedServers: ServedSnapshot['deployedServers'] = []): ServedSnapshot {
+/**
+ * Sorts by (name, version) code-unit order and adds the hash, as the snapshot contract requires; the result is
+ * checked with the model's snapshot decoder, so these hand-written snapshots obey the contract.
+ */
+export function snapshotOf(servers: ServedServerResponse[], name = 'fixture', deployedServers: RegistrySnapshot['deployedServers'] = []): RegistrySnapshot {
   const sorted = [...servers].sort((a, b) =>
     a.server.name !== b.server.name ? (a.server.name < b.server.name ? -1 : 1) : a.server.version < b.server.version ? -1 : a.server.version > b.server.version ? 1 : 0)
   const body = {
+    schemaVersion: 1 as const,
     registry: { name, namespace: 'toolhive-system', source: { type: 'file', ref: 'fixture.json' }, format: 'upstream',
       sourceHash: createHash('sha256').update(JSON.stringify(sorted)).digest('hex'), syncedAt: '2025-11-26T00:30:00Z' },
     servers: sorted,
     deployedServers,
   }
-  return { ...body, hash: createHash('sha256').update(JSON.stringify({ ...body, registry: { ...body.registry, syncedAt: '' } })).digest('hex') }
+  const decoded = decodeSnapshot({ ...body, hash: computeSnapshotHash(body as Omit<RegistrySnapshot, 'hash'>) })
+  if (E.isLeft(decoded)) throw new Error(`Test snapshot breaks the contract: ${decoded.left.message}`)
+  return decoded.right
 }
 
 /** The base timestamp of the fixture (`meta.last_updated`). */
@@ -56,7 +65,7 @@ export const FIXTURE_TIME = '2025-11-26T00:27:46Z'
  * an older `0.9.0`, a build-metadata version `1.0.1+build.7` (the latest) and a deleted `0.1.0`; and a
  * deprecated older version `0.5.0` of `io.github.stacklok/github`.
  */
-export function fixtureSnapshot(): ServedSnapshot {
+export function fixtureSnapshot(): RegistrySnapshot {
   const servers = fixtureServers()
   const responses = servers.map((server, i) => serverResponse({
     server, publishedAt: FIXTURE_TIME, updatedAt: minute(FIXTURE_TIME, i), isLatest: server.name !== 'io.github.stacklok/fetch',
@@ -70,7 +79,7 @@ export function fixtureSnapshot(): ServedSnapshot {
     serverResponse({ server: { ...github, version: '0.5.0' }, status: 'deprecated', publishedAt: minute(FIXTURE_TIME, -90), updatedAt: minute(FIXTURE_TIME, -90), isLatest: false }),
   )
   return snapshotOf(responses, 'fixture', [
-    { name: 'fetch-prod', namespace: 'team-a', serverName: 'io.github.stacklok/fetch', image: 'ghcr.io/stacklok/dockyard/uvx/fetch:1.0.0', transport: 'streamable-http', phase: 'Running', ready: true, endpoint: 'http://fetch-prod.team-a.svc.cluster.local:8080' } as ServedSnapshot['deployedServers'][number],
+    { name: 'fetch-prod', namespace: 'team-a', serverName: 'io.github.stacklok/fetch', image: 'ghcr.io/stacklok/dockyard/uvx/fetch:1.0.0', transport: 'streamable-http', phase: 'Running', ready: true, endpoint: 'http://fetch-prod.team-a.svc.cluster.local:8080' },
   ])
 }
 
@@ -78,7 +87,7 @@ export function fixtureSnapshot(): ServedSnapshot {
  * A bigger snapshot for pagination: each fixture server in versions 1.0.0 … 1.0.10 (so `1.0.10` sorts before
  * `1.0.2`), 132 items, `1.0.10` latest.
  */
-export function manyVersionsSnapshot(): ServedSnapshot {
+export function manyVersionsSnapshot(): RegistrySnapshot {
   const responses: ServedServerResponse[] = []
   fixtureServers().forEach((server, i) => {
     for (let patch = 0; patch <= 10; patch++) {

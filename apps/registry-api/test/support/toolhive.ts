@@ -1,8 +1,10 @@
-// The ToolHive renderer the tests use.
+// The ToolHive renderer the tests use: the product's own binding to @thv/converters.
+import type { RegistrySnapshot } from '@thv/registry-model'
+import { renderToolHive } from '../../src/formats.js'
 import type { ServedSnapshot } from '../../src/snapshot/served-snapshot.js'
 import type { ToolHiveDocument } from '../../src/views/registry-view.js'
 
-/** Renders a snapshot as a ToolHive document for the tests. */
-export function renderToolHiveForTests(_snapshot: ServedSnapshot): ToolHiveDocument {
-  return { servers: {}, remote_servers: {} }
+/** Renders a test snapshot (always a RegistrySnapshot, see snapshots.ts) as a ToolHive document. */
+export function renderToolHiveForTests(snapshot: ServedSnapshot): ToolHiveDocument {
+  return renderToolHive(snapshot as RegistrySnapshot)
 }

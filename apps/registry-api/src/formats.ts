@@ -1,0 +1,42 @@
+/** The API's bindings to @thv/converters and @thv/registry-model: building, checking and rendering snapshots. */
+import { buildSnapshot, toToolHiveRegistry } from '@thv/converters'
+import { decodeSnapshot, type RegistrySnapshot } from '@thv/registry-model'
+import * as E from 'fp-ts/lib/Either.js'
+import type { SnapshotBuildFailure, SnapshotBuilder } from './snapshot/file-snapshot.loader.js'
+import type { ToolHiveDocument } from './views/registry-view.js'
+
+/** Identity of a registry served from a file (`registry` block of its snapshot). */
+export interface FileRegistryIdentity {
+  readonly name: string
+  readonly namespace: string
+  readonly path: string
+}
+
+/**
+ * A builder for `--file` mode: any supported format (ToolHive, upstream array/list/wrapper, legacy seed) becomes
+ * a snapshot through `buildSnapshot`. Publish times the file does not give stay stable across reloads (the
+ * previous snapshot is passed in), so an unchanged file keeps its hash.
+ */
+export function fileSnapshotBuilder(identity: FileRegistryIdentity, now: () => Date): SnapshotBuilder<RegistrySnapshot> {
+  let previous: RegistrySnapshot | undefined
+  return (raw) => {
+    const built = buildSnapshot({
+      raw,
+      registry: { name: identity.name, namespace: identity.namespace, source: { type: 'file', ref: identity.path } },
+      now: now(),
+      previous,
+    })
+    if (E.isRight(built)) previous = built.right
+    return E.mapLeft((err: Error): SnapshotBuildFailure => ({ message: err.message }))(built)
+  }
+}
+
+/** Checks a snapshot read from storage against the snapshot codec before it is served. */
+export function decodeStoredSnapshot(stored: unknown): E.Either<SnapshotBuildFailure, RegistrySnapshot> {
+  return E.mapLeft((f: { message: string }): SnapshotBuildFailure => ({ message: f.message }))(decodeSnapshot(stored))
+}
+
+/** Renders a snapshot as a ToolHive registry document (`thv` can use it as a registry file). */
+export function renderToolHive(snapshot: RegistrySnapshot): ToolHiveDocument {
+  return toToolHiveRegistry(snapshot)
+}

@@ -1,0 +1,106 @@
+/** The thv-registry-api process: reads configuration, builds the dependencies, serves, shuts down on SIGTERM. */
+import type { AddressInfo } from 'node:net'
+import { basename, extname, resolve } from 'node:path'
+import { KubeConfig } from '@kubernetes/client-node'
+import type { RegistrySnapshot } from '@thv/registry-model'
+import * as E from 'fp-ts/lib/Either.js'
+import { collectDefaultMetrics } from 'prom-client'
+import type { Logger } from 'winston'
+import { createApp } from './app.js'
+import { parseConfig, type ApiConfig, type SnapshotSourceConfig } from './config.js'
+import { decodeStoredSnapshot, fileSnapshotBuilder, renderToolHive } from './formats.js'
+import { createApiMetrics, type ApiMetrics } from './http/api-metrics.js'
+import { closeGracefully } from './http/graceful-close.js'
+import { createLogger } from './logger.js'
+import { loadOpenApiYaml } from './openapi.document.js'
+import { FileSnapshotLoader } from './snapshot/file-snapshot.loader.js'
+import { SnapshotStore } from './snapshot/snapshot-store.js'
+import { watchStorageSnapshots } from './snapshot/storage-snapshot.loader.js'
+
+/** Namespace reported for registries served from a file (the snapshot format requires one). */
+const FILE_MODE_NAMESPACE = 'default'
+
+interface SnapshotFeed { stop(): Promise<void> }
+
+function kubeConfigFor(kubeconfig: string | undefined): KubeConfig {
+  const kc = new KubeConfig()
+  if (kubeconfig !== undefined) kc.loadFromFile(kubeconfig)
+  else kc.loadFromDefault()
+  return kc
+}
+
+async function startFeed(
+  source: SnapshotSourceConfig, config: ApiConfig, store: SnapshotStore<RegistrySnapshot>, metrics: ApiMetrics, log: Logger,
+): Promise<SnapshotFeed> {
+  if (source.kind === 'file') {
+    const path = resolve(source.path)
+    const name = source.name ?? basename(path, extname(path))
+    const loader = new FileSnapshotLoader({
+      path, store, metrics, debounceMs: config.reloadDebounceMs, log: log.child({ source: path }),
+      build: fileSnapshotBuilder({ name, namespace: FILE_MODE_NAMESPACE, path }, () => new Date()),
+    })
+    loader.watch()
+    await loader.load()
+    return { stop: () => loader.close() }
+  }
+  const stop = new AbortController()
+  const watching = watchStorageSnapshots({
+    kubeConfig: kubeConfigFor(source.kubeconfig), ref: source.ref, store, metrics, decode: decodeStoredSnapshot,
+    log: log.child({ registry: source.ref.name, namespace: source.ref.namespace }), signal: stop.signal,
+  })
+  return {
+    stop: async () => {
+      stop.abort()
+      await watching
+    },
+  }
+}
+
+async function run(config: ApiConfig): Promise<void> {
+  const log = createLogger(config.logLevel, process.stdout.isTTY === true)
+  const metrics = createApiMetrics()
+  collectDefaultMetrics({ register: metrics.registry })
+  const store = new SnapshotStore<RegistrySnapshot>({ renderToolHive }, log.child({ component: 'snapshot-store' }))
+  const app = createApp({ store, metrics, log, openApiYaml: loadOpenApiYaml() })
+  const server = app.listen(config.port, config.host)
+  server.on('error', (err) => {
+    log.error('HTTP server failed', { err })
+    process.exit(1)
+  })
+  await new Promise<void>((res) => server.once('listening', res))
+  const address = server.address() as AddressInfo
+  log.info('Listening', { host: address.address, port: address.port, mode: config.source.kind })
+
+  const feed = await startFeed(config.source, config, store, metrics, log)
+
+  let stopping = false
+  const shutdown = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    log.info('Shutting down', { signal })
+    void (async () => {
+      const outcome = await closeGracefully(server, config.shutdownTimeoutMs)
+      await feed.stop()
+      log.info('Stopped', { outcome })
+      process.exit(0)
+    })().catch((err: unknown) => {
+      log.error('Shutdown failed', { err })
+      process.exit(1)
+    })
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+const outcome = parseConfig(process.argv.slice(2), process.env)
+if (E.isLeft(outcome)) {
+  process.stderr.write(`${outcome.left.message}\n`)
+  process.exit(2)
+} else if (outcome.right.kind === 'help') {
+  process.stdout.write(`${outcome.right.text}\n`)
+} else {
+  run(outcome.right.config).catch((err: unknown) => {
+    process.stderr.write(`thv-registry-api failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+    process.exit(1)
+  })
+}
