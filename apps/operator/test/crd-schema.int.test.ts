@@ -1,0 +1,104 @@
+// The MCPRegistry CRD (config/crd/bases) and the io-ts codec must accept and reject the same specs: each case is
+// created with dryRun on the real API server (strict field validation, as kubectl applies) and decoded by the codec.
+import { expect } from 'chai'
+import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
+import { httpStatusOf, KubeClient } from '@thv/k8s-reconcile'
+import { decodeMCPRegistrySpec } from '@thv/registry-model'
+import * as E from 'fp-ts/lib/Either.js'
+import { ensureMcpRegistryCrd } from './crd-install.js'
+
+const source = { type: 'configmap', configmap: { name: 'registry-data' } }
+
+/** [title, spec, valid, a fragment of the admission message when invalid]. */
+const cases: ReadonlyArray<readonly [string, unknown, boolean, string?]> = [
+  ['a minimal spec', { source }, true],
+  ['the design shape with every field', {
+    displayName: 'Production MCP Server Registry',
+    source: { type: 'configmap', format: 'toolhive', configmap: { name: 'registry-data', namespace: 'toolhive-system', key: 'registry.json' } },
+    syncPolicy: { type: 'automatic', interval: '1h', retryPolicy: { maxAttempts: 3, backoffInterval: '30s', backoffMultiplier: '2.0' } },
+    filter: { include: ['*'], exclude: ['deprecated-*'], tags: { include: ['production'], exclude: ['experimental'] } },
+  }, true],
+  ["ToolHive's shipped v1alpha1 shape", {
+    displayName: 'Team registry', source: { type: 'configmap', format: 'toolhive', configmap: { name: 'reg-data', key: 'registry.json' } },
+    syncPolicy: { interval: '1h' }, filter: { names: { include: ['prod-*'], exclude: ['*-legacy'] }, tags: { include: ['database'], exclude: ['experimental'] } },
+  }, true],
+  ['upstream format, manual sync', { source: { ...source, format: 'upstream' }, syncPolicy: { type: 'manual' } }, true],
+  ['a compound Go duration', { source, syncPolicy: { interval: '1h30m0.5s' } }, true],
+  ['a reverse-DNS glob', { source, filter: { include: ['io.github.*/*', 'fetch?'] } }, true],
+  ['a missing source', { displayName: 'x' }, false, 'spec.source: Required value'],
+  ['an unknown source type', { source: { type: 'git', configmap: { name: 'x' } } }, false, 'spec.source.type: Unsupported value: "git"'],
+  ['a source type without its block', { source: { type: 'configmap' } }, false, "spec.source.configmap is required when spec.source.type is 'configmap'"],
+  ['an unknown format', { source: { ...source, format: 'yaml' } }, false, 'spec.source.format: Unsupported value: "yaml"'],
+  ['an upper-case ConfigMap name', { source: { type: 'configmap', configmap: { name: 'Data' } } }, false, 'spec.source.configmap.name'],
+  ['an empty key', { source: { type: 'configmap', configmap: { name: 'd', key: '' } } }, false, 'spec.source.configmap.key'],
+  ['an invalid duration', { source, syncPolicy: { interval: '1 hour' } }, false, 'must be a Go duration such as 30s, 5m or 1h30m'],
+  ['a day unit', { source, syncPolicy: { interval: '1d' } }, false, 'must be a Go duration'],
+  ['an invalid backoff interval', { source, syncPolicy: { retryPolicy: { backoffInterval: 'soon' } } }, false, 'must be a Go duration'],
+  ['zero maxAttempts', { source, syncPolicy: { retryPolicy: { maxAttempts: 0 } } }, false, 'spec.syncPolicy.retryPolicy.maxAttempts: Invalid value: 0'],
+  ['negative maxAttempts', { source, syncPolicy: { retryPolicy: { maxAttempts: -1 } } }, false, 'maxAttempts'],
+  ['a multiplier below 1', { source, syncPolicy: { retryPolicy: { backoffMultiplier: '0.5' } } }, false, 'must be a decimal number >= 1'],
+  ['a non-numeric multiplier', { source, syncPolicy: { retryPolicy: { backoffMultiplier: 'two' } } }, false, 'must be a decimal number >= 1'],
+  ['automatic without an interval', { source, syncPolicy: { type: 'automatic' } }, false, 'spec.syncPolicy.interval is required'],
+  ['an unknown sync type', { source, syncPolicy: { type: 'sometimes', interval: '1h' } }, false, 'spec.syncPolicy.type: Unsupported value'],
+  ['an unclosed bracket glob', { source, filter: { include: ['[abc'] } }, false, 'must be a name glob'],
+  ['a glob with a space', { source, filter: { names: { exclude: ['a b'] } } }, false, 'must be a name glob'],
+  ['an empty glob', { source, filter: { exclude: [''] } }, false, 'spec.filter.exclude[0]'],
+  ['an empty tag', { source, filter: { tags: { include: [''] } } }, false, 'spec.filter.tags.include[0]'],
+  ['top-level and names globs together', { source, filter: { include: ['a'], names: { include: ['b'] } } }, false, 'use either spec.filter.include/exclude or spec.filter.names'],
+  ['an unknown spec field', { source, sycnPolicy: { interval: '1h' } }, false, 'unknown field "spec.sycnPolicy"'],
+  ['an unknown nested field', { source: { ...source, configmap: { name: 'x', keyy: 'y' } } }, false, 'unknown field "spec.source.configmap.keyy"'],
+]
+
+describe('MCPRegistry CRD schema and codec', function () {
+  this.timeout(60_000)
+  let client: KubeClient
+  let namespace: string
+
+  before(async () => {
+    const plane = await getTestControlPlane()
+    client = new KubeClient(plane.kubeConfig())
+    namespace = await createTestNamespace('crd-schema')
+    await ensureMcpRegistryCrd(client, namespace)
+  })
+
+  /** Creates the object with dryRun=All and strict field validation; resolves to the rejection message, or undefined. */
+  async function admission(spec: unknown, i: number): Promise<string | undefined> {
+    const body = { apiVersion: 'toolhive.stacklok.dev/v1alpha1', kind: 'MCPRegistry', metadata: { name: `case-${i}`, namespace }, spec }
+    try {
+      await client.request('POST', `/apis/toolhive.stacklok.dev/v1alpha1/namespaces/${namespace}/mcpregistries`, {
+        body, query: { dryRun: 'All', fieldValidation: 'Strict' }, contentType: 'application/json',
+      })
+      return undefined
+    } catch (err) {
+      if (httpStatusOf(err) !== 422 && httpStatusOf(err) !== 400) throw err
+      return (err as { body?: { message?: string } }).body?.message ?? String(err)
+    }
+  }
+
+  cases.forEach(([title, spec, valid, fragment], i) => {
+    it(`${valid ? 'accepts' : 'rejects'} ${title} in both the API server and the codec`, async () => {
+      const rejected = await admission(spec, i)
+      const codec = decodeMCPRegistrySpec(spec)
+      expect({ apiServer: rejected === undefined, codec: E.isRight(codec) }).to.deep.equal({ apiServer: valid, codec: valid })
+      if (!valid) expect(rejected).to.include(fragment)
+    })
+  })
+
+  it('prunes unknown fields when the client does not ask for strict validation (documented difference)', async () => {
+    const created = await client.request<{ spec: Record<string, unknown> }>('POST', `/apis/toolhive.stacklok.dev/v1alpha1/namespaces/${namespace}/mcpregistries`, {
+      body: { apiVersion: 'toolhive.stacklok.dev/v1alpha1', kind: 'MCPRegistry', metadata: { name: 'pruned', namespace }, spec: { source, extra: true } },
+      query: { dryRun: 'All', fieldValidation: 'Ignore' }, contentType: 'application/json',
+    })
+    expect(created.spec).to.deep.equal({ source })
+    expect(E.isLeft(decodeMCPRegistrySpec({ source, extra: true }))).to.equal(true)
+  })
+
+  it('serves short names, the toolhive category and the printer columns', async () => {
+    const crd = await client.request<{ spec: { names: { shortNames: string[]; categories: string[] }; versions: Array<{ additionalPrinterColumns: Array<{ name: string }>; subresources: unknown }> } }>(
+      'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/mcpregistries.toolhive.stacklok.dev')
+    expect(crd.spec.names.shortNames).to.deep.equal(['mcpreg', 'mcpregistry'])
+    expect(crd.spec.names.categories).to.deep.equal(['toolhive'])
+    expect(crd.spec.versions[0]?.additionalPrinterColumns.map((c) => c.name)).to.deep.equal(['Phase', 'Servers', 'Deployed', 'Last Sync', 'API', 'Age'])
+    expect(crd.spec.versions[0]?.subresources).to.deep.equal({ status: {} })
+  })
+})
