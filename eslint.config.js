@@ -43,4 +43,9 @@ export default [
       }],
     },
   },
+  {
+    // README examples are written as a consumer would: they import their own library by its package name.
+    files: ['libs/*/examples/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
 ]
