@@ -44,7 +44,12 @@ export const LegacyArgumentCodec = openStruct(
   },
   'LegacyArgument',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link LegacyArgumentCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type LegacyArgument = t.TypeOf<typeof LegacyArgumentCodec>
 
 const LegacyArguments = (name: string): ReturnType<typeof arrayOf<typeof LegacyArgumentCodec>> => arrayOf(LegacyArgumentCodec, name)
@@ -68,7 +73,12 @@ export const LegacyPackageCodec = openStruct(
   },
   'LegacyPackage',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link LegacyPackageCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type LegacyPackage = t.TypeOf<typeof LegacyPackageCodec>
 
 /**
@@ -81,7 +91,12 @@ export const LegacyRemoteCodec = openStruct(
   { transport_type: StringCodec, url: StringCodec, headers: optional(LegacyArguments('LegacyHeaders')) },
   'LegacyRemote',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link LegacyRemoteCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type LegacyRemote = t.TypeOf<typeof LegacyRemoteCodec>
 
 /**
@@ -106,7 +121,12 @@ export const LegacyServerCodec = openStruct(
   },
   'LegacyServer',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link LegacyServerCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type LegacyServer = t.TypeOf<typeof LegacyServerCodec>
 
 /**
@@ -116,7 +136,12 @@ export type LegacyServer = t.TypeOf<typeof LegacyServerCodec>
  * @since 0.1.0
  */
 export const LegacyServerListCodec = arrayOf(LegacyServerCodec, 'LegacyServerList')
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link LegacyServerListCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type LegacyServerList = t.TypeOf<typeof LegacyServerListCodec>
 
 // -------------------------------------------------------------------------------------

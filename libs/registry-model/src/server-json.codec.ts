@@ -106,7 +106,12 @@ const inputProps = {
  * @since 0.1.0
  */
 export const InputCodec = openStruct(inputProps, 'Input')
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link InputCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type Input = t.TypeOf<typeof InputCodec>
 
 const VariablesCodec = recordOf(StringCodec, InputCodec, 'Variables')
@@ -119,7 +124,12 @@ const withVariables = { ...inputProps, variables: optional(VariablesCodec) }
  * @since 0.1.0
  */
 export const KeyValueInputCodec = openStruct({ ...withVariables, name: StringCodec }, 'KeyValueInput')
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link KeyValueInputCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type KeyValueInput = t.TypeOf<typeof KeyValueInputCodec>
 
 const PositionalBaseCodec = openStruct(
@@ -143,7 +153,12 @@ export const PositionalArgumentCodec = new t.Type<t.TypeOf<typeof PositionalBase
   },
   PositionalBaseCodec.encode,
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link PositionalArgumentCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type PositionalArgument = t.TypeOf<typeof PositionalArgumentCodec>
 
 /**
@@ -156,7 +171,12 @@ export const NamedArgumentCodec = openStruct(
   { ...withVariables, type: stringLiteral('named'), name: StringCodec, isRepeated: optional(BooleanCodec) },
   'NamedArgument',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link NamedArgumentCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type NamedArgument = t.TypeOf<typeof NamedArgumentCodec>
 
 /**
@@ -166,7 +186,12 @@ export type NamedArgument = t.TypeOf<typeof NamedArgumentCodec>
  * @since 0.1.0
  */
 export const ArgumentCodec = taggedUnion('type', { positional: PositionalArgumentCodec, named: NamedArgumentCodec }, 'Argument')
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ArgumentCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type Argument = t.TypeOf<typeof ArgumentCodec>
 
 /**
@@ -176,7 +201,12 @@ export type Argument = t.TypeOf<typeof ArgumentCodec>
  * @since 0.1.0
  */
 export const StdioTransportCodec = openStruct({ type: stringLiteral('stdio') }, 'StdioTransport')
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link StdioTransportCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type StdioTransport = t.TypeOf<typeof StdioTransportCodec>
 
 const httpProps = { url: TransportUrlCodec, headers: optional(arrayOf(KeyValueInputCodec, 'Headers')) }
@@ -188,7 +218,12 @@ const httpProps = { url: TransportUrlCodec, headers: optional(arrayOf(KeyValueIn
  * @since 0.1.0
  */
 export const StreamableHttpTransportCodec = openStruct({ type: stringLiteral('streamable-http'), ...httpProps }, 'StreamableHttpTransport')
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link StreamableHttpTransportCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type StreamableHttpTransport = t.TypeOf<typeof StreamableHttpTransportCodec>
 
 /**
@@ -198,7 +233,12 @@ export type StreamableHttpTransport = t.TypeOf<typeof StreamableHttpTransportCod
  * @since 0.1.0
  */
 export const SseTransportCodec = openStruct({ type: stringLiteral('sse'), ...httpProps }, 'SseTransport')
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link SseTransportCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type SseTransport = t.TypeOf<typeof SseTransportCodec>
 
 /**
@@ -212,7 +252,12 @@ export const LocalTransportCodec = taggedUnion(
   { stdio: StdioTransportCodec, 'streamable-http': StreamableHttpTransportCodec, sse: SseTransportCodec },
   'LocalTransport',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link LocalTransportCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type LocalTransport = t.TypeOf<typeof LocalTransportCodec>
 
 /**
@@ -229,7 +274,12 @@ export const RemoteTransportCodec = taggedUnion(
   },
   'RemoteTransport',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link RemoteTransportCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type RemoteTransport = t.TypeOf<typeof RemoteTransportCodec>
 
 /**
@@ -258,7 +308,12 @@ export const PackageCodec = openStruct(
   },
   'Package',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link PackageCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type Package = t.TypeOf<typeof PackageCodec>
 
 /**
@@ -271,7 +326,12 @@ export const RepositoryCodec = openStruct(
   { url: UriCodec, source: StringCodec, id: optional(StringCodec), subfolder: optional(StringCodec) },
   'Repository',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link RepositoryCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type Repository = t.TypeOf<typeof RepositoryCodec>
 
 /**
@@ -289,7 +349,12 @@ export const IconCodec = openStruct(
   },
   'Icon',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link IconCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type Icon = t.TypeOf<typeof IconCodec>
 
 /**
@@ -299,7 +364,12 @@ export type Icon = t.TypeOf<typeof IconCodec>
  * @since 0.1.0
  */
 export const ServerMetaCodec = openStruct({ [PublisherProvidedMetaKey]: optional(JsonObjectCodec) }, 'ServerMeta')
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ServerMetaCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ServerMeta = t.TypeOf<typeof ServerMetaCodec>
 
 /**
@@ -325,7 +395,12 @@ export const ServerJsonCodec = openStruct(
   },
   'ServerJson',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ServerJsonCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ServerJson = t.TypeOf<typeof ServerJsonCodec>
 
 // -------------------------------------------------------------------------------------

@@ -41,7 +41,12 @@ export const SnapshotSourceCodec = strictStruct(
   { type: stringEnum('SnapshotSourceType', ['configmap', 'file']), ref: NonEmpty('SourceRef') },
   'SnapshotSource',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link SnapshotSourceCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type SnapshotSource = t.TypeOf<typeof SnapshotSourceCodec>
 
 /**
@@ -51,7 +56,12 @@ export type SnapshotSource = t.TypeOf<typeof SnapshotSourceCodec>
  * @since 0.1.0
  */
 export const SnapshotFormatCodec = stringEnum('SnapshotFormat', ['toolhive', 'upstream'])
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link SnapshotFormatCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type SnapshotFormat = t.TypeOf<typeof SnapshotFormatCodec>
 
 /**
@@ -64,7 +74,12 @@ export const SnapshotToolHiveHeaderCodec = strictStruct(
   { version: boundedString('RegistryVersion', { pattern: '^\\d+\\.\\d+\\.\\d+$' }), lastUpdated: DateTimeCodec },
   'SnapshotToolHiveHeader',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link SnapshotToolHiveHeaderCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type SnapshotToolHiveHeader = t.TypeOf<typeof SnapshotToolHiveHeaderCodec>
 
 /**
@@ -87,7 +102,12 @@ export const SnapshotRegistryMetaCodec = strictStruct(
   },
   'SnapshotRegistryMeta',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link SnapshotRegistryMetaCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type SnapshotRegistryMeta = t.TypeOf<typeof SnapshotRegistryMetaCodec>
 
 /**
@@ -110,7 +130,12 @@ export const DeployedServerSummaryCodec = strictStruct(
   },
   'DeployedServerSummary',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link DeployedServerSummaryCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type DeployedServerSummary = t.TypeOf<typeof DeployedServerSummaryCodec>
 
 /**
@@ -142,7 +167,12 @@ export const RegistrySnapshotCodec = strictStruct(
   },
   'RegistrySnapshot',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link RegistrySnapshotCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type RegistrySnapshot = t.TypeOf<typeof RegistrySnapshotCodec>
 
 // -------------------------------------------------------------------------------------

@@ -49,7 +49,12 @@ export const ToolHiveGroupCodec = strictStruct(
   },
   'ToolHiveGroup',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveGroupCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveGroup = t.TypeOf<typeof ToolHiveGroupCodec>
 
 /**
@@ -77,7 +82,12 @@ export const ToolHiveRegistryCodec = openStruct(
   },
   'ToolHiveRegistry',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveRegistryCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveRegistry = t.TypeOf<typeof ToolHiveRegistryCodec>
 
 // -------------------------------------------------------------------------------------

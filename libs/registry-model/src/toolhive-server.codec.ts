@@ -28,7 +28,12 @@ export const ToolHiveServerNameCodec = boundedString('ToolHiveServerName', { pat
  * @since 0.1.0
  */
 export const ToolHiveTierCodec = stringEnum('ToolHiveTier', ['Official', 'Community'])
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveTierCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveTier = t.TypeOf<typeof ToolHiveTierCodec>
 
 /**
@@ -38,7 +43,12 @@ export type ToolHiveTier = t.TypeOf<typeof ToolHiveTierCodec>
  * @since 0.1.0
  */
 export const ToolHiveStatusCodec = stringEnum('ToolHiveStatus', ['Active', 'Deprecated'])
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveStatusCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveStatus = t.TypeOf<typeof ToolHiveStatusCodec>
 
 /**
@@ -78,7 +88,12 @@ export const ToolHiveEnvVarCodec = strictStruct(
   },
   'ToolHiveEnvVar',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveEnvVarCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveEnvVar = t.TypeOf<typeof ToolHiveEnvVarCodec>
 
 /**
@@ -98,7 +113,12 @@ export const ToolHiveHeaderCodec = strictStruct(
   },
   'ToolHiveHeader',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveHeaderCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveHeader = t.TypeOf<typeof ToolHiveHeaderCodec>
 
 /**
@@ -140,7 +160,12 @@ export const ToolHivePermissionsCodec = strictPartial(
   { network: ToolHiveNetworkPermissionsCodec, read: AbsolutePaths, write: AbsolutePaths, privileged: BooleanCodec },
   'ToolHivePermissions',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHivePermissionsCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHivePermissions = t.TypeOf<typeof ToolHivePermissionsCodec>
 
 /**
@@ -153,7 +178,12 @@ export const ToolHiveMetadataCodec = strictPartial(
   { last_updated: DateTimeCodec, pulls: integerRange('Pulls', 0), stars: integerRange('Stars', 0) },
   'ToolHiveMetadata',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveMetadataCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveMetadata = t.TypeOf<typeof ToolHiveMetadataCodec>
 
 /**
@@ -182,7 +212,12 @@ export const ToolHiveProvenanceCodec = strictPartial(
   },
   'ToolHiveProvenance',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveProvenanceCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveProvenance = t.TypeOf<typeof ToolHiveProvenanceCodec>
 
 /**
@@ -202,7 +237,12 @@ export const ToolHiveOAuthConfigCodec = strictPartial(
   },
   'ToolHiveOAuthConfig',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveOAuthConfigCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveOAuthConfig = t.TypeOf<typeof ToolHiveOAuthConfigCodec>
 
 const commonProps = {
@@ -237,7 +277,12 @@ export const ToolHiveImageServerCodec = strictStruct(
   },
   'ToolHiveImageServer',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveImageServerCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveImageServer = t.TypeOf<typeof ToolHiveImageServerCodec>
 
 /**
@@ -256,5 +301,10 @@ export const ToolHiveRemoteServerCodec = strictStruct(
   },
   'ToolHiveRemoteServer',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveRemoteServerCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveRemoteServer = t.TypeOf<typeof ToolHiveRemoteServerCodec>

@@ -25,7 +25,12 @@ import { optional, strictStruct } from './struct.codec.js'
 export const ServerJsonArrayCodec = arrayOf(ServerJsonCodec, 'ServerJsonArray', {
   uniqueBy: { key: (s) => `${s.name}@${s.version}`, label: 'name@version' },
 })
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ServerJsonArrayCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ServerJsonArray = t.TypeOf<typeof ServerJsonArrayCodec>
 
 /**
@@ -35,7 +40,12 @@ export type ServerJsonArray = t.TypeOf<typeof ServerJsonArrayCodec>
  * @since 0.1.0
  */
 export const ToolHiveUpstreamMetaCodec = strictStruct({ last_updated: DateTimeCodec }, 'ToolHiveUpstreamMeta')
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveUpstreamMetaCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveUpstreamMeta = t.TypeOf<typeof ToolHiveUpstreamMetaCodec>
 
 /**
@@ -52,7 +62,12 @@ export const ToolHiveUpstreamDataCodec = strictStruct(
   },
   'ToolHiveUpstreamData',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveUpstreamDataCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveUpstreamData = t.TypeOf<typeof ToolHiveUpstreamDataCodec>
 
 /**
@@ -70,7 +85,12 @@ export const ToolHiveUpstreamRegistryCodec = strictStruct(
   },
   'ToolHiveUpstreamRegistry',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ToolHiveUpstreamRegistryCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ToolHiveUpstreamRegistry = t.TypeOf<typeof ToolHiveUpstreamRegistryCodec>
 
 // -------------------------------------------------------------------------------------

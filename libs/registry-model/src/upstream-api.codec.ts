@@ -35,7 +35,12 @@ export const OfficialMetaKey = 'io.modelcontextprotocol.registry/official'
  * @since 0.1.0
  */
 export const ServerStatusCodec = stringEnum('ServerStatus', ['active', 'deprecated', 'deleted'])
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ServerStatusCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ServerStatus = t.TypeOf<typeof ServerStatusCodec>
 
 /**
@@ -56,7 +61,12 @@ export const OfficialMetaCodec = strictStruct(
   },
   'OfficialMeta',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link OfficialMetaCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type OfficialMeta = t.TypeOf<typeof OfficialMetaCodec>
 
 /**
@@ -66,7 +76,12 @@ export type OfficialMeta = t.TypeOf<typeof OfficialMetaCodec>
  * @since 0.1.0
  */
 export const ServerResponseMetaCodec = openStruct({ [OfficialMetaKey]: OfficialMetaCodec }, 'ServerResponseMeta')
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ServerResponseMetaCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ServerResponseMeta = t.TypeOf<typeof ServerResponseMetaCodec>
 
 /**
@@ -76,7 +91,12 @@ export type ServerResponseMeta = t.TypeOf<typeof ServerResponseMetaCodec>
  * @since 0.1.0
  */
 export const ServerResponseCodec = strictStruct({ server: ServerJsonCodec, _meta: ServerResponseMetaCodec }, 'ServerResponse')
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ServerResponseCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ServerResponse = t.TypeOf<typeof ServerResponseCodec>
 
 /**
@@ -109,7 +129,12 @@ export const ServerListMetadataCodec = strictStruct(
   { nextCursor: optional(StringCodec), count: integerRange('Count', 0) },
   'ServerListMetadata',
 )
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ServerListMetadataCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ServerListMetadata = t.TypeOf<typeof ServerListMetadataCodec>
 
 /**
@@ -119,7 +144,12 @@ export type ServerListMetadata = t.TypeOf<typeof ServerListMetadataCodec>
  * @since 0.1.0
  */
 export const ServerListCodec = strictStruct({ servers: ServerResponsesCodec, metadata: ServerListMetadataCodec }, 'ServerList')
-/** @category model @since 0.1.0 */
+/**
+ * A value decoded by {@link ServerListCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
 export type ServerList = t.TypeOf<typeof ServerListCodec>
 
 // -------------------------------------------------------------------------------------
