@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the pinned control-plane binaries (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok)
-# from their official Go modules into a cache outside the work tree. Idempotent: returns at once when cached.
+# and kustomize (e2e renders config/default with it) from their official Go modules into a cache outside the work tree. Idempotent: returns at once when cached.
 #
 # Why a wrapper module: k8s.io/kubernetes requires its staging modules at v0.0.0 with ./staging replaces, which
 # are ignored for a dependency (kubernetes/kubernetes#79384). We generate the replace block from the module's
@@ -11,13 +11,19 @@ MINOR=$(echo "$K8S" | cut -d. -f2)
 STAGING=v0.${K8S#v1.}
 ETCD=${ETCD_VERSION:-v3.6.16}
 KWOK=${KWOK_VERSION:-v0.8.0}
+# kustomize v5.8.3 needs Go >= 1.27; v5.8.2 is the newest that builds with Go 1.26.
+KUSTOMIZE=${KUSTOMIZE_VERSION:-v5.8.2}
 OUT=${THV_K8S_BIN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/thv-registry/k8s-$K8S}
-BINS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+BINS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok kustomize)
 
 log() { printf '[control-plane build] %s\n' "$*" >&2; }
 
 missing=()
 for b in "${BINS[@]}"; do [ -x "$OUT/$b" ] || missing+=("$b"); done
+# kwok >= 0.6 ships no built-in stages: without Stage documents in its --config it exits with "no stages found".
+# We take the "fast" stage set (node initialize + lease heartbeat, pod ready/complete/delete) from the kwok module
+# of the pinned version, as kwok's own kustomize/stage/fast does.
+[ -f "$OUT/kwok-stages.yaml" ] || missing+=(kwok-stages.yaml)
 if [ ${#missing[@]} -eq 0 ]; then log "cached: $OUT"; echo "$OUT"; exit 0; fi
 
 command -v go >/dev/null 2>&1 || { log "ERROR: the Go toolchain is missing (needed to build ${missing[*]}). Install Go >= 1.25, or set KUBEBUILDER_ASSETS to a folder with these binaries."; exit 3; }
@@ -70,6 +76,28 @@ if need kwok; then
   go get -tool "sigs.k8s.io/kwok/cmd/kwok@$KWOK"
   go build -trimpath -ldflags "-s -w" -o "$OUT/kwok.tmp" sigs.k8s.io/kwok/cmd/kwok
   mv "$OUT/kwok.tmp" "$OUT/kwok"
+fi
+
+if need kwok-stages.yaml; then
+  log "collecting kwok $KWOK fast stages ($(elapsed))"
+  mkdir -p "$WORK/kwok-stages" && cd "$WORK/kwok-stages"
+  KWOKDIR=$(go mod download -json "sigs.k8s.io/kwok@$KWOK" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  [ -d "$KWOKDIR/kustomize/stage" ] || { log "ERROR: could not download sigs.k8s.io/kwok@$KWOK"; exit 4; }
+  for f in "$KWOKDIR"/kustomize/stage/node/fast/*.yaml "$KWOKDIR"/kustomize/stage/node/heartbeat-with-lease/*.yaml \
+           "$KWOKDIR"/kustomize/stage/pod/fast/*.yaml; do
+    [ "$(basename "$f")" = kustomization.yaml ] && continue
+    printf -- '---\n'; cat "$f"
+  done > "$OUT/kwok-stages.yaml.tmp"
+  mv "$OUT/kwok-stages.yaml.tmp" "$OUT/kwok-stages.yaml"
+fi
+
+if need kustomize; then
+  log "building kustomize $KUSTOMIZE ($(elapsed))"
+  mkdir -p "$WORK/kustomize" && cd "$WORK/kustomize"
+  go mod init local/thvkustomizebin >/dev/null 2>&1
+  go get -tool "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE"
+  go build -trimpath -ldflags "-s -w" -o "$OUT/kustomize.tmp" sigs.k8s.io/kustomize/kustomize/v5
+  mv "$OUT/kustomize.tmp" "$OUT/kustomize"
 fi
 
 log "done in $(elapsed): $OUT"

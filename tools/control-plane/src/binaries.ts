@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
-import { accessSync, constants } from 'node:fs'
+import { accessSync, constants, existsSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** Kubernetes version of the pinned control-plane binaries (must match build/build-binaries.sh). */
@@ -63,6 +63,17 @@ function isExecutable(path: string): boolean {
   }
 }
 
+/** File with kwok's Stage documents, produced by build/build-binaries.sh from the kwok module. */
+export const KWOK_STAGES_FILE = 'kwok-stages.yaml'
+
+/**
+ * kwok v0.8 has no built-in stages, so a kwok binary counts only together with {@link KWOK_STAGES_FILE}, looked up
+ * next to the binary, then in the cache.
+ */
+export function findKwokStages(kwokPath: string, env: LookupEnv = process.env): string | undefined {
+  return [join(dirname(kwokPath), KWOK_STAGES_FILE), join(binaryCacheDir(env), KWOK_STAGES_FILE)].find((p) => existsSync(p))
+}
+
 /**
  * Looks the given binaries up in order: `TEST_ASSET_<NAME>` (a file), `KUBEBUILDER_ASSETS` (controller-runtime envtest
  * folder layout), then the cache folder. Never builds.
@@ -77,7 +88,7 @@ export function findBinaries(names: readonly BinaryName[], env: LookupEnv = proc
     if (asset) candidates.push({ path: asset, source: 'TEST_ASSET' })
     if (env.KUBEBUILDER_ASSETS) candidates.push({ path: join(env.KUBEBUILDER_ASSETS, name), source: 'KUBEBUILDER_ASSETS' })
     candidates.push({ path: join(cacheDir, name), source: 'cache' })
-    const hit = candidates.find((c) => isExecutable(c.path))
+    const hit = candidates.find((c) => isExecutable(c.path) && (name !== 'kwok' || findKwokStages(c.path, env) !== undefined))
     if (hit) found[name] = hit
     else missing.push(name)
   }

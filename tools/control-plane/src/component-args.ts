@@ -17,6 +17,8 @@ export interface PlaneFiles {
   readonly serviceAccountKey: string
   readonly serviceAccountPub: string
   readonly kubeconfig: string
+  /** kwok's `--config`: a copy of the Stage documents (see the launcher). */
+  readonly kwokConfig: string
   readonly logs: string
 }
 
@@ -55,6 +57,7 @@ export function planeFiles(dir: string): PlaneFiles {
     serviceAccountKey: join(dir, 'sa.key'),
     serviceAccountPub: join(dir, 'sa.pub'),
     kubeconfig: join(dir, 'kubeconfig'),
+    kwokConfig: join(dir, 'kwok.yaml'),
     logs: join(dir, 'logs'),
   }
 }
@@ -95,8 +98,11 @@ export function apiServerArgs(files: PlaneFiles, ports: PlanePorts): string[] {
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
     `--service-account-key-file=${files.serviceAccountPub}`,
     `--service-account-signing-key-file=${files.serviceAccountKey}`,
-    // No token controller runs and pods need no mounted tokens under kwok (envtest does the same).
-    '--disable-admission-plugins=ServiceAccount',
+    // ServiceAccount: no token controller runs and pods need no mounted tokens under kwok (envtest does the same).
+    // TaintNodesByCondition: it gives every new Node a `node.kubernetes.io/not-ready:NoSchedule` taint that only
+    // node-lifecycle-controller removes; we do not run that controller (it would also evict on missed heartbeats),
+    // so the fake node would stay unschedulable and no Deployment would ever become Available.
+    '--disable-admission-plugins=ServiceAccount,TaintNodesByCondition',
     // Single API server on loopback: no need to maintain the `kubernetes` Endpoints object.
     '--endpoint-reconciler-type=none',
     // API Priority and Fairness would queue bursts of test/bench requests and costs startup time (bootstrap
@@ -131,6 +137,7 @@ export function schedulerArgs(files: PlaneFiles): string[] {
 export function kwokArgs(files: PlaneFiles, ports: PlanePorts): string[] {
   return [
     `--kubeconfig=${files.kubeconfig}`,
+    `--config=${files.kwokConfig}`,
     '--manage-all-nodes=false',
     `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
     '--manage-nodes-with-label-selector=',

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CoreV1Api, KubeConfig, type AuthenticationV1TokenRequest } from '@kubernetes/client-node'
@@ -7,6 +7,7 @@ import {
   CONTROLLER_BINARIES,
   CORE_BINARIES,
   ensureBinaries,
+  findKwokStages,
   type BinaryName,
   type LocatedBinary,
   type LookupEnv,
@@ -48,6 +49,11 @@ export interface ControlPlaneOptions {
 }
 
 const DEFAULT_START_TIMEOUT_MS = 60_000
+
+// On SIGTERM kube-apiserver 1.35 stops its controllers and listener within milliseconds, but with watch connections
+// of kube-controller-manager/scheduler/kwok open the process then lingers 10+ s before exiting (measured here).
+// Clients have been disconnected by then, so waiting longer only slows tests down: SIGKILL after this grace.
+const API_SERVER_STOP_GRACE_MS = 3_000
 
 /**
  * A running control plane: etcd + kube-apiserver on free loopback ports, optionally with kube-controller-manager,
@@ -124,10 +130,17 @@ export class ControlPlane {
     if (!this.withControllers) return
     this.#launch('kube-controller-manager', controllerManagerArgs(this.files))
     this.#launch('kube-scheduler', schedulerArgs(this.files))
+    const stages = findKwokStages(this.binaries.kwok?.path ?? '', this.opts.env)
+    if (!stages) throw new Error(`kwok stages file missing next to ${this.binaries.kwok?.path}; run build/build-binaries.sh`)
+    // kwok's config holds only the Stage documents (kwok v0.8 has no built-in stages: "no stages found"). No
+    // KwokConfiguration document on purpose: one with `options: {}` zeroes kwok's defaults and kwok exits with
+    // "node leases parallelism must be greater than 0"; flags carry our options. An explicit --config also keeps a
+    // developer's ~/.kwok/kwok.yaml (kwok's default) out of the tests.
+    copyFileSync(stages, this.files.kwokConfig)
     this.#launch('kwok', kwokArgs(this.files, this.ports))
     const abortIf = () => this.#anyExited()
     const kc = this.kubeConfig()
-    await createFakeNode(kc, this.#timeoutMs)
+    await createFakeNode(kc, this.#timeoutMs, abortIf)
     // The serviceaccount controller creating `default/default` proves kube-controller-manager runs its controllers.
     const core = kc.makeApiClient(CoreV1Api)
     await pollUntil(async () => ((await core.readNamespacedServiceAccount({ namespace: 'default', name: 'default' })) ? true : undefined), {
@@ -183,6 +196,18 @@ export class ControlPlane {
     return out
   }
 
+  /** Process id of the last process started per component, including ones that have exited since. */
+  get startedPids(): Partial<Record<ComponentName, number>> {
+    const out: Partial<Record<ComponentName, number>> = {}
+    for (const [name, c] of this.#components) out[name] = c.pid
+    return out
+  }
+
+  /** Process id of this plane's reaper (see reaper.main.ts). */
+  get reaperPid(): number | undefined {
+    return this.reaper.pid
+  }
+
   /** A fresh admin client configuration (loaded from {@link ControlPlane.kubeconfigPath}'s content). */
   kubeConfig(): KubeConfig {
     const kc = new KubeConfig()
@@ -224,7 +249,7 @@ export class ControlPlane {
 
   /** Stops kube-apiserver only (etcd and controllers keep running); clients see connection errors until restart. */
   async stopApiServer(): Promise<void> {
-    await this.#components.get('kube-apiserver')?.stop()
+    await this.#components.get('kube-apiserver')?.stop(API_SERVER_STOP_GRACE_MS)
   }
 
   /** (Re)starts kube-apiserver on the same port with the same certificates and etcd, and waits for /readyz. */
@@ -247,7 +272,7 @@ export class ControlPlane {
     const controllers = (['kwok', 'kube-scheduler', 'kube-controller-manager'] as const).map((n) => this.#components.get(n))
     await Promise.all(controllers.map((c) => c?.stop()))
     // kube-apiserver before etcd: with etcd gone first, its graceful shutdown can hang until SIGKILL.
-    await this.#components.get('kube-apiserver')?.stop()
+    await this.#components.get('kube-apiserver')?.stop(API_SERVER_STOP_GRACE_MS)
     await this.#components.get('etcd')?.stop()
     this.#unregisterExit()
     if (!this.opts.keepDir) rmSync(this.files.dir, { recursive: true, force: true })

@@ -24,8 +24,8 @@ export function fakeNode(name = FAKE_NODE_NAME): V1Node {
   }
 }
 
-/** Creates the fake node (if absent) and waits until kwok reports it Ready. */
-export async function createFakeNode(kc: KubeConfig, timeoutMs: number): Promise<void> {
+/** Creates the fake node (if absent) and waits until kwok reports it Ready (and it carries no taint). */
+export async function createFakeNode(kc: KubeConfig, timeoutMs: number, abortIf?: () => Error | undefined): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api)
   try {
     await core.createNode({ body: fakeNode() })
@@ -35,8 +35,9 @@ export async function createFakeNode(kc: KubeConfig, timeoutMs: number): Promise
   await pollUntil(
     async () => {
       const node = await core.readNode({ name: FAKE_NODE_NAME })
-      return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined
+      const ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+      return ready && (node.spec?.taints ?? []).length === 0 ? true : undefined
     },
-    { description: `node ${FAKE_NODE_NAME} Ready (kwok)`, timeoutMs, intervalMs: 200 },
+    { description: `node ${FAKE_NODE_NAME} Ready (kwok)`, timeoutMs, intervalMs: 200, ...(abortIf ? { abortIf } : {}) },
   )
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { Socket } from 'node:net'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ProcessTracker } from './component-process.js'
 
@@ -20,8 +21,8 @@ export class Reaper implements ProcessTracker {
 
   /** Starts the reaper; `cleanupDir` is removed by it if the owner dies. */
   static start(cleanupDir?: string): Reaper {
-    const { command, args } = reaperCommand()
-    const child = spawn(command, args, { detached: true, stdio: ['pipe', 'ignore', 'ignore'] })
+    const { command, args, cwd } = reaperCommand()
+    const child = spawn(command, args, { cwd, detached: true, stdio: ['pipe', 'ignore', 'ignore'] })
     // Neither the process nor its stdin pipe may keep the owner's event loop alive; the pipe stays open until the
     // owner exits, and the kernel closing it is the reaper's signal.
     child.unref()
@@ -59,12 +60,14 @@ export class Reaper implements ProcessTracker {
 }
 
 /**
- * How to run reaper.main: from the TypeScript sources (tests, `npm run`) through the tsx loader resolved from this
- * package, from a build as plain JavaScript.
+ * How to run reaper.main: from the TypeScript sources (tests, `npm run`) through the tsx loader, from a build as plain
+ * JavaScript. `--import tsx` is resolved from the cwd, so the reaper runs in this folder (inside the workspace).
+ * Not `import.meta.resolve('tsx')`: mocha `--require`s the root hook through tsx's CommonJS hook, whose `import.meta`
+ * shim has no `resolve`.
  */
-function reaperCommand(): { command: string; args: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts')
-  const main = fileURLToPath(new URL(fromSource ? './reaper.main.ts' : './reaper.main.js', import.meta.url))
-  const args = fromSource ? ['--import', import.meta.resolve('tsx'), main] : [main]
-  return { command: process.execPath, args }
+function reaperCommand(): { command: string; args: string[]; cwd: string } {
+  const here = fileURLToPath(import.meta.url)
+  const fromSource = here.endsWith('.ts')
+  const main = join(dirname(here), fromSource ? 'reaper.main.ts' : 'reaper.main.js')
+  return { command: process.execPath, args: fromSource ? ['--import', 'tsx', main] : [main], cwd: dirname(here) }
 }

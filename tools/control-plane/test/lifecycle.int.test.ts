@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { connect } from 'node:net'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { CoreV1Api } from '@kubernetes/client-node'
+import { expect } from 'chai'
+import { FAKE_NODE_NAME, pollUntil, startControlPlane, type ControlPlane } from '../src/index.js'
+
+const OWNER = fileURLToPath(new URL('./fixtures/plane-owner.ts', import.meta.url))
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Resolves true when something accepts TCP connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+describe('control plane: lifecycle', function () {
+  this.timeout(180_000)
+
+  it('starts a second plane from the binary cache, ready within 60 s, and stop leaves no process or port', async () => {
+    const started = Date.now()
+    const plane: ControlPlane = await startControlPlane({ withControllers: true })
+    const elapsedMs = Date.now() - started
+    try {
+      for (const [name, located] of Object.entries(plane.binaries)) {
+        expect(located?.source, `${name} must come from a cache, not a fresh build`).to.be.oneOf(['cache', 'KUBEBUILDER_ASSETS', 'TEST_ASSET'])
+      }
+      expect(elapsedMs, 'start-up time with cached binaries').to.be.below(60_000)
+      const node = await plane.kubeConfig().makeApiClient(CoreV1Api).readNode({ name: FAKE_NODE_NAME })
+      expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).to.equal('True')
+    } finally {
+      await plane.stop()
+    }
+    const pids = Object.values(plane.pids())
+    expect(pids, 'stopped plane reports no live component').to.deep.equal([])
+    const startedPids = Object.values(plane.startedPids)
+    expect(startedPids).to.have.length(5)
+    for (const pid of startedPids) expect(alive(pid), `pid ${pid} still alive`).to.equal(false)
+    for (const port of [plane.ports.apiServer, plane.ports.etcdClient, plane.ports.etcdPeer, plane.ports.kwok]) {
+      expect(await listening(port), `port ${port} still listening`).to.equal(false)
+    }
+    expect(existsSync(plane.dir)).to.equal(false)
+    const reaper = plane.reaperPid
+    expect(reaper).to.be.a('number')
+    await pollUntil(async () => (alive(reaper as number) ? undefined : true), { description: 'reaper exit after release', timeoutMs: 10_000 })
+  })
+
+  it('kills the plane when its owner process is killed with SIGKILL (reaper)', async () => {
+    const owner = spawn(process.execPath, ['--conditions=@thv/source', '--import', 'tsx', OWNER], { stdio: ['ignore', 'pipe', 'inherit'] })
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: owner.stdout }).once('line', resolve)
+        owner.once('exit', (code) => reject(new Error(`plane owner exited with ${code}`)))
+      })
+      const info = JSON.parse(line) as { pids: Record<string, number>; ports: { apiServer: number; etcdClient: number }; dir: string }
+      const pids = Object.values(info.pids)
+      expect(pids).to.have.length(2)
+      for (const pid of pids) expect(alive(pid)).to.equal(true)
+      expect(await listening(info.ports.apiServer)).to.equal(true)
+
+      owner.kill('SIGKILL')
+      await pollUntil(async () => (pids.some(alive) ? undefined : true), { description: 'components killed by the reaper', timeoutMs: 30_000 })
+      await pollUntil(async () => (existsSync(info.dir) ? undefined : true), { description: 'plane folder removed', timeoutMs: 10_000 })
+      expect(await listening(info.ports.apiServer)).to.equal(false)
+      expect(await listening(info.ports.etcdClient)).to.equal(false)
+    } finally {
+      owner.kill('SIGKILL')
+    }
+  })
+})
