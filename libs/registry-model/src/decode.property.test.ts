@@ -4,8 +4,9 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import { decodeWith } from './decode-failure.js'
 import { LegacyServerListCodec } from './legacy-server.codec.js'
-import { ServerJsonCodec } from './server-json.codec.js'
+import { isVersionRange, ServerJsonCodec } from './server-json.codec.js'
 import { DeployedServerSummaryCodec, RegistrySnapshotCodec } from './snapshot.codec.js'
+import { isRecord } from './struct.codec.js'
 import { ToolHiveRegistryCodec } from './toolhive-registry.codec.js'
 import { ToolHiveUpstreamRegistryCodec } from './toolhive-upstream.codec.js'
 import { ServerListCodec, ServerResponseCodec } from './upstream-api.codec.js'
@@ -105,8 +106,10 @@ describe('agreement with the JSON schemas on mutated documents', () => {
   it('server.json codec and ajv give the same verdict (version ranges aside)', () => {
     const decode = decodeWith(ServerJsonCodec)
     const verdicts = { accepted: 0, rejected: 0 }
-    fc.assert(fc.property(serverJson, fc.nat(), replacement.filter((r) => r !== '^1.0.0'), (doc, choice, rep) => {
+    fc.assert(fc.property(serverJson, fc.nat(), replacement, (doc, choice, rep) => {
       const m = mutate(doc, choice, rep)
+      // Version ranges are rejected on purpose (the schema forbids them only in prose); see the table cases.
+      fc.pre(!(isRecord(m) && typeof m['version'] === 'string' && isVersionRange(m['version'])))
       const accepted = E.isRight(decode(m))
       verdicts[accepted ? 'accepted' : 'rejected']++
       expect(accepted, JSON.stringify(m)).to.equal(serverSchemaAccepts(m))

@@ -77,6 +77,8 @@ const invalid: ReadonlyArray<readonly [string, unknown, readonly string[], boole
   ['rejects a version over 255 characters', editA((d) => { d.version = '1'.repeat(256) }), ['version: must be at most 255 characters long (got 256)']],
   ['rejects a caret version range', editA((d) => { d.version = '^1.2.3' }), ['version: must be a specific version, not a range'], false],
   ['rejects a wildcard version range', editA((d) => { d.version = '1.x' }), ['version: must be a specific version, not a range'], false],
+  // Found by the mutation property (seed -733103354): a bare "x" is npm's "any version".
+  ['rejects the bare wildcard version "x"', editA((d) => { d.version = 'x' }), ['version: must be a specific version, not a range'], false],
   ['rejects a website URL without a scheme', editB((d) => { d.websiteUrl = 'example.com/mcp' }), ['websiteUrl: must be an absolute URI']],
   ['rejects a repository without source', editA((d) => { delete d.repository.source }), ['repository/source: is required']],
   ['rejects an unsupported icon MIME type', editA((d) => { d.icons[0].mimeType = 'image/gif' }), ['icons/0/mimeType: must be one of: image/png, image/jpeg, image/jpg, image/svg+xml, image/webp']],
