@@ -71,8 +71,8 @@ async function run(config: ApiConfig): Promise<void> {
   const address = server.address() as AddressInfo
   log.info('Listening', { host: address.address, port: address.port, mode: config.source.kind })
 
-  const feed = await startFeed(config.source, config, store, metrics, log)
-
+  // Signal handlers go in before the first load, so a SIGTERM during startup is graceful too.
+  let feed: SnapshotFeed | undefined
   let stopping = false
   const shutdown = (signal: string): void => {
     if (stopping) return
@@ -80,7 +80,7 @@ async function run(config: ApiConfig): Promise<void> {
     log.info('Shutting down', { signal })
     void (async () => {
       const outcome = await closeGracefully(server, config.shutdownTimeoutMs)
-      await feed.stop()
+      await feed?.stop()
       log.info('Stopped', { outcome })
       process.exit(0)
     })().catch((err: unknown) => {
@@ -90,6 +90,8 @@ async function run(config: ApiConfig): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
+  feed = await startFeed(config.source, config, store, metrics, log)
+  if (stopping) await feed.stop()
 }
 
 const outcome = parseConfig(process.argv.slice(2), process.env)

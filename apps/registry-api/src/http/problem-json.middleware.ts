@@ -22,7 +22,8 @@ export function problemJson(log: Logger): Middleware {
     } catch (err: unknown) {
       if (ctx.headerSent) throw err
       const { body, headers } = bodyForError(ctx, err)
-      if (body.status >= 500) {
+      // Expected 5xx answers (503 before the first snapshot) are states, not failures: only the others are logged.
+      if (body.status >= 500 && !(err instanceof HttpProblem && err.expose)) {
         log.error('Failed to handle request', { err, method: ctx.method, path: ctx.path, status: body.status })
       }
       resetHeaders(ctx)
