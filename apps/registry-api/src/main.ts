@@ -72,7 +72,7 @@ async function run(config: ApiConfig): Promise<void> {
   log.info('Listening', { host: address.address, port: address.port, mode: config.source.kind })
 
   // Signal handlers go in before the first load, so a SIGTERM during startup is graceful too.
-  let feed: SnapshotFeed | undefined
+  const running: { feed?: SnapshotFeed } = {}
   let stopping = false
   const shutdown = (signal: string): void => {
     if (stopping) return
@@ -80,7 +80,7 @@ async function run(config: ApiConfig): Promise<void> {
     log.info('Shutting down', { signal })
     void (async () => {
       const outcome = await closeGracefully(server, config.shutdownTimeoutMs)
-      await feed?.stop()
+      await running.feed?.stop()
       log.info('Stopped', { outcome })
       process.exit(0)
     })().catch((err: unknown) => {
@@ -90,8 +90,8 @@ async function run(config: ApiConfig): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
-  feed = await startFeed(config.source, config, store, metrics, log)
-  if (stopping) await feed.stop()
+  running.feed = await startFeed(config.source, config, store, metrics, log)
+  if (stopping) await running.feed.stop()
 }
 
 const outcome = parseConfig(process.argv.slice(2), process.env)
