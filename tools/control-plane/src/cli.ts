@@ -6,6 +6,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { apiGet } from './api-http.js'
 import { startControlPlane } from './control-plane.js'
 import { clusterHome, processAlive, readClusterState, removeClusterState, writeClusterState, type ClusterState } from './cluster-state.js'
 import { pollUntil } from './poll-until.js'
@@ -76,14 +77,18 @@ async function down(home: string): Promise<number> {
   return 0
 }
 
-function status(home: string): number {
+async function status(home: string): Promise<number> {
   const state = liveState(home)
   if (!state) {
     console.log('Control plane not running')
     return 1
   }
+  const ready = await apiGet({ server: state.server }, '/readyz').then(
+    (res) => (res.status === 200 ? 'ready' : `NOT READY (HTTP ${res.status})`),
+    (err: unknown) => `NOT READY (${(err as Error).message})`,
+  )
   console.log(`Control plane running since ${state.startedAt} (daemon pid ${state.pid})`)
-  console.log(`server: ${state.server}`)
+  console.log(`server: ${state.server} /readyz: ${ready}`)
   for (const [name, pid] of Object.entries(state.components)) console.log(`${name.padEnd(24)} pid ${pid} ${processAlive(pid) ? 'running' : 'NOT RUNNING'}`)
   console.log(`KUBECONFIG=${state.kubeconfigPath}`)
   return 0

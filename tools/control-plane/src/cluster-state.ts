@@ -14,8 +14,9 @@ export interface ClusterState {
   readonly components: Readonly<Record<string, number>>
 }
 
-/** Folder of the CLI's state: `${XDG_CACHE_HOME:-~/.cache}/thv-registry/cluster`. */
+/** Folder of the CLI's state: `$THV_CLUSTER_HOME`, else `${XDG_CACHE_HOME:-~/.cache}/thv-registry/cluster`. */
 export function clusterHome(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (env.THV_CLUSTER_HOME) return env.THV_CLUSTER_HOME
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'thv-registry', 'cluster')
 }
 
