@@ -37,7 +37,7 @@ export async function updateStatus<S, T extends WithStatus<S> = WithStatus<S>>(
   client: KubeClient,
   kind: KindDescriptor,
   key: ObjectKey,
-  compute: (current: T) => S | undefined,
+  compute: (current: T) => S | undefined | Promise<S | undefined>,
   options: UpdateStatusOptions = {},
 ): Promise<T | undefined> {
   const maxAttempts = options.maxAttempts ?? defaults.statusConflictRetries
@@ -50,7 +50,7 @@ export async function updateStatus<S, T extends WithStatus<S> = WithStatus<S>>(
       if (httpStatusOf(err) === 404) return undefined
       throw err
     }
-    const computed = compute(current)
+    const computed = await compute(current)
     if (computed === undefined) return current
     const next = JSON.parse(JSON.stringify(computed)) as S
     if (isDeepStrictEqual(next, current.status)) return current
