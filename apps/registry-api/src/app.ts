@@ -1,5 +1,6 @@
 /** createApp: the registry API as a Koa application, built from explicit dependencies. */
 import type { Server } from 'node:http'
+import { Router } from '@koa/router'
 import Koa from 'koa'
 import type { Logger } from 'winston'
 import type { ApiMetrics } from './http/api-metrics.js'
@@ -7,9 +8,9 @@ import { installClientErrorHandler } from './http/client-error.js'
 import { observeRequests } from './http/observe-requests.middleware.js'
 import { problemJson } from './http/problem-json.middleware.js'
 import { DEFAULT_REQUEST_LIMITS, requestLimits, type RequestLimits } from './http/request-limits.middleware.js'
-import { healthRouter } from './routes/health.routes.js'
-import { registryRouter } from './routes/registry.routes.js'
-import { serversRouter } from './routes/servers.routes.js'
+import { healthRoutes } from './routes/health.routes.js'
+import { registryRoutes } from './routes/registry.routes.js'
+import { serversRoutes } from './routes/servers.routes.js'
 import type { ViewSource } from './snapshot/snapshot-store.js'
 
 /** Everything the HTTP layer needs; `main.ts` builds these, tests pass their own. */
@@ -40,20 +41,20 @@ export class RegistryApiApp extends Koa {
 
 /**
  * Builds the app. Reading top-down: problem+json outermost (maps every error, logs 5xx), request metrics and
- * debug logs, size limits, then the routers, each followed by `allowedMethods()` so a wrong method gets 405
- * with `Allow` instead of 404.
+ * debug logs, size limits, then the router followed by `allowedMethods()`, so a wrong method gets 405 with
+ * `Allow` instead of 404.
  */
 export function createApp(deps: AppDeps): RegistryApiApp {
   const app = new RegistryApiApp(deps.log)
   app.use(problemJson(deps.log))
   app.use(observeRequests(deps.metrics, deps.log))
   app.use(requestLimits(deps.limits ?? DEFAULT_REQUEST_LIMITS))
-  const routers = [
-    healthRouter({ store: deps.store, metrics: deps.metrics, openApiYaml: deps.openApiYaml }),
-    registryRouter(deps.store),
-    serversRouter(deps.store, '/v0'),
-    serversRouter(deps.store, '/v0.1'),
-  ]
-  for (const router of routers) app.use(router.routes()).use(router.allowedMethods())
+  // One router for every route: one match per request, and allowedMethods() sees every route of a path.
+  const router = new Router()
+  healthRoutes(router, { store: deps.store, metrics: deps.metrics, openApiYaml: deps.openApiYaml })
+  registryRoutes(router, deps.store)
+  serversRoutes(router, deps.store, '/v0')
+  serversRoutes(router, deps.store, '/v0.1')
+  app.use(router.routes()).use(router.allowedMethods())
   return app
 }

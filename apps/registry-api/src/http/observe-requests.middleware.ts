@@ -18,6 +18,17 @@ function statusOf(err: unknown): number {
  * label cardinality stays bounded whatever clients send. Logs each request at debug with `durationMs`.
  */
 export function observeRequests(metrics: ApiMetrics, log: Logger): Middleware {
+  // prom-client hashes the label values on every labels() call; the bounded label sets make caching safe.
+  const children = new Map<string, { observe(value: number): void }>()
+  const child = (method: string, route: string, code: string): { observe(value: number): void } => {
+    const key = `${method} ${route} ${code}`
+    let found = children.get(key)
+    if (found === undefined) {
+      found = metrics.requestDuration.labels(method, route, code)
+      children.set(key, found)
+    }
+    return found
+  }
   return async (ctx, next) => {
     const started = process.hrtime.bigint()
     let status = 0
@@ -32,7 +43,7 @@ export function observeRequests(metrics: ApiMetrics, log: Logger): Middleware {
       const matched = (ctx as unknown as RoutedState)._matchedRoute
       const route = matched === undefined ? 'unmatched' : String(matched)
       const method = KNOWN_METHODS.has(ctx.method) ? ctx.method : 'other'
-      metrics.requestDuration.labels(method, route, String(status)).observe(seconds)
+      child(method, route, String(status)).observe(seconds)
       if (log.isDebugEnabled()) {
         log.debug('Served request', { method: ctx.method, path: ctx.path, route, status, durationMs: seconds * 1000 })
       }

@@ -1,5 +1,5 @@
 /** Probes, the OpenAPI document and Prometheus metrics. */
-import { Router } from '@koa/router'
+import type { Router } from '@koa/router'
 import type { ApiMetrics } from '../http/api-metrics.js'
 import { CachedBody } from '../http/cached-body.js'
 import { sendCached } from '../http/send-cached.js'
@@ -20,9 +20,9 @@ export interface HealthRoutesDeps {
  * `GET /health` (always 200 while the process serves), `GET /readiness` (503 until a snapshot is loaded, then
  * 200 with its hash), `GET /openapi.yaml`, `GET /metrics`.
  */
-export function healthRouter(deps: HealthRoutesDeps): Router {
+export function healthRoutes(router: Router, deps: HealthRoutesDeps): Router {
   const openApi = new CachedBody(Buffer.from(deps.openApiYaml, 'utf8'), 'application/yaml; charset=utf-8')
-  return new Router()
+  return router
     .get('/health', (ctx) => sendCached(ctx, HEALTHY))
     .get('/readiness', (ctx) => {
       const view = requireView(deps.store)

@@ -1,5 +1,5 @@
-/** The ToolHive-style registry API under `/api/v1/registry`. */
-import { Router } from '@koa/router'
+/** The ToolHive-style registry API under `/api/v1/registry`, registered on the app's router. */
+import type { Router } from '@koa/router'
 import { HttpProblem } from '../http/http-problem.js'
 import { sendCached } from '../http/send-cached.js'
 import type { ViewSource } from '../snapshot/snapshot-store.js'
@@ -10,22 +10,23 @@ import { orThrow, parseFormat, pathParam, requireView } from './route-helpers.js
  * `/servers/deployed/{name}` and `/servers/{name}[?format=]`. The `deployed` routes are registered before
  * `/servers/{name}`, so `deployed` is never taken for a server name.
  */
-export function registryRouter(store: ViewSource): Router {
-  return new Router({ prefix: '/api/v1/registry' })
-    .get('/info', (ctx) => sendCached(ctx, requireView(store).info))
-    .get('/servers', (ctx) => {
+export function registryRoutes(router: Router, store: ViewSource): Router {
+  const prefix = '/api/v1/registry'
+  return router
+    .get(`${prefix}/info`, (ctx) => sendCached(ctx, requireView(store).info))
+    .get(`${prefix}/servers`, (ctx) => {
       const format = orThrow(parseFormat(ctx.query))
       const view = requireView(store)
       sendCached(ctx, format === 'toolhive' ? view.toolHiveDocument : view.upstreamDocument, false)
     })
-    .get('/servers/deployed', (ctx) => sendCached(ctx, requireView(store).deployed))
-    .get('/servers/deployed/:name', (ctx) => {
+    .get(`${prefix}/servers/deployed`, (ctx) => sendCached(ctx, requireView(store).deployed))
+    .get(`${prefix}/servers/deployed/:name`, (ctx) => {
       const name = pathParam(ctx.params, 'name')
       const body = requireView(store).deployedFor(name)
       if (body === undefined) throw HttpProblem.notFound(`No deployed server named ${JSON.stringify(name)}`)
       sendCached(ctx, body)
     })
-    .get('/servers/:name', (ctx) => {
+    .get(`${prefix}/servers/:name`, (ctx) => {
       const format = orThrow(parseFormat(ctx.query))
       const name = pathParam(ctx.params, 'name')
       const view = requireView(store)
