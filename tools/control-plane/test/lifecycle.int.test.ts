@@ -61,26 +61,30 @@ describe('control plane: lifecycle', function () {
     await pollUntil(async () => (alive(reaper as number) ? undefined : true), { description: 'reaper exit after release', timeoutMs: 10_000 })
   })
 
-  it('kills the plane when its owner process is killed with SIGKILL (reaper)', async () => {
-    const owner = spawn(process.execPath, ['--conditions=@thv/source', '--import', 'tsx', OWNER], { stdio: ['ignore', 'pipe', 'inherit'] })
-    try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: owner.stdout }).once('line', resolve)
-        owner.once('exit', (code) => reject(new Error(`plane owner exited with ${code}`)))
-      })
-      const info = JSON.parse(line) as { pids: Record<string, number>; ports: { apiServer: number; etcdClient: number }; dir: string }
-      const pids = Object.values(info.pids)
-      expect(pids).to.have.length(2)
-      for (const pid of pids) expect(alive(pid)).to.equal(true)
-      expect(await listening(info.ports.apiServer)).to.equal(true)
+  // SIGKILL: only the reaper can clean up. SIGINT (Ctrl-C): the owner's signal handler kills the groups, then the
+  // reaper sees the owner gone and removes the folder.
+  for (const signal of ['SIGKILL', 'SIGINT'] as const) {
+    it(`leaves nothing behind when its owner process gets ${signal}`, async () => {
+      const owner = spawn(process.execPath, ['--conditions=@thv/source', '--import', 'tsx', OWNER], { stdio: ['ignore', 'pipe', 'inherit'] })
+      try {
+        const line = await new Promise<string>((resolve, reject) => {
+          createInterface({ input: owner.stdout }).once('line', resolve)
+          owner.once('exit', (code) => reject(new Error(`plane owner exited with ${code}`)))
+        })
+        const info = JSON.parse(line) as { pids: Record<string, number>; ports: { apiServer: number; etcdClient: number }; dir: string }
+        const pids = Object.values(info.pids)
+        expect(pids).to.have.length(2)
+        for (const pid of pids) expect(alive(pid)).to.equal(true)
+        expect(await listening(info.ports.apiServer)).to.equal(true)
 
-      owner.kill('SIGKILL')
-      await pollUntil(async () => (pids.some(alive) ? undefined : true), { description: 'components killed by the reaper', timeoutMs: 30_000 })
-      await pollUntil(async () => (existsSync(info.dir) ? undefined : true), { description: 'plane folder removed', timeoutMs: 10_000 })
-      expect(await listening(info.ports.apiServer)).to.equal(false)
-      expect(await listening(info.ports.etcdClient)).to.equal(false)
-    } finally {
-      owner.kill('SIGKILL')
-    }
-  })
+        owner.kill(signal)
+        await pollUntil(async () => (pids.some(alive) ? undefined : true), { description: `components gone after ${signal}`, timeoutMs: 30_000 })
+        await pollUntil(async () => (existsSync(info.dir) ? undefined : true), { description: 'plane folder removed', timeoutMs: 10_000 })
+        expect(await listening(info.ports.apiServer)).to.equal(false)
+        expect(await listening(info.ports.etcdClient)).to.equal(false)
+      } finally {
+        owner.kill('SIGKILL')
+      }
+    })
+  }
 })
