@@ -114,6 +114,17 @@ function utf8SequenceLength(bytes: Uint8Array, i: number): number {
 
 /** The property name between `start` (opening quote) and `end` (after the closing quote), escapes resolved. */
 function decodeKey(decoder: { decode(input: Uint8Array): string }, bytes: Uint8Array, start: number, end: number): string {
+  // Fast path for the common short ASCII key without escapes: no decoder call.
+  if (end - start <= 66) {
+    let ascii = ''
+    let k = start + 1
+    for (; k < end - 1; k++) {
+      const b = bytes[k] as number
+      if (b >= 0x80 || b === 0x5c) break
+      ascii += String.fromCharCode(b)
+    }
+    if (k === end - 1) return ascii
+  }
   const inner = decoder.decode(bytes.subarray(start + 1, end - 1))
   return inner.includes('\\') ? (JSON.parse(`"${inner}"`) as string) : inner
 }
