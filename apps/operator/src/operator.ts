@@ -12,6 +12,7 @@ import {
   type Controller,
   type Logger,
 } from '@thv/k8s-reconcile'
+import { ConfigMapSourceHandler, SourceHandlerRegistry } from '@thv/sources'
 import { ConfigMapStorageManager, storageReaderPolicyRules, type StorageLimits } from '@thv/storage'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Registry } from 'prom-client'
@@ -23,7 +24,7 @@ import { FieldManager, MCPRegistryKind, MCPServerKind } from './kinds.js'
 import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-metrics.js'
 import type { OperatorBus, OperatorEvents } from './operator-events.js'
 import type { RegistryObject } from './status/registry-status.js'
-import { ConfigMapSyncPipeline } from './sync/configmap.pipeline.js'
+import { SourceSyncPipeline } from './sync/source.pipeline.js'
 import { KeyedMutex } from './sync/keyed-mutex.js'
 
 /** Settings of {@link createOperator} (the process flags that shape behaviour). */
@@ -84,11 +85,12 @@ export function createOperator(options: OperatorOptions): Operator {
   const bus: OperatorBus = createEventBus<OperatorEvents>(log.child({ component: 'event-bus' }))
   const events = createEventRecorder({ client: manager.client, component: FieldManager, log, clock })
   const storageLimits = options.storageLimits ?? {}
-  const storage = new ConfigMapStorageManager(options.kubeConfig.makeApiClient(CoreV1Api), { limits: storageLimits })
-  const pipeline = new ConfigMapSyncPipeline({
-    client: manager.client,
+  const core = options.kubeConfig.makeApiClient(CoreV1Api)
+  const storage = new ConfigMapStorageManager(core, { limits: storageLimits })
+  const sources = new SourceHandlerRegistry().register('configmap', new ConfigMapSourceHandler(core, { allowCrossNamespace: options.allowCrossNamespaceSources }))
+  const pipeline = new SourceSyncPipeline({
+    sources,
     storage,
-    allowCrossNamespaceSources: options.allowCrossNamespaceSources,
     clock,
     log: log.child({ component: 'sync-pipeline' }),
   })
