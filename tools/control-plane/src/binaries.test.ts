@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, use } from 'chai'
 import chaiAsPromised from 'chai-as-promised'
-import { binaryCacheDir, ensureBinaries, findBinaries, KUBERNETES_VERSION, testAssetVariable } from './binaries.js'
+import { binaryCacheDir, ensureBinaries, findBinaries, findKwokStages, KUBERNETES_VERSION, KWOK_STAGES_FILE, testAssetVariable } from './binaries.js'
 
 use(chaiAsPromised)
 
@@ -38,6 +38,7 @@ describe('binary lookup', () => {
     executable(cache, 'etcd')
     executable(cache, 'kube-apiserver')
     executable(cache, 'kwok')
+    writeFileSync(join(cache, KWOK_STAGES_FILE), 'kind: Stage\n')
     executable(assets, 'kube-apiserver')
     const explicit = executable(join(root, 'explicit'), 'my-etcd')
     const env = { THV_K8S_BIN_DIR: cache, KUBEBUILDER_ASSETS: assets, TEST_ASSET_ETCD: explicit }
@@ -47,6 +48,15 @@ describe('binary lookup', () => {
     expect(lookup.found.kwok).to.deep.equal({ path: join(cache, 'kwok'), source: 'cache' })
     expect(lookup.missing).to.deep.equal(['kube-scheduler'])
     expect(lookup.cacheDir).to.equal(cache)
+  })
+
+  it('counts kwok as missing without its stages file', () => {
+    const cache = join(root, 'cache')
+    executable(cache, 'kwok')
+    expect(findBinaries(['kwok'], { THV_K8S_BIN_DIR: cache }).missing).to.deep.equal(['kwok'])
+    writeFileSync(join(cache, KWOK_STAGES_FILE), 'kind: Stage\n')
+    expect(findBinaries(['kwok'], { THV_K8S_BIN_DIR: cache }).missing).to.deep.equal([])
+    expect(findKwokStages(join(cache, 'kwok'), { THV_K8S_BIN_DIR: cache })).to.equal(join(cache, KWOK_STAGES_FILE))
   })
 
   it('ignores files that are not executable', () => {
