@@ -140,6 +140,13 @@ describe('ToolHiveRegistryCodec', () => {
     expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined)
   })
 
+  it('decodes free-form metadata nested 100,000 levels deep without recursing into it', () => {
+    let deep: unknown = 'bottom'
+    for (let i = 0; i < 100_000; i++) deep = { d: deep }
+    const r = decodeToolHiveRegistry(edit((d) => { d.servers.fetch.custom_metadata = { deep } }))
+    expect(E.isRight(r) && r.right.servers['fetch']?.custom_metadata?.['deep']).to.equal(deep)
+  })
+
   it('says everything in one message', () => {
     const r = decodeToolHiveRegistry(edit((d) => { d.servers.fetch.tier = 'x'; d.version = '1' }))
     expect(E.isLeft(r) && r.left.message).to.equal(
