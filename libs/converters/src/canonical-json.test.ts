@@ -12,6 +12,8 @@ describe('canonicalJson', () => {
     ['escapes strings as JSON', ['a"b\\c\n\u0001'], '["a\\"b\\\\c\\n\\u0001"]'],
     ['treats undefined properties as absent', { a: undefined, b: 2 }, '{"b":2}'],
     ['writes an empty object and array', { a: {}, b: [] }, '{"a":{},"b":[]}'],
+    ['orders array-index-like keys as strings too', { b: 1, 10: 2, 9: 3, a: { 2: 0, 1: 0 } }, '{"10":2,"9":3,"a":{"1":0,"2":0},"b":1}'],
+    ['keeps a __proto__ key as data', JSON.parse('{"b":1,"__proto__":{"x":1}}'), '{"__proto__":{"x":1},"b":1}'],
     ['accepts a null-prototype object', Object.assign(Object.create(null) as object, { k: 1 }), '{"k":1}'],
   ]
   for (const [title, input, expected] of cases) it(title, () => expect(canonicalJson(input)).to.equal(expected))

@@ -22,7 +22,7 @@ export class NonJsonValueError extends TypeError {
   }
 }
 
-const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1')
+const escapePointer = (key: string | number): string => String(key).replace(/~/g, '~0').replace(/\//g, '~1')
 
 const describe = (value: unknown): string => {
   if (value === null) return 'null'
@@ -37,52 +37,135 @@ const isPlainObject = (value: object): boolean => {
   return proto === Object.prototype || proto === null
 }
 
-function write(value: unknown, path: string, parents: Set<object>, out: string[]): void {
-  switch (typeof value) {
-    case 'string':
-      out.push(JSON.stringify(value))
-      return
-    case 'boolean':
-      out.push(value ? 'true' : 'false')
-      return
-    case 'number':
-      if (!Number.isFinite(value)) throw new NonJsonValueError(path, describe(value))
-      // ECMAScript Number::toString is the shortest round-tripping form (what RFC 8785 prescribes); -0 becomes 0.
-      out.push(JSON.stringify(value))
-      return
-    case 'object': {
-      if (value === null) {
-        out.push('null')
+/** Writes one value. `keys` is the path to it (built only when an error needs it); `parents` detects cycles. */
+class Writer {
+  out = ''
+  readonly keys: Array<string | number> = []
+  readonly parents = new Set<object>()
+
+  fail(found: string): never {
+    throw new NonJsonValueError(this.keys.map((k) => `/${escapePointer(k)}`).join(''), found)
+  }
+
+  write(value: unknown): void {
+    switch (typeof value) {
+      case 'string':
+        this.out += JSON.stringify(value)
         return
-      }
-      if (parents.has(value)) throw new NonJsonValueError(path, 'cycle')
-      parents.add(value)
-      if (Array.isArray(value)) {
-        out.push('[')
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) out.push(',')
-          if (!(i in value)) throw new NonJsonValueError(`${path}/${i}`, 'array hole')
-          write(value[i], `${path}/${i}`, parents, out)
-        }
-        out.push(']')
-      } else {
-        if (!isPlainObject(value)) throw new NonJsonValueError(path, describe(value))
-        const record = value as Record<string, unknown>
-        // Default sort compares UTF-16 code units, the order RFC 8785 specifies.
-        const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort()
-        out.push('{')
-        keys.forEach((key, i) => {
-          if (i > 0) out.push(',')
-          out.push(JSON.stringify(key), ':')
-          write(record[key], `${path}/${escapePointer(key)}`, parents, out)
-        })
-        out.push('}')
-      }
-      parents.delete(value)
-      return
+      case 'boolean':
+        this.out += value ? 'true' : 'false'
+        return
+      case 'number':
+        if (!Number.isFinite(value)) this.fail(describe(value))
+        // ECMAScript Number::toString is the shortest round-tripping form (what RFC 8785 prescribes); -0 becomes 0.
+        this.out += JSON.stringify(value)
+        return
+      case 'object':
+        if (value === null) this.out += 'null'
+        else this.writeObject(value)
+        return
+      default:
+        this.fail(describe(value))
     }
-    default:
-      throw new NonJsonValueError(path, describe(value))
+  }
+
+  writeObject(value: object): void {
+    if (this.parents.has(value)) this.fail('cycle')
+    this.parents.add(value)
+    if (Array.isArray(value)) {
+      this.out += '['
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) this.out += ','
+        this.keys.push(i)
+        if (!(i in value)) this.fail('array hole')
+        this.write(value[i])
+        this.keys.pop()
+      }
+      this.out += ']'
+    } else {
+      if (!isPlainObject(value)) this.fail(describe(value))
+      const record = value as Record<string, unknown>
+      // Default sort compares UTF-16 code units, the order RFC 8785 specifies.
+      const keys = Object.keys(record).sort()
+      this.out += '{'
+      let first = true
+      for (const key of keys) {
+        const v = record[key]
+        if (v === undefined) continue
+        this.out += first ? JSON.stringify(key) + ':' : ',' + JSON.stringify(key) + ':'
+        first = false
+        this.keys.push(key)
+        this.write(v)
+        this.keys.pop()
+      }
+      this.out += '}'
+    }
+    this.parents.delete(value)
+  }
+}
+
+/** Canonical array-index keys, which engines enumerate before other keys whatever the insertion order. */
+const INDEX_KEY = /^(?:0|[1-9][0-9]{0,9})$/
+
+/**
+ * A copy of a JSON value with object keys inserted in sorted order, so that `JSON.stringify` (native, much faster
+ * than a hand-written writer) emits canonical text. Sets `indexKeys` when an object has array-index-like keys,
+ * whose enumeration order engines fix, and which therefore need the hand-written {@link Writer}.
+ */
+class SortedCloner {
+  indexKeys = false
+  readonly keys: Array<string | number> = []
+  readonly parents = new Set<object>()
+
+  fail(found: string): never {
+    throw new NonJsonValueError(this.keys.map((k) => `/${escapePointer(k)}`).join(''), found)
+  }
+
+  clone(value: unknown): unknown {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return value
+      case 'number':
+        if (!Number.isFinite(value)) this.fail(describe(value))
+        return value
+      case 'object': {
+        if (value === null) return null
+        if (this.parents.has(value)) this.fail('cycle')
+        this.parents.add(value)
+        let out: unknown
+        if (Array.isArray(value)) {
+          const arr = new Array<unknown>(value.length)
+          for (let i = 0; i < value.length; i++) {
+            this.keys.push(i)
+            if (!(i in value)) this.fail('array hole')
+            arr[i] = this.clone(value[i])
+            this.keys.pop()
+          }
+          out = arr
+        } else {
+          if (!isPlainObject(value)) this.fail(describe(value))
+          const record = value as Record<string, unknown>
+          const obj: Record<string, unknown> = {}
+          for (const key of Object.keys(record).sort()) {
+            const v = record[key]
+            if (v === undefined) continue
+            if (INDEX_KEY.test(key)) this.indexKeys = true
+            this.keys.push(key)
+            const c = this.clone(v)
+            // Plain assignment is fast; defineProperty keeps a `__proto__` key an own data property.
+            if (key === '__proto__') Object.defineProperty(obj, key, { value: c, enumerable: true, writable: true, configurable: true })
+            else obj[key] = c
+            this.keys.pop()
+          }
+          out = obj
+        }
+        this.parents.delete(value)
+        return out
+      }
+      default:
+        return this.fail(describe(value))
+    }
   }
 }
 
@@ -101,9 +184,12 @@ function write(value: unknown, path: string, parents: Set<object>, out: string[]
  * @since 0.1.0
  */
 export function canonicalJson(value: unknown): string {
-  const out: string[] = []
-  write(value, '', new Set(), out)
-  return out.join('')
+  const cloner = new SortedCloner()
+  const sorted = cloner.clone(value)
+  if (!cloner.indexKeys) return JSON.stringify(sorted)
+  const writer = new Writer()
+  writer.write(value)
+  return writer.out
 }
 
 /**

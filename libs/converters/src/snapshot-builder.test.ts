@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
-import type { RegistrySnapshot } from '@thv/registry-model'
+import { decodeSnapshot, type RegistrySnapshot } from '@thv/registry-model'
 import { LEGACY_SEED, readFixture, readFixtureBytes, TOOLHIVE, TOOLHIVE_UPSTREAM } from '../test/fixtures.js'
 import { canonicalJson } from './canonical-json.js'
 import { sha256Hex } from './sha256.js'
@@ -234,6 +234,13 @@ describe('buildSnapshot', () => {
 
   describe('determinism and hashing', () => {
     const raw = readFixtureBytes(TOOLHIVE)
+
+    it('produces snapshots that decode with the snapshot codec, for every fixture', () => {
+      for (const name of [TOOLHIVE, TOOLHIVE_UPSTREAM, LEGACY_SEED]) {
+        const s = ok(buildSnapshot(input(readFixtureBytes(name))))
+        expect(decodeSnapshot(JSON.parse(canonicalJson(s))), name).to.deep.equal(E.right(JSON.parse(canonicalJson(s))))
+      }
+    })
 
     it('gives byte-identical canonical JSON for the same input', () => {
       expect(canonicalJson(ok(buildSnapshot(input(raw))))).to.equal(canonicalJson(ok(buildSnapshot(input(raw)))))

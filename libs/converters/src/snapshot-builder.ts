@@ -191,10 +191,12 @@ function build(input: BuildSnapshotInput): E.Either<SnapshotError, SnapshotBuild
     ...(doc.groups === undefined ? {} : { groups: doc.groups }),
     deployedServers,
   }
-  const checked = decodeSnapshot({ ...unhashed, hash: computeSnapshotHash(unhashed as Omit<RegistrySnapshot, 'hash'>) })
+  const hash = computeSnapshotHash(unhashed as Omit<RegistrySnapshot, 'hash'>)
+  // The servers were validated when decoded or converted; this checks the rest (registry metadata, deployed servers).
+  const checked = decodeSnapshot({ ...unhashed, servers: [], hash })
   if (E.isLeft(checked)) return E.left(new SnapshotError('InvalidData', checked.left.message, { cause: checked.left }))
   return E.right({
-    snapshot: checked.right,
+    snapshot: { ...checked.right, servers },
     documentFormat: doc.format,
     sourceServerCount: doc.servers.length,
     ...(doc.legacyReport === undefined ? {} : { legacyReport: doc.legacyReport }),
