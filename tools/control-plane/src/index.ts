@@ -14,6 +14,8 @@ export {
   buildScriptPath,
   ensureBinaries,
   findBinaries,
+  findKwokStages,
+  KWOK_STAGES_FILE,
   testAssetVariable,
 } from './binaries.js'
 export type { BinaryLookup, BinaryName, BinarySource, EnsureBinariesOptions, LocatedBinary, LookupEnv } from './binaries.js'
