@@ -25,6 +25,8 @@ export interface DecodedServer {
   readonly official?: OfficialMeta
   /** Publish time carried by the document (legacy `release_date`). */
   readonly publishedAt?: string
+  /** Registry status implied by the source (`deprecated` for ToolHive entries with status `Deprecated`). */
+  readonly status?: 'deprecated'
   /** Other registries' keys of the response `_meta` (upstream API lists), kept verbatim. */
   readonly responseMeta?: Readonly<Record<string, unknown>>
 }
@@ -68,10 +70,18 @@ export function fromToolHiveRegistry(registry: ToolHiveRegistry): ServerJson[] {
 function toolHiveServers(registry: ToolHiveRegistry): DecodedServer[] {
   const out: DecodedServer[] = []
   for (const [key, entry] of Object.entries(registry.servers)) {
-    out.push({ origin: `servers/${key}`, server: fromToolHiveEntry(key, entry as Record<string, unknown>, 'image') as ServerJson })
+    out.push({
+      origin: `servers/${key}`,
+      server: fromToolHiveEntry(key, entry as Record<string, unknown>, 'image') as ServerJson,
+      ...(entry.status === 'Deprecated' ? { status: 'deprecated' as const } : {}),
+    })
   }
   for (const [key, entry] of Object.entries(registry.remote_servers ?? {})) {
-    out.push({ origin: `remote_servers/${key}`, server: fromToolHiveEntry(key, entry as Record<string, unknown>, 'remote') as ServerJson })
+    out.push({
+      origin: `remote_servers/${key}`,
+      server: fromToolHiveEntry(key, entry as Record<string, unknown>, 'remote') as ServerJson,
+      ...(entry.status === 'Deprecated' ? { status: 'deprecated' as const } : {}),
+    })
   }
   return out
 }

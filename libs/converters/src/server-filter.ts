@@ -39,9 +39,13 @@ export interface ServerFilter extends IncludeExclude {
 export interface CompiledFilter {
   /** Discriminant so a compiled filter is never mistaken for a {@link ServerFilter}. */
   readonly _tag: 'CompiledFilter'
+  /** Name globs of `include` and `names.include`; empty keeps every name. */
   readonly includeNames: ReadonlyArray<Glob>
+  /** Name globs of `exclude` and `names.exclude`. */
   readonly excludeNames: ReadonlyArray<Glob>
+  /** Tags of which a server needs at least one; empty keeps every server. */
   readonly includeTags: ReadonlySet<string>
+  /** Tags that drop a server carrying any of them. */
   readonly excludeTags: ReadonlySet<string>
 }
 
@@ -52,7 +56,9 @@ export interface CompiledFilter {
  * @since 0.1.0
  */
 export interface FilterProblem {
+  /** Where the pattern is in the filter: `include[2]`, `names.exclude[0]`. */
   readonly path: string
+  /** Why it does not compile. */
   readonly error: InvalidGlobError
 }
 

@@ -90,6 +90,14 @@ describe('buildSnapshot', () => {
       expect(ext['io.github.stacklok']?.[entry['url'] as string]?.['oauth_config']).to.deep.equal(entry['oauth_config'])
     })
 
+    it('marks ToolHive Deprecated entries deprecated and still round-trips them', () => {
+      const doc = { ...toolhiveDoc, servers: { ...toolhiveDoc.servers, fetch: { ...toolhiveDoc.servers['fetch'], status: 'Deprecated' } } }
+      const s = ok(buildSnapshot(input(JSON.stringify(doc))))
+      expect(s.servers.find((x) => x.server.name === 'io.github.stacklok/fetch')?._meta['io.modelcontextprotocol.registry/official'].status).to.equal('deprecated')
+      expect(s.servers.filter((x) => x._meta['io.modelcontextprotocol.registry/official'].status !== 'active').length).to.equal(1)
+      expect(toToolHiveRegistry(s)).to.deep.equal(doc)
+    })
+
     it('is idempotent: converting the ToolHive view again gives the same servers', () => {
       const again = ok(buildSnapshot(input(JSON.stringify(toToolHiveRegistry(snapshot)))))
       expect(again.servers).to.deep.equal(snapshot.servers)

@@ -106,7 +106,7 @@ function previousTimes(previous: RegistrySnapshot | undefined): Map<string, Offi
  * Builds the snapshot storage holds and the API serves, as DESIGN §4: parse the raw bytes (a Left names the byte
  * offset) -> detect the format (and check it against `declaredFormat`) -> decode and validate -> convert to
  * upstream `server.json` -> reject duplicate name@version -> filter -> sort by name, then version -> registry
- * `_meta` (`status` from the data or `active`; `publishedAt`/`updatedAt` from the data when present, else the
+ * `_meta` (`status` from the data, `deprecated` for ToolHive `Deprecated` entries, else `active`; `publishedAt`/`updatedAt` from the data when present, else the
  * document's `last_updated`, else `previous`, else `now`; `isLatest` by the official registry's rules) -> hash.
  * Deterministic: the same input gives a snapshot with byte-identical canonical JSON. Never throws.
  *
@@ -165,7 +165,7 @@ function build(input: BuildSnapshotInput): E.Either<SnapshotError, SnapshotBuild
     const prior = before.get(`${d.server.name}@${d.server.version}`)
     const publishedAt = d.publishedAt ?? doc.lastUpdated ?? prior?.publishedAt ?? nowIso
     const updatedAt = d.publishedAt ?? doc.lastUpdated ?? prior?.updatedAt ?? publishedAt
-    return { status: 'active', publishedAt, updatedAt, isLatest: false }
+    return { status: d.status ?? 'active', publishedAt, updatedAt, isLatest: false }
   })
   const latest = computeIsLatest(kept.map((d, i) => ({ name: d.server.name, version: d.server.version, publishedAt: metas[i]?.publishedAt, status: metas[i]?.status })))
   const servers: ServerResponse[] = kept.map((d, i) => ({
