@@ -1,0 +1,121 @@
+// Cluster mode against a real control plane: the API reads its registry's storage ConfigMaps with exactly the
+// reader Role the operator grants, swaps snapshots atomically while clients keep reading, and keeps the last good
+// snapshot when the storage disappears.
+import { readFileSync } from 'node:fs'
+import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node'
+import { createTestNamespace, getTestControlPlane, pollUntil } from '@thv/control-plane'
+import { buildSnapshot } from '@thv/converters'
+import type { MCPRegistry, RegistrySnapshot } from '@thv/registry-model'
+import { ConfigMapStorageManager, storageReaderPolicyRules } from '@thv/storage'
+import { expect } from 'chai'
+import * as E from 'fp-ts/lib/Either.js'
+import { decodeStoredSnapshot } from '../src/formats.js'
+import { watchStorageSnapshots } from '../src/snapshot/storage-snapshot.loader.js'
+import { silentLog, startApi, type RunningApi } from './support/api-harness.js'
+import { fixturePath } from './support/fixtures.js'
+import { renderToolHiveForTests } from './support/toolhive.js'
+
+const NAME = 'demo'
+
+function snapshotFrom(raw: string, namespace: string, at: string): RegistrySnapshot {
+  const built = buildSnapshot({
+    raw, now: new Date(at),
+    registry: { name: NAME, namespace, source: { type: 'configmap', ref: `${namespace}/registry-data#registry.json` } },
+  })
+  if (E.isLeft(built)) throw built.left
+  return built.right
+}
+
+async function readerKubeConfig(admin: KubeConfig, namespace: string): Promise<KubeConfig> {
+  const core = admin.makeApiClient(CoreV1Api)
+  const rbac = admin.makeApiClient(RbacAuthorizationV1Api)
+  const sa = `${NAME}-registry-api`
+  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: sa } } })
+  await rbac.createNamespacedRole({ namespace, body: { metadata: { name: sa }, rules: storageReaderPolicyRules(NAME) } })
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name: sa },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: sa },
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace }],
+    },
+  })
+  return (await getTestControlPlane()).kubeConfigForServiceAccount(namespace, sa)
+}
+
+describe('registry API in cluster mode (real control plane, reader Role only)', function () {
+  this.timeout(120_000)
+  let api: RunningApi
+  let namespace: string
+  let registry: MCPRegistry
+  let storage: ConfigMapStorageManager
+  let stop: AbortController
+  let watching: Promise<void>
+
+  beforeEach(async () => {
+    const admin = (await getTestControlPlane()).kubeConfig()
+    namespace = await createTestNamespace('registry-api')
+    registry = (await admin.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+      group: 'toolhive.stacklok.dev', version: 'v1alpha1', plural: 'mcpregistries', namespace,
+      body: {
+        apiVersion: 'toolhive.stacklok.dev/v1alpha1', kind: 'MCPRegistry', metadata: { name: NAME, namespace },
+        spec: { source: { type: 'configmap', configmap: { name: 'registry-data' } } },
+      },
+    })) as MCPRegistry
+    storage = new ConfigMapStorageManager(admin.makeApiClient(CoreV1Api))
+    api = await startApi(renderToolHiveForTests)
+    stop = new AbortController()
+    watching = watchStorageSnapshots({
+      kubeConfig: await readerKubeConfig(admin, namespace), ref: { namespace, name: NAME }, store: api.store,
+      decode: decodeStoredSnapshot, log: silentLog, metrics: api.metrics, signal: stop.signal,
+    })
+  })
+
+  afterEach(async () => {
+    stop.abort()
+    await watching
+    await api.close()
+  })
+
+  it('serves the stored snapshot, then swaps to a new one while clients read: fully old or new, none failed, within 5 s', async () => {
+    const raw = readFileSync(fixturePath('toolhive-upstream-registry-2025-12-11.json'), 'utf8')
+    const first = snapshotFrom(raw, namespace, '2026-01-01T00:00:00Z')
+    expect((await fetch(`${api.url}/readiness`)).status).to.equal(503)
+    await storage.store(registry, first, AbortSignal.timeout(30_000))
+    await pollUntil(async () => ((await fetch(`${api.url}/readiness`)).status === 200 ? true : undefined),
+      { description: 'the first snapshot served', timeoutMs: 20_000, intervalMs: 50 })
+
+    const listUrl = `${api.url}/v0.1/servers?limit=100`
+    const oldBody = await (await fetch(listUrl)).text()
+    const changed = JSON.parse(raw) as { data: { servers: { description: string }[] } }
+    for (const s of changed.data.servers) s.description = `${s.description.slice(0, 90)} (v2)`
+    const second = snapshotFrom(JSON.stringify(changed), namespace, '2026-01-02T00:00:00Z')
+    const seen: { status: number; body: string }[] = []
+    const stored = Date.now()
+    await storage.store(registry, second, AbortSignal.timeout(30_000))
+    const newBody = await pollUntil(async () => {
+      const res = await fetch(listUrl)
+      const body = await res.text()
+      seen.push({ status: res.status, body })
+      return res.status === 200 && body !== oldBody ? body : undefined
+    }, { description: 'the new snapshot served', timeoutMs: 5_000, intervalMs: 10 })
+    expect(Date.now() - stored).to.be.below(5_000)
+    expect(seen.every((r) => r.status === 200 && (r.body === oldBody || r.body === newBody))).to.equal(true)
+    const info = (await (await fetch(`${api.url}/api/v1/registry/info`)).json()) as { hash: string; namespace: string; source: unknown }
+    expect(info).to.deep.include({ hash: second.hash, namespace, source: { type: 'configmap', ref: `${namespace}/registry-data#registry.json` } })
+  })
+
+  it('keeps serving the last snapshot when the storage is deleted', async () => {
+    const snapshot = snapshotFrom(readFileSync(fixturePath('toolhive-registry.json'), 'utf8'), namespace, '2026-01-01T00:00:00Z')
+    await storage.store(registry, snapshot, AbortSignal.timeout(30_000))
+    await pollUntil(async () => ((await fetch(`${api.url}/readiness`)).status === 200 ? true : undefined),
+      { description: 'the snapshot served', timeoutMs: 20_000, intervalMs: 50 })
+    const before = await (await fetch(`${api.url}/api/v1/registry/servers`)).text()
+    await storage.delete(registry, AbortSignal.timeout(30_000))
+    const core = (await getTestControlPlane()).kubeConfig().makeApiClient(CoreV1Api)
+    await pollUntil(async () => ((await core.listNamespacedConfigMap({ namespace })).items.every((cm) => !cm.metadata?.name?.startsWith(NAME)) ? true : undefined),
+      { description: 'storage deleted', timeoutMs: 20_000, intervalMs: 50 })
+    const res = await fetch(`${api.url}/api/v1/registry/servers`)
+    expect([res.status, await res.text()]).to.deep.equal([200, before])
+  })
+})
