@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { CoreV1Api } from '@kubernetes/client-node'
@@ -59,6 +61,24 @@ describe('control plane: lifecycle', function () {
     const reaper = plane.reaperPid
     expect(reaper).to.be.a('number')
     await pollUntil(async () => (alive(reaper as number) ? undefined : true), { description: 'reaper exit after release', timeoutMs: 10_000 })
+  })
+
+  it('fails start-up with the component log tail and cleans up when a component dies', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'thv-broken-etcd-'))
+    try {
+      const broken = join(bin, 'etcd')
+      writeFileSync(broken, '#!/bin/sh\necho "etcd: simulated bad flag" >&2\nexit 1\n', { mode: 0o755 })
+      const dir = join(bin, 'plane')
+      const err = await startControlPlane({ dir, env: { ...process.env, TEST_ASSET_ETCD: broken } }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      )
+      expect(err?.message).to.contain('Control plane did not start: etcd exited with code 1')
+      expect(err?.message).to.contain('etcd: simulated bad flag')
+      expect(existsSync(dir), 'plane folder removed').to.equal(false)
+    } finally {
+      rmSync(bin, { recursive: true, force: true })
+    }
   })
 
   // SIGKILL: only the reaper can clean up. SIGINT (Ctrl-C): the owner's signal handler kills the groups, then the
