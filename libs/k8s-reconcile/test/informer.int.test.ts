@@ -1,6 +1,6 @@
 import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
 import { expect } from 'chai'
-import { ConfigMapKind, Informer, KubeClient, patchContentType, type WatchEvent } from '../src/index.js'
+import { ConfigMapKind, createFakeClock, Informer, KubeClient, patchContentType, type WatchEvent } from '../src/index.js'
 import { consistently, etcdClient, installCrd, uniqueKind, waitFor, WidgetKind, type Widget } from './int-support.js'
 
 describe('Informer (real control plane)', function () {
@@ -40,6 +40,23 @@ describe('Informer (real control plane)', function () {
     expect(informer.byIndex('bySrc', 'z').map((o) => o.metadata?.name)).to.deep.equal(['pre'])
     expect(informer.byIndex('bySrc', 'a')).to.deep.equal([])
     expect(informer.list(ns).map((o) => [o.kind, o.apiVersion, o.metadata?.name])).to.deep.equal([['ConfigMap', 'v1', 'pre']])
+  })
+
+  it('replays the cache to late handlers and re-delivers it as updates on each resync period', async () => {
+    const ns = await createTestNamespace('inf-resync')
+    await client.create(ConfigMapKind, ns, { metadata: { name: 'a' } })
+    const clock = createFakeClock(Date.now())
+    const informer = track(new Informer(client, ConfigMapKind, { namespace: ns, resyncPeriodMs: 60_000, clock }))
+    informer.start()
+    await informer.waitForSync(10_000)
+    const events: string[] = []
+    informer.addHandler((e) => events.push(`${e.type}:${e.object.metadata?.name}:${e.type === 'update' && e.old === e.object}`))
+    expect(events).to.deep.equal(['create:a:false'])
+    clock.advance(59_999)
+    expect(events).to.have.length(1)
+    clock.advance(1)
+    clock.advance(60_000)
+    expect(events).to.deep.equal(['create:a:false', 'update:a:true', 'update:a:true'])
   })
 
   it('narrows by label selector', async () => {
