@@ -175,6 +175,34 @@ describe('buildSnapshot', () => {
     })
   })
 
+  describe('round-trip properties', () => {
+    it('ToolHive -> snapshot -> ToolHive is the identity on any subset of the fixture, with or without groups', () => {
+      const keys = fc.subarray(Object.keys(toolhiveDoc.servers))
+      const remoteKeys = fc.subarray(Object.keys(toolhiveDoc.remote_servers))
+      fc.assert(fc.property(keys, remoteKeys, fc.boolean(), (ks, rks, withGroups) => {
+        const pick = (m: Record<string, Json>, sel: string[]) => Object.fromEntries(sel.map((k) => [k, m[k]]))
+        const doc: Json = { ...toolhiveDoc, servers: pick(toolhiveDoc.servers, ks), remote_servers: pick(toolhiveDoc.remote_servers, rks) }
+        if (withGroups && ks.length > 0) {
+          doc['groups'] = [{ name: 'core-tools', description: 'The servers every team uses', servers: pick(toolhiveDoc.servers, ks.slice(0, 2)), remote_servers: {} }]
+        }
+        expect(toToolHiveRegistry(ok(buildSnapshot(input(JSON.stringify(doc)))))).to.deep.equal(doc)
+      }), { numRuns: 25 })
+    })
+
+    it('upstream -> snapshot -> upstream keeps every server version, sorted by name then version', () => {
+      const version = fc.constantFrom('1.0.0', '1.0.1', '2.0.0-rc.1', 'v3', '2025.01.01')
+      const entries = fc.uniqueArray(fc.tuple(fc.constantFrom(...wrapper.data.servers), version), { selector: ([s, v]) => `${String(s['name'])}@${v}`, maxLength: 30 })
+      fc.assert(fc.property(entries, (es) => {
+        const servers = es.map(([s, v]) => ({ ...s, name: String(s['name']), version: v as string }))
+        const sorted = [...servers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
+        const snapshot = ok(buildSnapshot(input(JSON.stringify(servers))))
+        expect(toUpstreamServers(snapshot)).to.deep.equal(sorted)
+        const latest = snapshot.servers.filter((x) => x._meta['io.modelcontextprotocol.registry/official'].isLatest).map((x) => x.server.name)
+        expect(latest).to.deep.equal([...new Set(sorted.map((x) => x.name))])
+      }), { numRuns: 40 })
+    })
+  })
+
   describe('on the legacy seed', () => {
     const built = buildSnapshotDetailed(input(readFixtureBytes(LEGACY_SEED)))
     const b = E.isRight(built) ? built.right : undefined
