@@ -254,6 +254,7 @@ export class ControlPlane {
 
   /** (Re)starts kube-apiserver on the same port with the same certificates and etcd, and waits for /readyz. */
   async startApiServer(): Promise<void> {
+    if (this.#stopped) throw new Error(`Control plane ${this.files.dir} is stopped; start a new one`)
     const current = this.#components.get('kube-apiserver')
     if (current && !current.exited) return
     const apiServer = this.#launch('kube-apiserver', apiServerArgs(this.files, this.ports))
