@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node'
+import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
 import { getTestControlPlane, pollUntil } from '@thv/control-plane'
 import { ConfigMapKind, httpStatusOf, KubeClient, patchContentType } from '@thv/k8s-reconcile'
 import type { MCPRegistry, MCPRegistryStatus, RegistrySnapshot } from '@thv/registry-model'
@@ -35,11 +35,11 @@ export interface RunningOperator {
 }
 
 /** Starts the operator (all namespaces) with test-friendly settings. */
-export async function startOperator(options: { image?: string; allowCrossNamespaceSources?: boolean } = {}): Promise<RunningOperator> {
+export async function startOperator(options: { image?: string; allowCrossNamespaceSources?: boolean; kubeConfig?: KubeConfig } = {}): Promise<RunningOperator> {
   const plane = await getTestControlPlane()
   const log = createLogger(process.env['OPERATOR_TEST_LOG'] ?? 'error', false)
   const operator = createOperator({
-    kubeConfig: plane.kubeConfig(),
+    kubeConfig: options.kubeConfig ?? plane.kubeConfig(),
     log,
     metricsRegistry: new Registry(),
     registryApiImage: options.image ?? 'example.com/thv-registry-api:test',
