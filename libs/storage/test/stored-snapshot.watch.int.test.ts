@@ -1,0 +1,76 @@
+import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node'
+import { expect } from 'chai'
+import { getTestControlPlane, pollUntil } from '@thv/control-plane'
+import type { RegistrySnapshot } from '@thv/registry-model'
+import { ConfigMapStorageManager, storageReaderPolicyRules, watchStoredSnapshot } from '../src/index.js'
+import { createStorageFixture, testSignal, type StorageFixture } from './harness.js'
+import { generatedSnapshot } from './snapshots.js'
+
+const TIERS = { plainMaxBytes: 16 * 1024, singleMaxBytes: 32 * 1024, shardMaxBytes: 32 * 1024, maxStoredBytes: 640 * 1024 }
+
+/** A ServiceAccount bound to exactly storageReaderPolicyRules('demo', TIERS); returns its kubeconfig. */
+async function readerKubeConfig(f: StorageFixture): Promise<KubeConfig> {
+  const rbac = f.kubeConfig.makeApiClient(RbacAuthorizationV1Api)
+  await f.core.createNamespacedServiceAccount({ namespace: f.namespace, body: { metadata: { name: 'demo-registry-api' } } })
+  await rbac.createNamespacedRole({ namespace: f.namespace, body: { metadata: { name: 'demo-registry-api' }, rules: storageReaderPolicyRules('demo', TIERS) } })
+  await rbac.createNamespacedRoleBinding({
+    namespace: f.namespace,
+    body: {
+      metadata: { name: 'demo-registry-api' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'demo-registry-api' },
+      subjects: [{ kind: 'ServiceAccount', name: 'demo-registry-api', namespace: f.namespace }],
+    },
+  })
+  return (await getTestControlPlane()).kubeConfigForServiceAccount(f.namespace, 'demo-registry-api')
+}
+
+describe('watchStoredSnapshot (real control plane, reader RBAC only)', () => {
+  let f: StorageFixture
+  beforeEach(async () => {
+    f = await createStorageFixture('storage-watch')
+  })
+
+  it('delivers each new complete snapshot in every tier, once, using only the reader Role', async () => {
+    const storage = new ConfigMapStorageManager(f.core, { limits: TIERS })
+    const kubeConfig = await readerKubeConfig(f)
+    const delivered: RegistrySnapshot[] = []
+    const errors: unknown[] = []
+    let deletions = 0
+    const stop = new AbortController()
+    const watching = watchStoredSnapshot({
+      kubeConfig, namespace: f.namespace, registryName: 'demo', signal: stop.signal, watchTimeoutSeconds: 1, // reconnects during the test
+      onSnapshot: (s) => delivered.push(s), onError: (e) => errors.push(e), onDeleted: () => deletions++,
+    })
+    const waitForCount = (n: number): Promise<true> =>
+      pollUntil(async () => (delivered.length >= n ? true : undefined), { description: `${n} delivered snapshots`, timeoutMs: 20_000, intervalMs: 50 })
+    try {
+      const plain = generatedSnapshot(3, 21)
+      const gzip = generatedSnapshot(40, 22)
+      const sharded = generatedSnapshot(1000, 23)
+      for (const [i, snapshot] of [plain, gzip, sharded, plain].entries()) {
+        await storage.store(f.registry, snapshot, testSignal())
+        await waitForCount(i + 1)
+      }
+      await storage.store(f.registry, plain, testSignal()) // same hash: no write, no delivery
+      await storage.delete(f.registry, testSignal())
+      await pollUntil(async () => (deletions === 1 ? true : undefined), { description: 'the deletion', timeoutMs: 20_000, intervalMs: 50 })
+      expect(delivered.map((s) => s.hash)).to.deep.equal([plain.hash, gzip.hash, sharded.hash, plain.hash])
+      expect(delivered[2]).to.deep.equal(sharded)
+      expect(errors).to.deep.equal([])
+    } finally {
+      stop.abort()
+      await watching
+    }
+  })
+
+  it('grants the reader nothing beyond its storage ConfigMaps', async () => {
+    const kubeConfig = await readerKubeConfig(f)
+    await f.core.createNamespacedConfigMap({ namespace: f.namespace, body: { metadata: { name: 'registry-data' }, data: { a: 'b' } } })
+    const core = kubeConfig.makeApiClient(CoreV1Api)
+    const status = (p: Promise<unknown>): Promise<unknown> => p.then(() => 200, (e: { code?: number }) => e.code)
+    expect(await status(core.readNamespacedConfigMap({ namespace: f.namespace, name: 'registry-data' }))).to.equal(403)
+    expect(await status(core.listNamespacedConfigMap({ namespace: f.namespace }))).to.equal(403)
+    expect(await status(core.listNamespacedConfigMap({ namespace: f.namespace, fieldSelector: 'metadata.name=demo-registry-storage' }))).to.equal(200)
+    expect(await status(core.readNamespacedConfigMap({ namespace: f.namespace, name: 'demo-registry-storage-b-3' }))).to.equal(404)
+  })
+})
