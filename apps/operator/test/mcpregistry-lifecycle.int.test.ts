@@ -226,6 +226,25 @@ describe('MCPRegistry operator lifecycle', function () {
     expect(await storedSnapshot(clients, ns, 'r')).to.equal(undefined)
   })
 
+  it('shows Terminating and removes the storage while deletion is held by another finalizer', async () => {
+    const ns = await createTestNamespace('op-terminating')
+    await putConfigMap(client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(2)) })
+    await createRegistry(client, ns, 'held', { source: { type: 'configmap', configmap: { name: 'data' } } })
+    await readyRegistry(ns, 'held')
+    const finalizers = (await get(ns, 'held')).metadata.finalizers ?? []
+    await patchRegistry(client, ns, 'held', { metadata: { finalizers: [...finalizers, 'example.com/hold'] } })
+    await client.delete((await import('../src/kinds.js')).MCPRegistryKind, ns, 'held')
+    const terminating = await eventually(async () => {
+      const r = await get(ns, 'held')
+      expect([r.status?.phase, r.metadata.finalizers]).to.deep.equal(['Terminating', ['example.com/hold']])
+      return r
+    })
+    expect(conditionSummary(terminating.status).Ready).to.deep.equal(['False', 'Terminating'])
+    expect(await storedSnapshot(clients, ns, 'held')).to.equal(undefined)
+    await patchRegistry(client, ns, 'held', { metadata: { finalizers: [] } })
+    await eventually(async () => expect(await readRegistry(client, ns, 'held')).to.equal(undefined))
+  })
+
   it('deletes everything it created when the registry is deleted', async () => {
     const ns = await createTestNamespace('op-delete')
     await putConfigMap(client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(2)) })
