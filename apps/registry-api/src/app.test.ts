@@ -208,6 +208,7 @@ describe('registry API app (HTTP)', () => {
       const first = await rawGet(url)
       const etag = first.headers['etag'] as string
       expect(etag).to.match(/^"[A-Za-z0-9_-]{32}"$/)
+      expect(first.headers['cache-control']).to.equal('no-cache')
       const again = await rawGet(url, { 'if-none-match': etag })
       expect([again.status, again.body.length, again.headers['etag']]).to.deep.equal([304, 0, etag])
       const stale = await rawGet(url, { 'if-none-match': '"other"' })

@@ -25,10 +25,19 @@ export interface AppDeps {
   readonly limits?: RequestLimits
 }
 
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ECANCELED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED'])
+
 /** A Koa app whose `listen()` also answers parser-level errors (431 and malformed requests) as problem+json. */
 export class RegistryApiApp extends Koa {
   constructor(private readonly log: Logger) {
     super()
+    // Errors that reach koa itself come from writing a response (problemJson handles all the others); a client
+    // that hangs up mid-response is routine, anything else is logged as an error. Without a listener koa prints
+    // them to stderr.
+    this.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== undefined && CLIENT_GONE.has(err.code)) this.log.debug('Client closed the connection', { code: err.code })
+      else this.log.error('Failed to send response', { err })
+    })
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- forwards koa's overloaded listen() unchanged

@@ -50,6 +50,8 @@ export function sendCached(ctx: ParameterizedContext, body: CachedBody, lazyComp
   const { coding, variant } = body.variant(wanted, lazyCompress)
   const res = ctx.response
   if (body.shouldCompress) res.set('Vary', 'Accept-Encoding')
+  // Caches may keep the body but must revalidate: a new snapshot can arrive at any time, and a 304 is cheap.
+  res.set('Cache-Control', 'no-cache')
   res.set('ETag', variant.etag)
   if (ifNoneMatchHits(headers['if-none-match'], variant.etag)) {
     ctx.status = 304

@@ -39,7 +39,10 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
       registry: snapshot.registry.name, hash: snapshot.hash, previousHash: previous?.hash,
       versions: view.entries.length, durationMs: Math.round(performance.now() - started),
     })
-    void view.precompress().catch((err: unknown) => {
+    const compressing = performance.now()
+    void view.precompress().then(() => {
+      this.log.info('Compressed snapshot documents', { hash: snapshot.hash, durationMs: Math.round(performance.now() - compressing) })
+    }, (err: unknown) => {
       this.log.error('Failed to precompress snapshot documents', { err, hash: snapshot.hash })
     })
     for (const listener of this.#listeners) listener(view)
