@@ -106,6 +106,18 @@ describe('MCPRegistry operator: API objects, deployed servers, ToolHive manifest
     expect(reg?.spec).to.deep.equal(registry?.spec)
   })
 
+  it('reads and watches a source in another namespace when started with --allow-cross-namespace-sources', async () => {
+    await running?.stop()
+    running = await startOperator({ image: 'example.com/thv-registry-api:2', allowCrossNamespaceSources: true })
+    const ns = await createTestNamespace('api-xns')
+    const other = await createTestNamespace('api-xns-src')
+    await putConfigMap(client, other, 'shared', { 'registry.json': JSON.stringify(smallRegistry(2)) })
+    await createRegistry(client, ns, 'r', { source: { type: 'configmap', configmap: { name: 'shared', namespace: other } } })
+    await ready(ns, 'r')
+    await putConfigMap(client, other, 'shared', { 'registry.json': JSON.stringify(smallRegistry(5)) })
+    await eventually(async () => expect((await storedSnapshot(clients, ns, 'r'))?.servers.length).to.equal(5), 10_000)
+  })
+
   it('does not reconcile in a loop on its own status writes (bounded reconciles over a quiet period)', async () => {
     const ns = await createTestNamespace('api-quiet')
     await putConfigMap(client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(2)) })
