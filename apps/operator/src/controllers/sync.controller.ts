@@ -136,7 +136,8 @@ export class SyncReconciler implements Reconciler {
     await writeRegistryStatus(deps.client, req, now, (draft, current) => {
       const c = findCondition(current.status?.conditions, ConditionType.SyncSuccessful)
       before = { status: c?.status, reason: c?.reason, message: c?.message }
-      ;({ attempts, next } = applySyncOutcome(draft, outcome, { trigger, policy, now, random: deps.random, manualTrigger, generation: current.metadata?.generation }))
+      // observedGeneration is the generation that was synced: a spec change during the sync stays pending.
+      ;({ attempts, next } = applySyncOutcome(draft, outcome, { trigger, policy, now, random: deps.random, manualTrigger, generation: registry.metadata.generation }))
     }, signal)
 
     for (const e of syncEvents(before, outcome, attempts, policy)) await deps.events.event(obj as KubernetesObject, e.type, e.reason, e.message)
