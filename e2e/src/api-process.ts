@@ -62,13 +62,13 @@ export interface StartApiOptions {
   readonly logDir: string
   /** Port to listen on; default a free one. */
   readonly port?: number
-  /** Deadline for the Deployment to appear and for the API to answer `/health`; default 60 s. */
+  /** Deadline for the Deployment to appear and for the API to answer `/readiness`; default 60 s. */
   readonly timeoutMs?: number
 }
 
 /**
  * Waits for the registry's API Deployment, starts the local API with its args and ServiceAccount on 127.0.0.1, and
- * waits until `/health` answers. The process is stopped (as a kubelet would) once the Deployment is deleted.
+ * waits until `/readiness` answers 200 (a snapshot is loaded). The process is stopped (as a kubelet would) once the Deployment is deleted.
  */
 export async function startApiForRegistry(opts: StartApiOptions): Promise<ApiHandle> {
   const timeoutMs = opts.timeoutMs ?? 60_000
@@ -93,8 +93,8 @@ export async function startApiForRegistry(opts: StartApiOptions): Promise<ApiHan
   try {
     await eventually(async () => {
       if (!proc.isRunning) throw new Error(`registry API exited (${String(proc.exitStatus)})`)
-      const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) })
-      if (res.status !== 200) throw new Error(`/health answered ${res.status}`)
+      const res = await fetch(`${baseUrl}/readiness`, { signal: AbortSignal.timeout(2_000) })
+      if (res.status !== 200) throw new Error(`/readiness answered ${res.status}`)
     }, { timeoutMs, intervalMs: 200 })
   } catch (err) {
     const tail = proc.logTail()

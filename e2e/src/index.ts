@@ -22,7 +22,7 @@ export { withoutFlags, flagValue } from './process-args.js'
 export { getToolHiveDocument, listAllUpstream, toolHiveKeys, OFFICIAL_META_KEY } from './registry-api-client.js'
 export type { ToolHiveDocument, UpstreamItem } from './registry-api-client.js'
 export {
-  TOOLHIVE_GROUP, TOOLHIVE_VERSION, findCondition, applySourceConfigMap, applyRegistry, readRegistry, annotateRegistry,
+  TOOLHIVE_GROUP, TOOLHIVE_VERSION, findCondition, applySourceConfigMap, applyRegistry, readRegistry, annotateRegistry, patchRegistry,
   waitForRegistryReady, registryEvents,
 } from './registry-resources.js'
 export type { Condition, RegistryObject } from './registry-resources.js'

@@ -14,6 +14,11 @@ export interface OperatorDeploymentInfo {
   readonly serviceAccountName: string
   /** The manager container's `args`. */
   readonly args: readonly string[]
+  /**
+   * The manager container's `env`: literal values, and downward-API `fieldRef`s resolved as the kubelet would
+   * (`metadata.namespace` -> the namespace, `metadata.name` -> a pod-like name). Other `valueFrom`s are dropped.
+   */
+  readonly env: Readonly<Record<string, string>>
 }
 
 /** Finds the single operator Deployment in rendered manifests and reads its namespace, ServiceAccount and args. */
@@ -26,7 +31,13 @@ export function findOperatorDeployment(objects: readonly KubernetesObject[]): Op
   if (!d.metadata?.namespace || !d.metadata.name || !pod?.serviceAccountName || !container) {
     throw new Error(`Operator Deployment lacks namespace, name, serviceAccountName or a container: ${JSON.stringify(d.metadata)}`)
   }
-  return { namespace: d.metadata.namespace, deploymentName: d.metadata.name, serviceAccountName: pod.serviceAccountName, args: container.args ?? [] }
+  const env: Record<string, string> = {}
+  for (const e of container.env ?? []) {
+    if (e.value !== undefined) env[e.name] = e.value
+    else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') env[e.name] = d.metadata.namespace
+    else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[e.name] = `${d.metadata.name}-e2e`
+  }
+  return { namespace: d.metadata.namespace, deploymentName: d.metadata.name, serviceAccountName: pod.serviceAccountName, args: container.args ?? [], env }
 }
 
 /** The command line that `npm run operator -- <args>` runs. */

@@ -55,6 +55,17 @@ export async function applyRegistry(kc: KubeConfig, namespace: string, name: str
   } as never])
 }
 
+/**
+ * Merge-patches an MCPRegistry (`null` removes a field). Use this rather than {@link applyRegistry} to remove spec
+ * fields: the operator's own writes co-own the spec, so server-side apply would keep fields it no longer lists.
+ */
+export async function patchRegistry(kc: KubeConfig, namespace: string, name: string, patch: Record<string, unknown>): Promise<void> {
+  await KubernetesObjectApi.makeApiClient(kc).patch(
+    { apiVersion: `${TOOLHIVE_GROUP}/${TOOLHIVE_VERSION}`, kind: 'MCPRegistry', metadata: { name, namespace }, ...patch },
+    undefined, undefined, E2E_FIELD_MANAGER, undefined, PatchStrategy.MergePatch,
+  )
+}
+
 /** Reads an MCPRegistry, or undefined when it does not exist. */
 export async function readRegistry(kc: KubeConfig, namespace: string, name: string): Promise<RegistryObject | undefined> {
   try {

@@ -53,7 +53,9 @@ async function boot(): Promise<E2ESystem> {
   await applyObjects(kc, installed)
   const operatorInfo = findOperatorDeployment(installed)
   const kubeconfigPath = await plane.writeKubeconfigForServiceAccount(operatorInfo.namespace, operatorInfo.serviceAccountName)
-  const start = (): Promise<OperatorHandle> => startOperatorProcess({ kubeconfigPath, args: operatorInfo.args, logDir })
+  // POD_NAMESPACE as the downward API would set it (the Lease namespace of --leader-elect).
+  const env = { POD_NAMESPACE: operatorInfo.namespace, ...operatorInfo.env }
+  const start = (): Promise<OperatorHandle> => startOperatorProcess({ kubeconfigPath, args: operatorInfo.args, logDir, env })
   current = { operator: await start(), apis: new Set() }
   const state = current
   return {
