@@ -21,10 +21,10 @@ const specNoDefault = (flag: string, help: string, absent: string): FlagSpec => 
 
 /** Every flag, in `--help` order. An explicit flag beats its env twin, which beats the default. */
 export const FLAGS: readonly FlagSpec[] = [
-  spec('file', 'Serve a registry file (ToolHive, upstream server.json list/envelope, or snapshot); reloads on change'),
+  spec('file', 'Serve a registry file (ToolHive, upstream server.json array/list/ToolHive wrapper, legacy seed); reloads on change'),
   spec('registry', 'Serve the stored snapshot of MCPRegistry <namespace>/<name> from the Kubernetes API'),
   specNoDefault('name', 'Registry name reported in --file mode', '(file name without extension)'),
-  specNoDefault('kubeconfig', 'Kubeconfig for --registry mode', '(in-cluster, else $KUBECONFIG, else ~/.kube/config)'),
+  specNoDefault('kubeconfig', 'Kubeconfig for --registry mode', '($KUBECONFIG, else ~/.kube/config, else in-cluster)'),
   spec('host', 'Address to listen on', '0.0.0.0'),
   spec('port', 'Port to listen on (0 picks a free port)', '8080'),
   spec('log-level', 'error, warn, info or debug (LOG_LEVEL is read too)', 'info'),
