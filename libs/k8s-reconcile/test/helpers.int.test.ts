@@ -33,7 +33,7 @@ describe('helpers (real control plane)', function () {
   })
 
   const create = (ns: string, name: string) =>
-    client.create<Widget>(WidgetKind, ns, { apiVersion: 'test.thv.dev/v1', kind: 'Widget', metadata: { name }, spec: { n: 1 } } as Widget)
+    client.create<Widget>(WidgetKind, ns, { apiVersion: 'reconcile.test.thv.dev/v1', kind: 'Widget', metadata: { name }, spec: { n: 1 } } as Widget)
 
   describe('updateStatus', () => {
     it('writes status through the subresource without bumping generation, and removes dropped keys', async () => {

@@ -79,7 +79,7 @@ describe('Informer (real control plane)', function () {
     expect(informer.hasSynced()).to.equal(false)
     await installCrd(plane.kubeConfig(), lateKind)
     await waitFor(() => expect(informer.hasSynced()).to.equal(true), { description: 'late informer synced' })
-    await client.create(lateKind, ns, { apiVersion: 'test.thv.dev/v1', kind: lateKind.kind, metadata: { name: 'x' }, spec: { n: 1 } } as Widget)
+    await client.create(lateKind, ns, { apiVersion: 'reconcile.test.thv.dev/v1', kind: lateKind.kind, metadata: { name: 'x' }, spec: { n: 1 } } as Widget)
     await waitFor(() => expect(informer.get(ns, 'x')?.spec).to.deep.equal({ n: 1 }))
   })
 
@@ -101,7 +101,7 @@ describe('Informer (real control plane)', function () {
   it('re-lists after 410 Gone instead of stalling, and sees changes made while it was cut off', async () => {
     const plane = await getTestControlPlane()
     const ns = await createTestNamespace('inf-410')
-    await client.create(WidgetKind, ns, { apiVersion: 'test.thv.dev/v1', kind: 'Widget', metadata: { name: 'keep' }, spec: { n: 1 } } as Widget)
+    await client.create(WidgetKind, ns, { apiVersion: 'reconcile.test.thv.dev/v1', kind: 'Widget', metadata: { name: 'keep' }, spec: { n: 1 } } as Widget)
     const informer = track(new Informer<Widget>(client, WidgetKind, { namespace: ns, backoff: { baseMs: 50, maxMs: 500, jitter: 0.2 } }))
     informer.start()
     await informer.waitForSync(10_000)

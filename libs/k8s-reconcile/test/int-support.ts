@@ -4,8 +4,11 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { ApiextensionsV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
 import { httpStatusOf, type KindDescriptor } from '../src/index.js'
 
-/** Test resource: `test.thv.dev/v1 Widget`, namespaced, with a status subresource and a free-form spec. */
-export const WidgetKind: KindDescriptor = { group: 'test.thv.dev', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true }
+/**
+ * Test resource: `reconcile.test.thv.dev/v1 Widget`, namespaced, with a status subresource and a free-form spec.
+ * Its own group, so it never clashes with `widgets.test.thv.dev` of the control-plane tests in the same run.
+ */
+export const WidgetKind: KindDescriptor = { group: 'reconcile.test.thv.dev', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true }
 
 /** A Widget object. */
 export interface Widget extends KubernetesObject {
@@ -17,7 +20,7 @@ export interface Widget extends KubernetesObject {
 export function uniqueKind(prefix: string): KindDescriptor {
   const suffix = randomBytes(3).toString('hex')
   const kind = `${prefix}${suffix}`
-  return { group: 'test.thv.dev', version: 'v1', kind, plural: `${kind.toLowerCase()}s`, namespaced: true }
+  return { group: 'reconcile.test.thv.dev', version: 'v1', kind, plural: `${kind.toLowerCase()}s`, namespaced: true }
 }
 
 /** Creates the CRD of `kind` (idempotent) and waits until it is Established and served. */

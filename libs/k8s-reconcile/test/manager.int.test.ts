@@ -28,7 +28,7 @@ interface Running {
 }
 
 const widget = (name: string, n = 0, annotations?: Record<string, string>): Widget =>
-  ({ apiVersion: 'test.thv.dev/v1', kind: 'Widget', metadata: { name, annotations }, spec: { n } }) as Widget
+  ({ apiVersion: 'reconcile.test.thv.dev/v1', kind: 'Widget', metadata: { name, annotations }, spec: { n } }) as Widget
 
 describe('Manager and controllers (real control plane)', function () {
   this.timeout(120_000)

@@ -28,7 +28,7 @@ describe('Graceful shutdown (real control plane, child process)', function () {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
     const lines = () => stdout.split('\n').filter(Boolean)
     try {
-      const make = (name: string) => client.create(WidgetKind, ns, { apiVersion: 'test.thv.dev/v1', kind: 'Widget', metadata: { name }, spec: { n: 1 } } as Widget)
+      const make = (name: string) => client.create(WidgetKind, ns, { apiVersion: 'reconcile.test.thv.dev/v1', kind: 'Widget', metadata: { name }, spec: { n: 1 } } as Widget)
       await make('first')
       await waitFor(() => expect(lines()).to.include('START first'), { timeoutMs: 60_000, description: `child to start reconciling (stderr: ${stderr})` })
       await make('second')
