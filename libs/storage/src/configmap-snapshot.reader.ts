@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { RegistrySnapshot } from '@thv/registry-model'
 import { readOrUndefined, withSignal } from './api-call.js'
 import { decodeShardIndex, type ShardIndex } from './shard-index.codec.js'
-import { decodeStoredSnapshot, hashBytes } from './snapshot-payload.js'
+import { decodeStoredSnapshot, hashBytes, type SnapshotVerification } from './snapshot-payload.js'
 import {
   GzipSnapshotKey,
   PayloadHashAnnotation,
@@ -24,6 +24,12 @@ export interface SnapshotReaderOptions {
    * A retry is needed only when a writer replaced the generation while it was being read. Default 5.
    */
   readonly maxAttempts?: number
+  /**
+   * What is checked once the stored bytes matched their recorded sha256: `codec` (default) decodes the snapshot
+   * through the codec; `hash` trusts the writer's bytes (faster; see {@link SnapshotVerification}). Bytes without a
+   * recorded sha256 are always decoded through the codec.
+   */
+  readonly verification?: SnapshotVerification
 }
 
 type Attempt = { readonly ok: true; readonly snapshot: RegistrySnapshot } | { readonly ok: false; readonly problem: string }
@@ -44,10 +50,12 @@ type Attempt = { readonly ok: true; readonly snapshot: RegistrySnapshot } | { re
 export class ConfigMapSnapshotReader {
   readonly #core: CoreV1Api
   readonly #maxAttempts: number
+  readonly #verification: SnapshotVerification
 
   constructor(core: CoreV1Api, options: SnapshotReaderOptions = {}) {
     this.#core = core
     this.#maxAttempts = options.maxAttempts ?? 5
+    this.#verification = options.verification ?? 'codec'
   }
 
   /** Reads the snapshot of registry `namespace/registryName`; `undefined` when nothing is stored. */
@@ -90,25 +98,26 @@ export class ConfigMapSnapshotReader {
     const corrupt = (detail: string): never => {
       throw new StorageCorruptError(target, detail)
     }
-    const decode = (bytes: Buffer | string, gzipped: boolean): Attempt => {
-      const snapshot = decodeStoredSnapshot(bytes, gzipped, hash)
+    const decode = (bytes: Buffer | string, gzipped: boolean, hashVerified: boolean): Attempt => {
+      const snapshot = decodeStoredSnapshot(bytes, gzipped, hash, hashVerified ? this.#verification : 'codec')
       return E.isRight(snapshot) ? { ok: true, snapshot: snapshot.right } : corrupt(snapshot.left)
     }
-    const checkPayload = (bytes: Buffer): void => {
+    /** Verifies bytes against the recorded sha256; false when none is recorded. */
+    const checkPayload = (bytes: Buffer): boolean => {
       const expected = annotations[PayloadHashAnnotation]
-      if (expected !== undefined && hashBytes(bytes) !== expected) corrupt(`payload sha256 differs from annotation ${PayloadHashAnnotation}`)
+      if (expected === undefined) return false
+      if (hashBytes(bytes) !== expected) corrupt(`payload sha256 differs from annotation ${PayloadHashAnnotation}`)
+      return true
     }
     switch (tier) {
       case 'plain': {
         const json = cm.data?.[PlainSnapshotKey] ?? corrupt(`tier plain without data key ${PlainSnapshotKey}`)
-        checkPayload(Buffer.from(json, 'utf8'))
-        return decode(json, false)
+        return decode(json, false, checkPayload(Buffer.from(json, 'utf8')))
       }
       case 'gzip': {
         const b64 = cm.binaryData?.[GzipSnapshotKey] ?? corrupt(`tier gzip without binaryData key ${GzipSnapshotKey}`)
         const bytes = Buffer.from(b64, 'base64')
-        checkPayload(bytes)
-        return decode(bytes, true)
+        return decode(bytes, true, checkPayload(bytes))
       }
       case 'sharded': {
         const json = cm.data?.[ShardIndexKey] ?? corrupt(`tier sharded without data key ${ShardIndexKey}`)
@@ -117,7 +126,7 @@ export class ConfigMapSnapshotReader {
         if (hash !== undefined && index.right.snapshotHash !== hash) return corrupt('index snapshotHash differs from the annotation')
         const payload = await this.#assemble(namespace, index.right, signal)
         if (typeof payload === 'string') return { ok: false, problem: payload }
-        return decode(payload, true)
+        return decode(payload, true, true)
       }
       default:
         return corrupt(`unknown storage tier annotation ${StorageTierAnnotation}=${String(tier)}`)

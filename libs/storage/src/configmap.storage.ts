@@ -5,7 +5,7 @@ import type { MCPRegistry, RegistrySnapshot, StorageRef } from '@thv/registry-mo
 import { apiCall, readOrUndefined, statusOf, withSignal } from './api-call.js'
 import { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'
 import { encodeShardIndex, type ShardIndex } from './shard-index.codec.js'
-import { hashBytes, planStorage, serializeSnapshot, type StoragePlan } from './snapshot-payload.js'
+import { hashBytes, planStorage, serializeSnapshot, type SnapshotVerification, type StoragePlan } from './snapshot-payload.js'
 import {
   GzipSnapshotKey,
   PayloadHashAnnotation,
@@ -37,6 +37,8 @@ export interface ConfigMapStorageOptions {
   readonly writeConcurrency?: number
   /** Attempts of a consistent sharded read in `get`. Default 5. */
   readonly readAttempts?: number
+  /** What `get` checks after the bytes matched their sha256: `codec` (default) or `hash`. See {@link SnapshotVerification}. */
+  readonly verification?: SnapshotVerification
 }
 
 /** What one {@link ConfigMapStorageManager.storeWithReport} call did. */
@@ -79,7 +81,10 @@ export class ConfigMapStorageManager implements StorageManager {
     this.#core = core
     this.#limits = resolveStorageLimits(options.limits)
     this.#writeConcurrency = options.writeConcurrency ?? 4
-    this.#reader = new ConfigMapSnapshotReader(core, options.readAttempts === undefined ? {} : { maxAttempts: options.readAttempts })
+    this.#reader = new ConfigMapSnapshotReader(core, {
+      ...(options.readAttempts === undefined ? {} : { maxAttempts: options.readAttempts }),
+      ...(options.verification === undefined ? {} : { verification: options.verification }),
+    })
   }
 
   /** The resolved limits (defaults filled in). */

@@ -98,6 +98,14 @@ describe('decodeStoredSnapshot', () => {
     expect(r).to.deep.equal(E.left(`snapshot hash ${snapshot.hash} differs from the recorded ${'f'.repeat(64)}`))
   })
 
+  it('in hash mode returns the parsed snapshot after a shallow check, and Left for another schema version', () => {
+    const json = serializeSnapshot(snapshot)
+    expect(decodeStoredSnapshot(json, false, snapshot.hash, 'hash')).to.deep.equal(E.right(snapshot))
+    expect(decodeStoredSnapshot(JSON.stringify({ ...snapshot, schemaVersion: 2 }), false, snapshot.hash, 'hash')).to.deep.equal(
+      E.left('snapshot does not decode: not a schemaVersion 1 snapshot with a hash and servers'),
+    )
+  })
+
   it('returns Left naming the bad path for JSON that is not a snapshot', () => {
     const r = decodeStoredSnapshot(JSON.stringify({ ...snapshot, schemaVersion: 2 }), false, snapshot.hash)
     expect(E.isLeft(r) && r.left).to.match(/^snapshot does not decode: .*schemaVersion/)

@@ -3,6 +3,7 @@ import { CoreV1Api, Watch, type KubeConfig, type V1ConfigMap } from '@kubernetes
 import type { RegistrySnapshot } from '@thv/registry-model'
 import { withSignal } from './api-call.js'
 import { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'
+import type { SnapshotVerification } from './snapshot-payload.js'
 import { SnapshotHashAnnotation, storageConfigMapName } from './storage-layout.js'
 
 /** Options of {@link watchStoredSnapshot}. */
@@ -30,6 +31,8 @@ export interface WatchStoredSnapshotOptions {
   readonly initialBackoffMs?: number
   /** Longest retry delay. Default 10,000. */
   readonly maxBackoffMs?: number
+  /** What is checked after the bytes matched their sha256: `codec` (default) or `hash`. See {@link SnapshotVerification}. */
+  readonly verification?: SnapshotVerification
 }
 
 /**
@@ -49,7 +52,7 @@ export interface WatchStoredSnapshotOptions {
 export async function watchStoredSnapshot(options: WatchStoredSnapshotOptions): Promise<void> {
   const { kubeConfig, namespace, registryName, signal } = options
   const core = kubeConfig.makeApiClient(CoreV1Api)
-  const reader = new ConfigMapSnapshotReader(core)
+  const reader = new ConfigMapSnapshotReader(core, options.verification === undefined ? {} : { verification: options.verification })
   const name = storageConfigMapName(registryName)
   const fieldSelector = `metadata.name=${name}`
   const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps`

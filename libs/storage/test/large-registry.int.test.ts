@@ -16,5 +16,7 @@ describe('ConfigMap storage of a 10,000-server registry (real control plane)', (
     const loaded = await storage.get(f.registry, testSignal(120_000))
     expect(loaded?.hash).to.equal(snapshot.hash)
     expect(loaded).to.deep.equal(snapshot)
+    const trusting = new ConfigMapStorageManager(f.core, { verification: 'hash' })
+    expect(await trusting.get(f.registry, testSignal(120_000))).to.deep.equal(snapshot)
   })
 })

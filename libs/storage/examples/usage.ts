@@ -1,0 +1,19 @@
+// Usage example of @thv/storage, compiled by `npm run typecheck` and pasted into the README.
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node'
+import type { MCPRegistry, RegistrySnapshot } from '@thv/registry-model'
+import { ConfigMapStorageManager, storageReaderPolicyRules, watchStoredSnapshot } from '@thv/storage'
+
+export async function operatorSide(kubeConfig: KubeConfig, registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal) {
+  const storage = new ConfigMapStorageManager(kubeConfig.makeApiClient(CoreV1Api), { limits: { maxStoredBytes: 16 * 1024 * 1024 } })
+  const storageRef = await storage.store(registry, snapshot, signal) // no API write when snapshot.hash is already stored
+  const apiRole = { metadata: { name: `${registry.metadata.name}-registry-api` }, rules: storageReaderPolicyRules(registry.metadata.name, storage.limits) }
+  return { storageRef, apiRole }
+}
+
+export function apiSide(kubeConfig: KubeConfig, serve: (s: RegistrySnapshot) => void, signal: AbortSignal): Promise<void> {
+  return watchStoredSnapshot({
+    kubeConfig, namespace: 'toolhive-system', registryName: 'production', signal,
+    onSnapshot: serve, // each new complete snapshot, never a partial one
+    onError: (err) => console.error('Could not load the stored snapshot', err), // the last good one stays served
+  })
+}
