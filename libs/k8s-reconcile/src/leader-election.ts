@@ -1,5 +1,5 @@
 /** Leader election on a coordination.k8s.io/v1 Lease, following client-go's LeaderElector semantics. */
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node'
+import { V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node'
 import { systemClock, type Clock } from './clock.js'
 import { defaults } from './defaults.js'
 import { httpStatusOf } from './kube-client.js'
@@ -23,6 +23,9 @@ export interface LeaderElectionOptions {
   readonly releaseOnCancel?: boolean
 }
 
+/** The Lease calls the elector makes; `kubeConfig.makeApiClient(CoordinationV1Api)` provides them. */
+export type LeaseApi = Pick<CoordinationV1Api, 'readNamespacedLease' | 'createNamespacedLease' | 'replaceNamespacedLease'>
+
 /** How a {@link LeaderElector.run} ended. */
 export type LeaderElectionOutcome = 'cancelled' | 'lost'
 
@@ -32,15 +35,15 @@ export type LeaderElectionOutcome = 'cancelled' | 'lost'
  * renew times are written as {@link V1MicroTime} (the API server requires 6 fractional digits).
  */
 export class LeaderElector {
-  readonly #api: CoordinationV1Api
+  readonly #api: LeaseApi
   readonly #opts: Required<LeaderElectionOptions>
   readonly #clock: Clock
   readonly #log: Logger
   #observed: { record: string; atMs: number } | undefined
   #leader = false
 
-  constructor(kubeConfig: KubeConfig, options: LeaderElectionOptions, clock: Clock = systemClock, log: Logger = noopLogger) {
-    this.#api = kubeConfig.makeApiClient(CoordinationV1Api)
+  constructor(api: LeaseApi, options: LeaderElectionOptions, clock: Clock = systemClock, log: Logger = noopLogger) {
+    this.#api = api
     this.#opts = {
       leaseDurationMs: defaults.leaseDurationMs,
       renewDeadlineMs: defaults.renewDeadlineMs,

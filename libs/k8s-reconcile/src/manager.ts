@@ -1,5 +1,5 @@
 /** The manager: shared informers, controllers, leader election, health, metrics and graceful shutdown. */
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node'
+import { CoordinationV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
 import { Registry } from 'prom-client'
 import type { BackoffOptions } from './backoff.js'
 import { systemClock, type Clock } from './clock.js'
@@ -178,7 +178,7 @@ export class Manager {
     }
     const lease = this.#opts.leaderElection.name
     const election = new AbortController()
-    this.#elector = new LeaderElector(this.#opts.kubeConfig, this.#opts.leaderElection, this.#clock, this.#log)
+    this.#elector = new LeaderElector(this.#opts.kubeConfig.makeApiClient(CoordinationV1Api), this.#opts.leaderElection, this.#clock, this.#log)
     this.metrics.leaderStatus.set({ name: lease }, 0)
     const campaign = this.#elector
       .run(election.signal, () => {
