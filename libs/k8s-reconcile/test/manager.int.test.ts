@@ -235,7 +235,7 @@ describe('Manager and controllers (real control plane)', function () {
     const stoppedAt = Date.now()
     await client.create(WidgetKind, ns, widget('w4'))
     await waitFor(() => expect(reconciledBy['b']).to.include('w4'), { timeoutMs: 15_000 })
-    expect(Date.now() - stoppedAt).to.be.lessThan(timing.leaseDurationMs + 2 * timing.retryPeriodMs + 1500)
+    expect(Date.now() - stoppedAt).to.be.lessThan(timing.leaseDurationMs + 2 * timing.retryPeriodMs + 2000)
     expect(b.manager.isLeader()).to.equal(true)
   })
 })
