@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ApiextensionsV1Api, ApiException, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node'
+import { ApiextensionsV1Api, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node'
 import { parseAllDocuments } from 'yaml'
-import { apiGet, type ApiEndpoint } from './api-http.js'
+import { apiGet, apiRequest, type ApiEndpoint } from './api-http.js'
 import { pollUntil } from './poll-until.js'
 
 /** Reads every CustomResourceDefinition from the `.yaml`/`.yml`/`.json` files directly in `dir` (sorted by name). */
@@ -22,8 +22,11 @@ export function readCrdFiles(dir: string): V1CustomResourceDefinition[] {
   return crds
 }
 
+/** Field manager of the CRDs this harness installs. */
+export const CrdFieldManager = 'thv-control-plane'
+
 /**
- * Creates (or replaces) the CRDs and waits until each is Established and every served version lists the plural
+ * Server-side applies the CRDs (created or updated in one call) and waits until each is Established and every served version lists the plural
  * in discovery (`/apis/<group>/<version>`): only then do clients, informers and RESTMappers find the kind.
  */
 export async function installCrds(
@@ -36,14 +39,12 @@ export async function installCrds(
   for (const crd of crds) {
     const name = crd.metadata?.name
     if (!name) throw new Error('CustomResourceDefinition without metadata.name')
-    try {
-      await api.createCustomResourceDefinition({ body: crd })
-    } catch (err) {
-      if (!(err instanceof ApiException) || err.code !== 409) throw new Error(`Cannot create CRD ${name}`, { cause: err })
-      const current = await api.readCustomResourceDefinition({ name })
-      const body = { ...crd, metadata: { ...crd.metadata, resourceVersion: current.metadata?.resourceVersion } }
-      await api.replaceCustomResourceDefinition({ name, body })
-    }
+    // Raw JSON, not ApiextensionsV1Api.create: client-node's serializer knows only its camelCase model fields and
+    // silently drops `enum` and every `x-kubernetes-*` key (CEL rules, list types), installing a CRD without its
+    // validation. JSON is valid YAML, so it can be the apply-patch body as it is.
+    const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(name)}?fieldManager=${CrdFieldManager}&force=true`
+    const res = await apiRequest(endpoint, 'PATCH', path, { contentType: 'application/apply-patch+yaml', text: JSON.stringify(crd) })
+    if (res.status < 200 || res.status >= 300) throw new Error(`Cannot apply CRD ${name}: HTTP ${res.status} ${res.body.slice(0, 500)}`)
   }
   for (const crd of crds) {
     const name = crd.metadata?.name as string

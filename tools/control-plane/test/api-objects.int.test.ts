@@ -37,6 +37,14 @@ describe('control plane: API objects and RBAC', () => {
     // The API server validates against the CRD schema: a real server, not a fake.
     const invalid = { ...body, metadata: { name: 'w2' }, spec: { size: 0, color: 'pink' } }
     expect(await statusOf(custom.createNamespacedCustomObject({ ...widgets, namespace, body: invalid }))).to.equal(422)
+    // `enum` and `x-kubernetes-validations` survive installation (client-node's typed CRD model drops both).
+    const badColor = { ...body, metadata: { name: 'w3' }, spec: { size: 3, color: 'pink' } }
+    expect(await statusOf(custom.createNamespacedCustomObject({ ...widgets, namespace, body: badColor }))).to.equal(422)
+    const tooBig = { ...body, metadata: { name: 'w4' }, spec: { size: 101 } }
+    const celError = await custom.createNamespacedCustomObject({ ...widgets, namespace, body: tooBig }).then(() => undefined, (e: unknown) => e)
+    expect(celError).to.be.instanceOf(ApiException)
+    expect((celError as ApiException<string>).code).to.equal(422)
+    expect(String((celError as ApiException<string>).body)).to.include('size must be at most 100')
     await custom.deleteNamespacedCustomObject({ ...widgets, namespace, name: 'w1' })
     expect(await statusOf(custom.getNamespacedCustomObject({ ...widgets, namespace, name: 'w1' }))).to.equal(404)
   })
