@@ -45,7 +45,7 @@ for name in "${names[@]}"; do
       let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
         try { const v = JSON.parse(s); if (v && typeof v === "object") process.stdout.write(JSON.stringify(v)) } catch {} })
     ' > "$result"; fi
-  if [ $rc -ne 0 ]; then echo "{\"__error\": \"exited $rc\"}" > "$result.err"; failed=1; else rm -f "$result.err"; fi
+  if [ $rc -ne 0 ]; then echo "exited $rc" > "$OUT/$name.err.tmp"; failed=1; else rm -f "$OUT/$name.err.tmp"; fi
 done
 
 # Merge: start from the previous latest.json (sections not rerun keep their figures and measuredAt), overlay
@@ -66,7 +66,7 @@ for (const name of names) {
   const section = SECTION[name] ?? name
   let result
   try { result = JSON.parse(fs.readFileSync(path.join(outDir, `${name}.tmp`), 'utf8')) } catch { result = undefined }
-  const failed = fs.existsSync(path.join(outDir, `${name}.tmp.err`))
+  const failed = fs.existsSync(path.join(outDir, `${name}.err.tmp`))
   if (!isObj(result)) { missing[section] = `bench/${name}.bench.ts ${failed ? 'failed' : 'wrote no result'}`; continue }
   const keyed = Object.keys(result).some((k) => Object.values(SECTION).includes(k) && isObj(result[k]))
   const parts = keyed ? result : { [section]: result }
