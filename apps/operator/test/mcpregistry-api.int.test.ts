@@ -13,7 +13,7 @@ import {
   AllTrue, conditionSummary, consistently, createRegistry, eventually, putConfigMap, readRegistry, smallRegistry, startOperator,
   storedSnapshot, testClients, type RunningOperator, type TestClients,
 } from './operator-harness.js'
-import { installCrdsRaw } from './crd-install.js'
+import { installCrds } from './crd-install.js'
 
 const SAMPLES = fileURLToPath(new URL('../../../config/samples', import.meta.url))
 const MCPSERVER_CRD_DIR = fileURLToPath(new URL('./fixtures', import.meta.url))
@@ -73,7 +73,7 @@ describe('MCPRegistry operator: API objects, deployed servers, ToolHive manifest
     await createRegistry(client, ns, 'r', { source: { type: 'configmap', configmap: { name: 'data' } } })
     await eventually(async () => expect((await readRegistry(client, ns, 'r'))?.status?.deployedServerCount).to.equal(0))
 
-    await installCrdsRaw(client, MCPSERVER_CRD_DIR)
+    await installCrds(MCPSERVER_CRD_DIR)
     const server = (name: string, namespace: string, registryNamespace: string) => ({
       apiVersion: 'toolhive.stacklok.dev/v1alpha1', kind: 'MCPServer',
       metadata: { name, namespace, labels: { 'toolhive.stacklok.io/registry-name': 'r', 'toolhive.stacklok.io/registry-namespace': registryNamespace, 'toolhive.stacklok.io/server-name': name } },
