@@ -2,7 +2,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { describeValue } from './decode-failure.js'
-import { define, isRecord } from './struct.codec.js'
+import { isRecord, setOwn } from './struct.codec.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -96,7 +96,7 @@ export function recordOf<K extends t.Type<string, string, unknown>, V extends t.
       }
       const vr = value.validate(v, t.appendContext(c, k, value, v))
       if (E.isLeft(vr)) errors.push(...vr.left)
-      else define(out, k, vr.right)
+      else setOwn(out, k, vr.right)
     }
     return errors.length > 0 ? E.left(errors) : E.right(out)
   }
@@ -106,7 +106,7 @@ export function recordOf<K extends t.Type<string, string, unknown>, V extends t.
     validate,
     (a) => {
       const out: Record<string, t.OutputOf<V>> = {}
-      for (const k of Object.keys(a)) define(out, k, value.encode(a[k]))
+      for (const k of Object.keys(a)) setOwn(out, k, value.encode(a[k]))
       return out
     },
   )

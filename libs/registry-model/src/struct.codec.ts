@@ -64,6 +64,8 @@ export type StructOutputOf<P extends StructProps> = Simplify<
 export class StructCodec<P extends StructProps> extends t.Type<StructOf<P>, StructOutputOf<P>, unknown> {
   /** Tag for codec introspection (e.g. tests that derive arbitraries from codecs). */
   readonly _tag = 'StructCodec' as const
+  /** The props resolved once (codec and whether required), so validation allocates nothing per property. */
+  readonly fields: ReadonlyMap<string, StructField>
   constructor(
     name: string,
     /** The property codecs, as given. */
@@ -77,7 +79,20 @@ export class StructCodec<P extends StructProps> extends t.Type<StructOf<P>, Stru
       (u, c) => validateStruct(this, u, c),
       (a) => encodeStruct(this, a),
     )
+    this.fields = new Map(Object.keys(props).map((key) => [key, { key, ...propCodec(props[key] as t.Mixed | OptionalProp<t.Mixed>) }]))
   }
+}
+
+/**
+ * One resolved property of a {@link StructCodec}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface StructField {
+  readonly key: string
+  readonly codec: t.Mixed
+  readonly required: boolean
 }
 
 // -------------------------------------------------------------------------------------
@@ -160,6 +175,19 @@ export function define(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
+/**
+ * Fast {@link define} for a fresh plain object the caller just created (`{}`, no own setters): plain assignment,
+ * which is far cheaper than `Object.defineProperty`, except for `__proto__`, the one key whose assignment would
+ * hit the inherited setter and change the prototype; that key is defined as an own data property.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export function setOwn(fresh: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') define(fresh, key, value)
+  else fresh[key] = value
+}
+
 function propCodec(p: t.Mixed | OptionalProp<t.Mixed>): { codec: t.Mixed; required: boolean } {
   return isOptionalProp(p) ? { codec: p.codec, required: false } : { codec: p, required: true }
 }
@@ -172,25 +200,29 @@ function validateStruct<P extends StructProps>(codec: StructCodec<P>, u: unknown
   if (!isRecord(u)) return t.failure(u, c, `expected object ${codec.name}, got ${describeValue(u)}`)
   const errors: t.ValidationError[] = []
   const out: Record<string, unknown> = {}
-  const props = codec.props
+  const fields = codec.fields
+  let present = 0
   // Input key order is kept, so a decoded document serialises like its source.
   for (const key of Object.keys(u)) {
     const value = u[key]
-    if (!Object.prototype.hasOwnProperty.call(props, key)) {
+    const field = fields.get(key)
+    if (field === undefined) {
       if (codec.closed) errors.push({ value, context: t.appendContext(c, key, t.never, value), message: 'unknown field' })
-      else define(out, key, value)
+      else setOwn(out, key, value)
       continue
     }
     if (value === undefined) continue
-    const { codec: inner } = propCodec(props[key] as t.Mixed | OptionalProp<t.Mixed>)
-    const r = inner.validate(value, t.appendContext(c, key, inner, value))
+    present++
+    const r = field.codec.validate(value, t.appendContext(c, key, field.codec, value))
     if (E.isLeft(r)) errors.push(...r.left)
-    else define(out, key, r.right)
+    else setOwn(out, key, r.right)
   }
-  for (const key of Object.keys(props)) {
-    const { codec: inner, required } = propCodec(props[key] as t.Mixed | OptionalProp<t.Mixed>)
-    if (required && (!Object.prototype.hasOwnProperty.call(u, key) || u[key] === undefined)) {
-      errors.push({ value: undefined, context: t.appendContext(c, key, inner, undefined), message: 'is required' })
+  // Every present key was a known one with a value; when all fields are present no required one can be missing.
+  if (present < fields.size) {
+    for (const field of fields.values()) {
+      if (field.required && (!Object.prototype.hasOwnProperty.call(u, field.key) || u[field.key] === undefined)) {
+        errors.push({ value: undefined, context: t.appendContext(c, field.key, field.codec, undefined), message: 'is required' })
+      }
     }
   }
   return errors.length > 0 ? E.left(errors) : E.right(out as StructOf<P>)
@@ -202,8 +234,8 @@ function encodeStruct<P extends StructProps>(codec: StructCodec<P>, a: StructOf<
   for (const key of Object.keys(src)) {
     const value = src[key]
     if (value === undefined) continue
-    const p = codec.props[key]
-    define(out, key, p === undefined || !Object.prototype.hasOwnProperty.call(codec.props, key) ? value : propCodec(p).codec.encode(value))
+    const field = codec.fields.get(key)
+    setOwn(out, key, field === undefined ? value : field.codec.encode(value))
   }
   return out as StructOutputOf<P>
 }

@@ -1,0 +1,141 @@
+/**
+ * Snapshot build benchmark (DESIGN §4, §13): how long the CPU-bound steps of a sync and of a snapshot load take for
+ * ToolHive registries of 1,000 and 10,000 servers generated from the real fixture by @thv/generate-registry.
+ *
+ * Steps: `parseJson` (raw source bytes -> value), decode ToolHive (`decodeToolHiveRegistry`), `buildSnapshot` (the
+ * whole pipeline from raw bytes), `decodeSnapshot` (a stored snapshot's parsed value -> validated snapshot) and
+ * canonical JSON + sha256 of the snapshot. Each figure is the median of several runs; the in-run baseline is plain
+ * `JSON.parse` of the same bytes (source bytes for the source steps, the stored snapshot's bytes for the snapshot
+ * steps), and every step is also printed as a ratio to it, so figures from different machines stay comparable.
+ * Targets: buildSnapshot for 10,000 servers well inside the 3 s sync budget, decodeSnapshot within the 1 s load budget.
+ * Run alone: node --conditions=@thv/source --import tsx bench/snapshot-build.bench.ts
+ * (`THV_BENCH_SNAPSHOT_RUNS` sets the runs per figure, default 5.)
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as E from 'fp-ts/lib/Either.js'
+import { buildSnapshot, canonicalJson, sha256Hex } from '@thv/converters'
+import { generateRegistry, type ToolHiveRegistryDocument } from '@thv/generate-registry'
+import { decodeSnapshot, decodeToolHiveRegistry, parseJson, type RegistrySnapshot } from '@thv/registry-model'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const RUNS = Number(process.env['THV_BENCH_SNAPSHOT_RUNS'] ?? 5)
+const SIZES = [1_000, 10_000] as const
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
+}
+
+/** Median milliseconds of `RUNS` calls of `f` (after one warm-up call); throws when `f` reports a failure. */
+function measure(f: () => unknown): number {
+  f()
+  const times: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now()
+    f()
+    times.push(performance.now() - start)
+  }
+  return Math.round(median(times) * 10) / 10
+}
+
+const orThrow = <L, R>(e: E.Either<L, R>): R => {
+  if (E.isLeft(e)) throw new Error(`benchmark step failed: ${JSON.stringify(e.left).slice(0, 500)}`)
+  return e.right
+}
+
+function fixture(): ToolHiveRegistryDocument {
+  const dir = join(process.env['THV_SHARED_DIR'] ?? join(ROOT, '..', 'shared'), 'fixtures')
+  return JSON.parse(readFileSync(join(dir, 'toolhive-registry.json'), 'utf8')) as ToolHiveRegistryDocument
+}
+
+const build = (raw: Uint8Array): RegistrySnapshot =>
+  orThrow(buildSnapshot({
+    raw,
+    registry: { name: 'bench', namespace: 'bench', source: { type: 'configmap', ref: 'bench/registry-data#registry.json' } },
+    now: new Date('2026-11-25T00:00:00Z'),
+  }))
+
+interface SizeResult {
+  readonly servers: number
+  readonly sourceBytes: number
+  readonly snapshotBytes: number
+  /** Baselines: JSON.parse of the source bytes and of the stored snapshot's bytes. */
+  readonly jsonParseSourceMs: number
+  readonly jsonParseSnapshotMs: number
+  readonly parseJsonMs: number
+  readonly decodeToolHiveMs: number
+  readonly buildSnapshotMs: number
+  readonly decodeSnapshotMs: number
+  readonly canonicalHashMs: number
+}
+
+function runSize(template: ToolHiveRegistryDocument, servers: number): SizeResult {
+  const raw = new TextEncoder().encode(JSON.stringify(generateRegistry({ template, count: servers, seed: 7 })))
+  const text = new TextDecoder().decode(raw)
+  const snapshot = build(raw)
+  const snapshotText = canonicalJson(snapshot)
+  const parsedSource: unknown = JSON.parse(text)
+  const parsedSnapshot: unknown = JSON.parse(snapshotText)
+  return {
+    servers,
+    sourceBytes: raw.length,
+    snapshotBytes: Buffer.byteLength(snapshotText),
+    jsonParseSourceMs: measure(() => JSON.parse(new TextDecoder().decode(raw))),
+    jsonParseSnapshotMs: measure(() => JSON.parse(snapshotText)),
+    parseJsonMs: measure(() => orThrow(parseJson(raw))),
+    decodeToolHiveMs: measure(() => orThrow(decodeToolHiveRegistry(parsedSource))),
+    buildSnapshotMs: measure(() => build(raw)),
+    decodeSnapshotMs: measure(() => orThrow(decodeSnapshot(parsedSnapshot))),
+    canonicalHashMs: measure(() => sha256Hex(canonicalJson(snapshot))),
+  }
+}
+
+function printTable(results: readonly SizeResult[]): void {
+  const rows: Array<[string, (r: SizeResult) => number, (r: SizeResult) => number]> = [
+    ['JSON.parse source (baseline)', (r) => r.jsonParseSourceMs, (r) => r.jsonParseSourceMs],
+    ['parseJson', (r) => r.parseJsonMs, (r) => r.jsonParseSourceMs],
+    ['decode ToolHive', (r) => r.decodeToolHiveMs, (r) => r.jsonParseSourceMs],
+    ['buildSnapshot (from bytes)', (r) => r.buildSnapshotMs, (r) => r.jsonParseSourceMs],
+    ['JSON.parse snapshot (baseline)', (r) => r.jsonParseSnapshotMs, (r) => r.jsonParseSnapshotMs],
+    ['decodeSnapshot', (r) => r.decodeSnapshotMs, (r) => r.jsonParseSnapshotMs],
+    ['canonicalJson + sha256', (r) => r.canonicalHashMs, (r) => r.jsonParseSnapshotMs],
+  ]
+  const header = ['step', ...results.flatMap((r) => [`${r.servers} ms`, `${r.servers} ×base`])]
+  const lines = rows.map(([label, ms, base]) => [
+    label,
+    ...results.flatMap((r) => [ms(r).toFixed(1), (ms(r) / base(r)).toFixed(2)]),
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)))
+  const fmt = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ')
+  process.stdout.write(`${fmt(header)}\n${lines.map(fmt).join('\n')}\n`)
+}
+
+function main(): void {
+  const template = fixture()
+  const load = loadavg().map((l) => Math.round(l * 100) / 100)
+  process.stderr.write(`[bench snapshot-build] ${RUNS} runs per figure, load average ${load.join(' ')}, ${cpus().length} CPUs\n`)
+  const results = SIZES.map((n) => runSize(template, n))
+  printTable(results)
+  const ten = results.find((r) => r.servers === 10_000) as SizeResult
+  const result = {
+    'snapshot-build': {
+      runs: RUNS,
+      loadAverage: load,
+      buildTenThousandMs: ten.buildSnapshotMs,
+      buildTenThousandRatio: Math.round((ten.buildSnapshotMs / ten.jsonParseSourceMs) * 100) / 100,
+      decodeSnapshotTenThousandMs: ten.decodeSnapshotMs,
+      decodeSnapshotTenThousandRatio: Math.round((ten.decodeSnapshotMs / ten.jsonParseSnapshotMs) * 100) / 100,
+      sizes: results,
+    },
+  }
+  const line = JSON.stringify(result)
+  const file = process.env['THV_BENCH_RESULT_FILE']
+  if (file !== undefined && file !== '') writeFileSync(file, `${line}\n`)
+  process.stdout.write(`${line}\n`)
+}
+
+main()
