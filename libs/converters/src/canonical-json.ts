@@ -169,6 +169,87 @@ class SortedCloner {
   }
 }
 
+/** What {@link quickSortedClone} returns for input that needs the careful path. */
+const NOT_PLAIN_JSON: unique symbol = Symbol('not plain JSON')
+
+/** Nesting depth up to which the quick path goes; deeper input (and any cycle) takes the careful path. */
+const QUICK_MAX_DEPTH = 256
+
+const isDigitCode = (c: number): boolean => c >= 0x30 && c <= 0x39
+
+/**
+ * The fast path of {@link canonicalJson} for the common case, ordinary JSON data: a value that `JSON.stringify`
+ * writes canonically, without {@link SortedCloner}'s bookkeeping (no path stack, no cycle set). Parts that are
+ * already canonical (keys in sorted order, no `undefined` values, canonical children) are returned as they are, so
+ * only the out-of-order objects and their ancestors are copied. Returns {@link NOT_PLAIN_JSON} at the first thing
+ * it does not handle (a value that is not JSON, an array hole, an array-index-like key, a `toJSON` on an array,
+ * nesting deeper than {@link QUICK_MAX_DEPTH}, which every cycle reaches); the caller then redoes the whole value on
+ * the careful path, which reports the exact problem and path.
+ */
+function quickSortedClone(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value
+    case 'number':
+      return Number.isFinite(value) ? value : NOT_PLAIN_JSON
+    case 'object':
+      if (value === null) return null
+      if (depth >= QUICK_MAX_DEPTH) return NOT_PLAIN_JSON
+      return Array.isArray(value) ? quickArray(value, depth) : quickObject(value, depth)
+    default:
+      return NOT_PLAIN_JSON
+  }
+}
+
+function quickArray(value: readonly unknown[], depth: number): unknown {
+  if ('toJSON' in value) return NOT_PLAIN_JSON
+  let copy: unknown[] | undefined
+  for (let i = 0; i < value.length; i++) {
+    if (!(i in value)) return NOT_PLAIN_JSON
+    const item = value[i]
+    const c = quickSortedClone(item, depth + 1)
+    if (c === NOT_PLAIN_JSON) return NOT_PLAIN_JSON
+    if (copy === undefined && c !== item) copy = value.slice(0, i)
+    copy?.push(c)
+  }
+  return copy ?? value
+}
+
+function quickObject(value: object, depth: number): unknown {
+  if (!isPlainObject(value)) return NOT_PLAIN_JSON
+  const record = value as Record<string, unknown>
+  const keys = Object.keys(record)
+  let changed = false
+  for (let i = 1; i < keys.length && !changed; i++) changed = (keys[i - 1] as string) > (keys[i] as string)
+  if (changed) keys.sort()
+  const values = new Array<unknown>(keys.length)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string
+    const v = record[key]
+    if (v === undefined) {
+      changed = true
+      continue
+    }
+    if (isDigitCode(key.charCodeAt(0)) && INDEX_KEY.test(key)) return NOT_PLAIN_JSON
+    const c = quickSortedClone(v, depth + 1)
+    if (c === NOT_PLAIN_JSON) return NOT_PLAIN_JSON
+    if (c !== v) changed = true
+    values[i] = c
+  }
+  if (!changed) return record
+  const obj: Record<string, unknown> = {}
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string
+    const c = values[i]
+    if (c === undefined) continue
+    // Plain assignment is fast; defineProperty keeps a `__proto__` key an own data property.
+    if (key === '__proto__') Object.defineProperty(obj, key, { value: c, enumerable: true, writable: true, configurable: true })
+    else obj[key] = c
+  }
+  return obj
+}
+
 /**
  * Serialises a JSON value canonically: object keys sorted by UTF-16 code units, no whitespace, numbers in their
  * shortest round-tripping form (as RFC 8785). Equal JSON values give byte-identical strings.
@@ -184,6 +265,8 @@ class SortedCloner {
  * @since 0.1.0
  */
 export function canonicalJson(value: unknown): string {
+  const quick = quickSortedClone(value, 0)
+  if (quick !== NOT_PLAIN_JSON) return JSON.stringify(quick)
   const cloner = new SortedCloner()
   const sorted = cloner.clone(value)
   if (!cloner.indexKeys) return JSON.stringify(sorted)
