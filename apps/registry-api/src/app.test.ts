@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { expect } from 'chai'
@@ -89,6 +90,13 @@ describe('registry API app (HTTP)', () => {
       expect((res.json as { server: { version: string } }).server.version).to.equal('1.0.1+build.7')
     })
 
+    it('finds an entry by its ToolHive key with format=upstream too', async () => {
+      const byKey = await getChecked(`${api.url}/api/v1/registry/servers/fetch?format=upstream`, '/api/v1/registry/servers/{name}', { upstream: 'ServerResponse' })
+      const byName = await getChecked(`${api.url}/api/v1/registry/servers/io.github.stacklok%2Ffetch?format=upstream`, '/api/v1/registry/servers/{name}', { upstream: 'ServerResponse' })
+      expect(byKey.status).to.equal(200)
+      expect(byKey.json).to.deep.equal(byName.json)
+    })
+
     it('answers 404 for an unknown entry and 400 naming format for a bad format', async () => {
       const missing = await getChecked(`${api.url}/api/v1/registry/servers/nope?format=upstream`, '/api/v1/registry/servers/{name}')
       expect(missing.json).to.deep.equal({
@@ -167,6 +175,27 @@ describe('registry API app (HTTP)', () => {
         type: 'about:blank', title: 'Method Not Allowed', status: 405,
         detail: 'Method POST is not allowed on /v0.1/servers; allowed: HEAD, GET', instance: '/v0.1/servers',
         error: 'Method POST is not allowed on /v0.1/servers; allowed: HEAD, GET',
+      })
+    })
+
+    it('answers a method no route implements (TRACE) on a known path with 405 and Allow, not 501', async () => {
+      // fetch refuses TRACE as a forbidden method, so this goes through node:http.
+      const { status, allow, body } = await new Promise<{ status: number; allow: string | undefined; body: string }>((resolve, reject) => {
+        const req = httpRequest(`${api.url}/v0.1/servers`, { method: 'TRACE' }, (res) => {
+          let text = ''
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () =>
+            resolve({ status: res.statusCode ?? 0, allow: res.headers.allow, body: text }))
+        })
+        req.on('error', reject).end()
+      })
+      expect({ status, allow, body: JSON.parse(body) }).to.deep.equal({
+        status: 405,
+        allow: 'HEAD, GET',
+        body: {
+          type: 'about:blank', title: 'Method Not Allowed', status: 405,
+          detail: 'Method TRACE is not allowed on /v0.1/servers; allowed: HEAD, GET', instance: '/v0.1/servers',
+          error: 'Method TRACE is not allowed on /v0.1/servers; allowed: HEAD, GET',
+        },
       })
     })
 

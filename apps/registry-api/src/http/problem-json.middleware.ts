@@ -11,7 +11,9 @@ const PROBLEM_JSON = 'application/problem+json'
  * - koa/http-errors errors with `expose` (4xx) keep their message;
  * - anything else is a 500 with a generic body, and the error is logged at `error` with the request;
  * - a request no route answered (404) or answered with a bare 405/501 (router `allowedMethods`) gets a body
- *   saying so, keeping the `Allow` header.
+ *   saying so, keeping the `Allow` header. The router answers 501 for a method it implements nowhere (TRACE,
+ *   PROPFIND…) even on a path that exists; DESIGN §9 promises 405 with `Allow` for any wrong method on a known
+ *   path, so such a 501 becomes a 405. A 501 stays only where no route matched the path (then `Allow` is empty).
  * Never sends a stack trace.
  */
 export function problemJson(log: Logger): Middleware {
@@ -39,12 +41,17 @@ function bodyForUnanswered(ctx: ParameterizedContext): ProblemBody {
     case 404:
       return problemBody(404, `No resource matches ${where}`, ctx.path)
     case 405:
-      return problemBody(405, `Method ${ctx.method} is not allowed on ${ctx.path}; allowed: ${String(ctx.res.getHeader('Allow') ?? '')}`, ctx.path)
+      return methodNotAllowed(ctx)
     case 501:
+      if (String(ctx.res.getHeader('Allow') ?? '') !== '') return methodNotAllowed(ctx)
       return problemBody(501, `Method ${ctx.method} is not implemented by this server`, ctx.path)
     default:
       return problemBody(status, status >= 500 ? 'The server could not answer this request' : `Request failed: ${where}`, ctx.path)
   }
+}
+
+function methodNotAllowed(ctx: ParameterizedContext): ProblemBody {
+  return problemBody(405, `Method ${ctx.method} is not allowed on ${ctx.path}; allowed: ${String(ctx.res.getHeader('Allow') ?? '')}`, ctx.path)
 }
 
 interface ErrorLike { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown; headers?: unknown }

@@ -1,4 +1,5 @@
 /** RegistryView: every response derived from one snapshot, computed once (or on first use) and cached. */
+import { toolHiveKeyOf } from '@thv/converters'
 import { ByteLru, type ByteLruOptions } from '../http/byte-lru.js'
 import { CachedBody } from '../http/cached-body.js'
 import type { ListQuery } from '../query/list-query.js'
@@ -57,6 +58,7 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   readonly #pages: ByteLru<string, CachedBody>
   readonly #memo = new Map<string, CachedBody | undefined>()
   readonly #entryBodies = new WeakMap<ViewEntry, CachedBody>()
+  #namesByKey: Map<string, string[]> | undefined
 
   constructor(readonly snapshot: S, private readonly options: RegistryViewOptions<S>) {
     this.entries = snapshot.servers.map(toViewEntry).sort(byNameThenVersion)
@@ -112,9 +114,14 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
     return entry === undefined ? undefined : this.#entryBody(entry)
   }
 
-  /** The latest visible version of `name` as `{server, _meta}`, for `/api/v1/registry/servers/{name}?format=upstream`. */
+  /**
+   * The latest visible version of `name` as `{server, _meta}`, for `/api/v1/registry/servers/{name}?format=upstream`;
+   * `name` is the full upstream name or the ToolHive key (`fetch`), as for the ToolHive format.
+   */
   latestUpstreamEntry(name: string): CachedBody | undefined {
-    const visible = this.#visibleVersions(name, false)
+    const fullName = this.#byName.has(name) ? name : this.#fullNameOfKey(name)
+    if (fullName === undefined) return undefined
+    const visible = this.#visibleVersions(fullName, false)
     const entry = visible.find((e) => e.isLatest) ?? visible[0]
     return entry === undefined ? undefined : this.#entryBody(entry)
   }
@@ -149,6 +156,20 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
       const found = this.snapshot.deployedServers.filter((d) => d.serverName === name || d.name === name)
       return found.length === 0 ? undefined : CachedBody.json(JSON.stringify(found))
     })
+  }
+
+  /** The full name whose ToolHive key is `key`; undefined when none or when several names share the key. */
+  #fullNameOfKey(key: string): string | undefined {
+    if (this.#namesByKey === undefined) {
+      const byKey = new Map<string, string[]>()
+      for (const fullName of this.#byName.keys()) {
+        const k = toolHiveKeyOf(fullName)
+        byKey.set(k, [...(byKey.get(k) ?? []), fullName])
+      }
+      this.#namesByKey = byKey
+    }
+    const names = this.#namesByKey.get(key)
+    return names?.length === 1 ? names[0] : undefined
   }
 
   #visibleVersions(name: string, includeDeleted: boolean): readonly ViewEntry[] {
