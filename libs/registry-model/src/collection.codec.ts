@@ -2,6 +2,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { describeValue } from './decode-failure.js'
+import { isLeafCodec } from './string.codec.js'
 import { isRecord, setOwn } from './struct.codec.js'
 
 // -------------------------------------------------------------------------------------
@@ -37,11 +38,17 @@ export function arrayOf<C extends t.Mixed>(
   name: string,
   constraints: ArrayConstraints<t.TypeOf<C>> = {},
 ): t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown> {
+  const itemIsLeaf = isLeafCodec(item)
   const validate = (u: unknown, c: t.Context): t.Validation<Array<t.TypeOf<C>>> => {
     if (!Array.isArray(u)) return t.failure(u, c, `expected array, got ${describeValue(u)}`)
     const errors: t.ValidationError[] = []
     const out: Array<t.TypeOf<C>> = []
     for (let i = 0; i < u.length; i++) {
+      // Fast path: a valid leaf item needs no io-ts context (only a failure is described with one).
+      if (itemIsLeaf && item.is(u[i])) {
+        out.push(u[i])
+        continue
+      }
       const r = item.validate(u[i], t.appendContext(c, String(i), item, u[i]))
       if (E.isLeft(r)) errors.push(...r.left)
       else out.push(r.right)
@@ -83,6 +90,7 @@ export function recordOf<K extends t.Type<string, string, unknown>, V extends t.
   value: V,
   name: string,
 ): t.Type<Record<string, t.TypeOf<V>>, Record<string, t.OutputOf<V>>, unknown> {
+  const valueIsLeaf = isLeafCodec(value)
   const validate = (u: unknown, c: t.Context): t.Validation<Record<string, t.TypeOf<V>>> => {
     if (!isRecord(u)) return t.failure(u, c, `expected object ${name}, got ${describeValue(u)}`)
     const errors: t.ValidationError[] = []
@@ -92,6 +100,10 @@ export function recordOf<K extends t.Type<string, string, unknown>, V extends t.
       const kr = key.validate(k, t.appendContext(c, k, key, k))
       if (E.isLeft(kr)) {
         errors.push(...kr.left.map((e) => ({ ...e, message: `invalid key: ${e.message ?? `expected ${key.name}`}` })))
+        continue
+      }
+      if (valueIsLeaf && value.is(v)) {
+        setOwn(out, k, v)
         continue
       }
       const vr = value.validate(v, t.appendContext(c, k, value, v))

@@ -25,6 +25,26 @@ export interface StringConstraints {
 // constructors
 // -------------------------------------------------------------------------------------
 
+const leafCodecs = new WeakSet<t.Mixed>()
+
+/** Registers `codec` as a leaf (see {@link isLeafCodec}) and returns it. */
+function leafCodec<C extends t.Mixed>(codec: C): C {
+  leafCodecs.add(codec)
+  return codec
+}
+
+/**
+ * Whether `codec` is one of this module's leaf codecs: `codec.is(u)` holds exactly when validation succeeds, and a
+ * successful validation returns `u` itself. Container codecs use this to check such values without building an
+ * io-ts context (which is only needed to describe a failure).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export function isLeafCodec(codec: t.Mixed): boolean {
+  return leafCodecs.has(codec)
+}
+
 /**
  * A string codec with length bounds (code points, as JSON Schema counts them) and an optional pattern.
  * Lengths are checked before the pattern, so hostile megabyte strings fail fast on `maxLength`.
@@ -48,7 +68,7 @@ export function boundedString(name: string, constraints: StringConstraints): t.T
     if (re !== undefined && !re.test(s)) return `must match the pattern ${constraints.pattern ?? ''}, got ${describeValue(s)}`
     return constraints.check?.(s)
   }
-  return new t.Type<string, string, unknown>(
+  return leafCodec(new t.Type<string, string, unknown>(
     name,
     (u): u is string => typeof u === 'string' && problem(u) === undefined,
     (u, c) => {
@@ -57,7 +77,7 @@ export function boundedString(name: string, constraints: StringConstraints): t.T
       return p === undefined ? t.success(u) : t.failure(u, c, p)
     },
     t.identity,
-  )
+  ))
 }
 
 /**
@@ -69,12 +89,12 @@ export function boundedString(name: string, constraints: StringConstraints): t.T
 export function stringEnum<const V extends readonly [string, ...string[]]>(name: string, values: V): t.Type<V[number], V[number], unknown> {
   const set: ReadonlySet<string> = new Set(values)
   const is = (u: unknown): u is V[number] => typeof u === 'string' && set.has(u)
-  return new t.Type<V[number], V[number], unknown>(
+  return leafCodec(new t.Type<V[number], V[number], unknown>(
     name,
     is,
     (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `must be one of: ${values.join(', ')}; got ${describeValue(u)}`)),
     t.identity,
-  )
+  ))
 }
 
 /**
@@ -85,12 +105,12 @@ export function stringEnum<const V extends readonly [string, ...string[]]>(name:
  */
 export function stringLiteral<const V extends string>(value: V): t.Type<V, V, unknown> {
   const is = (u: unknown): u is V => u === value
-  return new t.Type<V, V, unknown>(
+  return leafCodec(new t.Type<V, V, unknown>(
     JSON.stringify(value),
     is,
     (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `must be ${JSON.stringify(value)}, got ${describeValue(u)}`)),
     t.identity,
-  )
+  ))
 }
 
 /**
@@ -101,12 +121,12 @@ export function stringLiteral<const V extends string>(value: V): t.Type<V, V, un
  */
 export function numberLiteral<const N extends number>(value: N): t.Type<N, N, unknown> {
   const is = (u: unknown): u is N => u === value
-  return new t.Type<N, N, unknown>(
+  return leafCodec(new t.Type<N, N, unknown>(
     String(value),
     is,
     (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `must be ${value}, got ${describeValue(u)}`)),
     t.identity,
-  )
+  ))
 }
 
 /**
@@ -118,12 +138,12 @@ export function numberLiteral<const N extends number>(value: N): t.Type<N, N, un
 export function integerRange(name: string, min: number, max: number = Number.MAX_SAFE_INTEGER): t.Type<number, number, unknown> {
   const is = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max
   const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `between ${min} and ${max}`
-  return new t.Type<number, number, unknown>(
+  return leafCodec(new t.Type<number, number, unknown>(
     name,
     is,
     (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `must be an integer ${range}, got ${describeValue(u)}`)),
     t.identity,
-  )
+  ))
 }
 
 // -------------------------------------------------------------------------------------
@@ -144,12 +164,12 @@ export const StringCodec: t.Type<string, string, unknown> = boundedString('strin
  * @category primitives
  * @since 0.1.0
  */
-export const BooleanCodec: t.Type<boolean, boolean, unknown> = new t.Type<boolean, boolean, unknown>(
+export const BooleanCodec: t.Type<boolean, boolean, unknown> = leafCodec(new t.Type<boolean, boolean, unknown>(
   'boolean',
   (u): u is boolean => typeof u === 'boolean',
   (u, c) => (typeof u === 'boolean' ? t.success(u) : t.failure(u, c, `expected boolean, got ${describeValue(u)}`)),
   t.identity,
-)
+))
 
 /**
  * Any JSON object (free-form metadata); returned as given, never copied.
@@ -157,7 +177,7 @@ export const BooleanCodec: t.Type<boolean, boolean, unknown> = new t.Type<boolea
  * @category primitives
  * @since 0.1.0
  */
-export const JsonObjectCodec: t.Type<Record<string, unknown>, Record<string, unknown>, unknown> = new t.Type<
+export const JsonObjectCodec: t.Type<Record<string, unknown>, Record<string, unknown>, unknown> = leafCodec(new t.Type<
   Record<string, unknown>,
   Record<string, unknown>,
   unknown
@@ -168,7 +188,7 @@ export const JsonObjectCodec: t.Type<Record<string, unknown>, Record<string, unk
     ? t.success(u as Record<string, unknown>)
     : t.failure(u, c, `expected object, got ${describeValue(u)}`)),
   t.identity,
-)
+))
 
 // -------------------------------------------------------------------------------------
 // utils

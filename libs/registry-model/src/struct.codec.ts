@@ -2,6 +2,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { describeValue } from './decode-failure.js'
+import { isLeafCodec } from './string.codec.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -79,7 +80,10 @@ export class StructCodec<P extends StructProps> extends t.Type<StructOf<P>, Stru
       (u, c) => validateStruct(this, u, c),
       (a) => encodeStruct(this, a),
     )
-    this.fields = new Map(Object.keys(props).map((key) => [key, { key, ...propCodec(props[key] as t.Mixed | OptionalProp<t.Mixed>) }]))
+    this.fields = new Map(Object.keys(props).map((key) => {
+      const { codec, required } = propCodec(props[key] as t.Mixed | OptionalProp<t.Mixed>)
+      return [key, { key, codec, required, leaf: isLeafCodec(codec) }]
+    }))
   }
 }
 
@@ -93,6 +97,8 @@ export interface StructField {
   readonly key: string
   readonly codec: t.Mixed
   readonly required: boolean
+  /** Whether the codec is a leaf ({@link isLeafCodec}): a valid value is checked with `is` and kept as it is. */
+  readonly leaf: boolean
 }
 
 // -------------------------------------------------------------------------------------
@@ -213,6 +219,11 @@ function validateStruct<P extends StructProps>(codec: StructCodec<P>, u: unknown
     }
     if (value === undefined) continue
     present++
+    // Fast path: a valid leaf value needs no io-ts context (only a failure is described with one).
+    if (field.leaf && field.codec.is(value)) {
+      setOwn(out, key, value)
+      continue
+    }
     const r = field.codec.validate(value, t.appendContext(c, key, field.codec, value))
     if (E.isLeft(r)) errors.push(...r.left)
     else setOwn(out, key, r.right)
