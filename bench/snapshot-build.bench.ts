@@ -4,7 +4,7 @@
  *
  * Steps: `parseJson` (raw source bytes -> value), decode ToolHive (`decodeToolHiveRegistry`), `buildSnapshot` (the
  * whole pipeline from raw bytes), `decodeSnapshot` (a stored snapshot's parsed value -> validated snapshot) and
- * canonical JSON + sha256 of the snapshot. Each figure is the median of several runs; the in-run baseline is plain
+ * canonical JSON + sha256 of the snapshot. Each figure is the median of several interleaved rounds; the in-run baseline is plain
  * `JSON.parse` of the same bytes (source bytes for the source steps, the stored snapshot's bytes for the snapshot
  * steps), and every step is also printed as a ratio to it, so figures from different machines stay comparable.
  * Targets: buildSnapshot for 10,000 servers well inside the 3 s sync budget, decodeSnapshot within the 1 s load budget.
@@ -30,16 +30,22 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
 }
 
-/** Median milliseconds of `RUNS` calls of `f` (after one warm-up call); throws when `f` reports a failure. */
-function measure(f: () => unknown): number {
-  f()
-  const times: number[] = []
+/**
+ * Median milliseconds of each step over `RUNS` rounds (after one warm-up call each). Every round runs every step
+ * once, interleaved, so a change in machine load hits the steps and their baselines alike.
+ */
+function measureAll<K extends string>(steps: Record<K, () => unknown>): Record<K, number> {
+  const names = Object.keys(steps) as K[]
+  for (const name of names) steps[name]()
+  const times = new Map<K, number[]>(names.map((n) => [n, []]))
   for (let i = 0; i < RUNS; i++) {
-    const start = performance.now()
-    f()
-    times.push(performance.now() - start)
+    for (const name of names) {
+      const start = performance.now()
+      steps[name]()
+      times.get(name)?.push(performance.now() - start)
+    }
   }
-  return Math.round(median(times) * 10) / 10
+  return Object.fromEntries(names.map((n) => [n, Math.round(median(times.get(n) ?? []) * 10) / 10])) as Record<K, number>
 }
 
 const orThrow = <L, R>(e: E.Either<L, R>): R => {
@@ -80,18 +86,16 @@ function runSize(template: ToolHiveRegistryDocument, servers: number): SizeResul
   const snapshotText = canonicalJson(snapshot)
   const parsedSource: unknown = JSON.parse(text)
   const parsedSnapshot: unknown = JSON.parse(snapshotText)
-  return {
-    servers,
-    sourceBytes: raw.length,
-    snapshotBytes: Buffer.byteLength(snapshotText),
-    jsonParseSourceMs: measure(() => JSON.parse(new TextDecoder().decode(raw))),
-    jsonParseSnapshotMs: measure(() => JSON.parse(snapshotText)),
-    parseJsonMs: measure(() => orThrow(parseJson(raw))),
-    decodeToolHiveMs: measure(() => orThrow(decodeToolHiveRegistry(parsedSource))),
-    buildSnapshotMs: measure(() => build(raw)),
-    decodeSnapshotMs: measure(() => orThrow(decodeSnapshot(parsedSnapshot))),
-    canonicalHashMs: measure(() => sha256Hex(canonicalJson(snapshot))),
-  }
+  const ms = measureAll({
+    jsonParseSourceMs: () => JSON.parse(new TextDecoder().decode(raw)),
+    parseJsonMs: () => orThrow(parseJson(raw)),
+    decodeToolHiveMs: () => orThrow(decodeToolHiveRegistry(parsedSource)),
+    buildSnapshotMs: () => build(raw),
+    jsonParseSnapshotMs: () => JSON.parse(snapshotText),
+    decodeSnapshotMs: () => orThrow(decodeSnapshot(parsedSnapshot)),
+    canonicalHashMs: () => sha256Hex(canonicalJson(snapshot)),
+  })
+  return { servers, sourceBytes: raw.length, snapshotBytes: Buffer.byteLength(snapshotText), ...ms }
 }
 
 function printTable(results: readonly SizeResult[]): void {
