@@ -64,7 +64,7 @@ const OwnerKind = 'MCPRegistry'
  * ones gzip, larger still gzip cut into shard ConfigMaps `<registry>-registry-storage-<a|b>-<n>` behind an index in
  * the storage ConfigMap. Publication is atomic: new shards, then the index flip, then deletion of the old shards.
  *
- * Needs on ConfigMaps of the registry's namespace: get, create, update, deletecollection, delete.
+ * Needs on ConfigMaps of the registry's namespace: get, list, create, update, deletecollection, delete.
  *
  * @example
  * const storage = new ConfigMapStorageManager(kubeConfig.makeApiClient(CoreV1Api))
@@ -106,7 +106,11 @@ export class ConfigMapStorageManager implements StorageManager {
     )
     const currentAnnotations = current?.metadata?.annotations ?? {}
     if (current !== undefined && currentAnnotations[SnapshotHashAnnotation] === snapshot.hash) {
-      return { ref, written: false, tier: tierOf(currentAnnotations[StorageTierAnnotation]), storedBytes: 0, shardCount: 0 }
+      const tier = tierOf(currentAnnotations[StorageTierAnnotation])
+      // A store cut off after the index flip but before step 5 left the old generation's shards behind: clean
+      // them up now, or a retry of the same snapshot would leave them forever. Nothing is written when none are stale.
+      await this.#deleteStaleShards(namespace, name, tier === 'sharded' ? shardGeneration(snapshot.hash) : undefined, signal)
+      return { ref, written: false, tier, storedBytes: 0, shardCount: 0 }
     }
     const plan = planStorage(serializeSnapshot(snapshot), this.#limits)
     if (E.isLeft(plan)) throw new StorageTooLargeError(`${namespace}/${name}`, plan.left.storedBytes, this.#limits.maxStoredBytes)
@@ -227,6 +231,15 @@ export class ConfigMapStorageManager implements StorageManager {
   }
 
   /** Deletes the registry's shards, except those of generation `keep` (the one the index now names). */
+  /** Deletes shards not of generation `keep` only when some exist: a clean storage costs one list, no write. */
+  async #deleteStaleShards(namespace: string, name: string, keep: string | undefined, signal: AbortSignal): Promise<void> {
+    const labelSelector = shardSelector(name, keep)
+    const stale = await apiCall('list', `${namespace}/${labelSelector}`, signal, () =>
+      this.#core.listNamespacedConfigMap({ namespace, labelSelector, limit: 1 }, withSignal(signal)),
+    )
+    if (stale.items.length > 0) await this.#deleteShards(namespace, name, keep, signal)
+  }
+
   async #deleteShards(namespace: string, name: string, keep: string | undefined, signal: AbortSignal): Promise<void> {
     const labelSelector = shardSelector(name, keep)
     await apiCall('deletecollection', `${namespace}/${labelSelector}`, signal, () =>
