@@ -13,7 +13,7 @@ import { generateRegistry, type ToolHiveRegistryDocument } from '@thv/generate-r
 import autocannon from 'autocannon'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const SHARED = process.env['THV_SHARED_DIR'] ?? join(ROOT, '..', 'shared')
+const SHARED = process.env['THV_SHARED_DIR'] ?? join(ROOT, 'testdata')
 const SERVERS = Number(process.env['THV_BENCH_API_SERVERS'] ?? 10_000)
 const SECONDS = Number(process.env['THV_BENCH_API_SECONDS'] ?? 5)
 const ROUNDS = Number(process.env['THV_BENCH_API_ROUNDS'] ?? 3)

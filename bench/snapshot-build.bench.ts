@@ -54,7 +54,7 @@ const orThrow = <L, R>(e: E.Either<L, R>): R => {
 }
 
 function fixture(): ToolHiveRegistryDocument {
-  const dir = join(process.env['THV_SHARED_DIR'] ?? join(ROOT, '..', 'shared'), 'fixtures')
+  const dir = join(process.env['THV_SHARED_DIR'] ?? join(ROOT, 'testdata'), 'fixtures')
   return JSON.parse(readFileSync(join(dir, 'toolhive-registry.json'), 'utf8')) as ToolHiveRegistryDocument
 }
 

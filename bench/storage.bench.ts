@@ -38,7 +38,7 @@ const timed = async <T>(f: () => Promise<T> | T): Promise<[T, number]> => {
 }
 
 function fixture(): ToolHiveRegistryDocument {
-  const dir = join(process.env['THV_SHARED_DIR'] ?? join(ROOT, '..', 'shared'), 'fixtures')
+  const dir = join(process.env['THV_SHARED_DIR'] ?? join(ROOT, 'testdata'), 'fixtures')
   return JSON.parse(readFileSync(join(dir, 'toolhive-registry.json'), 'utf8')) as ToolHiveRegistryDocument
 }
 

@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url'
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
 /**
- * The `shared/` folder with the real fixtures: `$THV_SHARED_DIR`, else `../shared` next to the repository.
+ * The `shared/` folder with the real fixtures: `$THV_SHARED_DIR`, else `testdata/` in the repository.
  * Throws when it does not exist, naming where it looked.
  */
 export function sharedDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const dir = env.THV_SHARED_DIR ?? join(REPO_ROOT, '..', 'shared')
+  const dir = env.THV_SHARED_DIR ?? join(REPO_ROOT, 'testdata')
   if (!existsSync(join(dir, 'fixtures'))) throw new Error(`No shared fixtures at ${dir}/fixtures (set THV_SHARED_DIR)`)
   return dir
 }

@@ -8,10 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 log() { printf '[local-stack] %s\n' "$*" >&2; }
 
-if [ ! -d node_modules/@kubernetes/client-node ] || [ ! -d node_modules/tsx ]; then
-  log "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund
-fi
+bash tools/ensure-npm-deps.sh
 log "checking the control-plane binaries (cached in ~/.cache/thv-registry; a first build shows its progress below)"
 bash tools/control-plane/build/build-binaries.sh >/dev/null
 exec node --conditions=@thv/source --import tsx tools/local-stack/local-stack.main.ts "$@"

@@ -4,13 +4,13 @@
 # status code, content type or body does not conform to the document.
 # schemathesis lives in a Python virtual environment under ~/.cache/thv-registry/venv (created on first use).
 # Env: THV_FUZZ_EXAMPLES (per operation, default 40), THV_FUZZ_SEED (default fixed, so runs are reproducible),
-#      THV_FUZZ_CHECKS (comma list, default below), THV_SHARED_DIR (default ../shared next to the repository).
+#      THV_FUZZ_CHECKS (comma list, default below), THV_SHARED_DIR (default testdata/ in the repository).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 SCHEMATHESIS_VERSION=4.32.5
 VENV=${XDG_CACHE_HOME:-$HOME/.cache}/thv-registry/venv
-SHARED=${THV_SHARED_DIR:-$ROOT/../shared}
+SHARED=${THV_SHARED_DIR:-$ROOT/testdata}
 FIXTURE=$SHARED/fixtures/toolhive-registry.json
 SPEC=$ROOT/apps/registry-api/src/openapi.yaml
 EXAMPLES=${THV_FUZZ_EXAMPLES:-40}

@@ -5,13 +5,13 @@
 # Then runs publint --strict and attw on the tarballs and `nx release --dry-run`. Exits non-zero on any failure.
 #
 # Env: THV_TOOLHIVE_FIXTURE (default: $THV_SHARED_DIR/fixtures/toolhive-registry.json, with THV_SHARED_DIR
-# defaulting to ../shared next to the repository). fp-ts, io-ts and @types/node come from the workspace's
+# defaulting to testdata/ in the repository). fp-ts, io-ts and @types/node come from the workspace's
 # node_modules (file: links), so no registry access is needed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
-SHARED=${THV_SHARED_DIR:-$ROOT/../shared}
+SHARED=${THV_SHARED_DIR:-$ROOT/testdata}
 FIXTURE=${THV_TOOLHIVE_FIXTURE:-$SHARED/fixtures/toolhive-registry.json}
 LIBS=(libs/registry-model libs/converters)
 [ -f "$FIXTURE" ] || { echo "pack-test: no ToolHive fixture at $FIXTURE (set THV_TOOLHIVE_FIXTURE)" >&2; exit 1; }

@@ -10,6 +10,7 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE=${NX_SKIP_
 export FORCE_COLOR=${FORCE_COLOR:-0}
 RESULTS=$ROOT/.test-results
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+bash tools/ensure-npm-deps.sh || { echo "FAILED: npm ci"; echo '0 passed, 1 failed'; exit 1; }
 ONLY=${THV_TEST_ONLY:-"typecheck lint unit int e2e pack node24 fuzz"}
 wants() { [[ " $ONLY " == *" $1 "* ]]; }
 section() { printf '\n==== %s ====\n' "$*"; }

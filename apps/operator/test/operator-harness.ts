@@ -14,8 +14,8 @@ import { createOperator, type Operator } from '../src/operator.js'
 import { ensureMcpRegistryCrd } from './crd-install.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
-/** The real ToolHive registry (68 servers, 18 remote servers) from the shared fixtures (`$THV_SHARED_DIR`, else ../shared). */
-export const ToolHiveFixturePath = join(process.env['THV_SHARED_DIR'] ?? join(REPO_ROOT, '..', 'shared'), 'fixtures', 'toolhive-registry.json')
+/** The real ToolHive registry (68 servers, 18 remote servers) from the shared fixtures (`$THV_SHARED_DIR`, else testdata/). */
+export const ToolHiveFixturePath = join(process.env['THV_SHARED_DIR'] ?? join(REPO_ROOT, 'testdata'), 'fixtures', 'toolhive-registry.json')
 /** The fixture as text and parsed. */
 export const toolHiveFixtureText = (): string => readFileSync(ToolHiveFixturePath, 'utf8')
 export interface ToolHiveDoc { servers: Record<string, Record<string, unknown>>; remote_servers: Record<string, Record<string, unknown>>; [k: string]: unknown }

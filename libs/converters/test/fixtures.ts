@@ -1,4 +1,4 @@
-// The shared real fixtures (outside the repository): `$THV_SHARED_DIR/fixtures`, else `../shared/fixtures` next to it.
+// The real fixtures (copied into the repository from shared/): `$THV_SHARED_DIR/fixtures`, else `testdata/fixtures`.
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -7,7 +7,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
 /** Absolute path of a shared fixture. */
 export function fixturePath(name: string): string {
-  const dir = join(process.env['THV_SHARED_DIR'] ?? join(REPO_ROOT, '..', 'shared'), 'fixtures')
+  const dir = join(process.env['THV_SHARED_DIR'] ?? join(REPO_ROOT, 'testdata'), 'fixtures')
   if (!existsSync(dir)) throw new Error(`No shared fixtures at ${dir} (set THV_SHARED_DIR)`)
   return join(dir, name)
 }

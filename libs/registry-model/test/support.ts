@@ -9,8 +9,8 @@ import type { DecodeFailure } from '../src/decode-failure.js'
 import { formatIssue } from '../src/decode-failure.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-/** /work/shared (fixtures and specs), found relative to the repository root. */
-export const sharedDir = join(here, '..', '..', '..', '..', 'shared')
+/** The real fixtures and specs: `$THV_SHARED_DIR`, else `testdata/` in the repository. */
+export const sharedDir = process.env['THV_SHARED_DIR'] ?? join(here, '..', '..', '..', 'testdata')
 
 /** Raw bytes of a shared fixture. */
 export function fixtureBytes(name: string): Uint8Array {

@@ -10,9 +10,9 @@ import type { RegistrySnapshot } from '@thv/registry-model'
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 const SYNCED_AT = new Date('2026-11-25T00:00:00Z')
 
-/** Raw bytes of a shared fixture (`$THV_SHARED_DIR/fixtures`, else `../shared/fixtures` next to the repository). */
+/** Raw bytes of a shared fixture (`$THV_SHARED_DIR/fixtures`, else `testdata/fixtures` in the repository). */
 export function readFixtureBytes(name: string): Buffer {
-  const dir = join(process.env['THV_SHARED_DIR'] ?? join(REPO_ROOT, '..', 'shared'), 'fixtures')
+  const dir = join(process.env['THV_SHARED_DIR'] ?? join(REPO_ROOT, 'testdata'), 'fixtures')
   if (!existsSync(dir)) throw new Error(`No shared fixtures at ${dir} (set THV_SHARED_DIR)`)
   return readFileSync(join(dir, name))
 }

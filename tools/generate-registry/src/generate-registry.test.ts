@@ -8,7 +8,7 @@ import { generateRegistry, type ToolHiveRegistryDocument } from './generate-regi
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 function fixture(name: string): unknown {
-  const dir = join(process.env['THV_SHARED_DIR'] ?? join(REPO_ROOT, '..', 'shared'), 'fixtures')
+  const dir = join(process.env['THV_SHARED_DIR'] ?? join(REPO_ROOT, 'testdata'), 'fixtures')
   if (!existsSync(dir)) throw new Error(`No shared fixtures at ${dir} (set THV_SHARED_DIR)`)
   return JSON.parse(readFileSync(join(dir, name), 'utf8'))
 }

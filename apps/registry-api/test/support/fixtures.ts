@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url'
 /** Repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..')
 
-/** The shared folder: `$THV_SHARED_DIR`, else `../shared` next to the repository. */
+/** The shared folder: `$THV_SHARED_DIR`, else `testdata/` in the repository. */
 export function sharedDir(): string {
-  const dir = process.env['THV_SHARED_DIR'] ?? join(REPO_ROOT, '..', 'shared')
+  const dir = process.env['THV_SHARED_DIR'] ?? join(REPO_ROOT, 'testdata')
   if (!existsSync(join(dir, 'fixtures'))) throw new Error(`No shared fixtures at ${dir}/fixtures (set THV_SHARED_DIR)`)
   return dir
 }
