@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
-import { canonicalJson, NonJsonValueError, tryCanonicalJson } from './canonical-json.js'
+import { canonicalJson, canonicalSha256Hex, NonJsonValueError, tryCanonicalJson, writeCanonicalJson } from './canonical-json.js'
 import { sha256Hex } from './sha256.js'
 
 describe('canonicalJson', () => {
@@ -64,6 +64,62 @@ describe('canonicalJson', () => {
     fc.assert(fc.property(fc.jsonValue(), (v) => {
       const once = canonicalJson(v)
       expect(canonicalJson(JSON.parse(once))).to.equal(once)
+    }))
+  })
+})
+
+describe('writeCanonicalJson', () => {
+  const pieces = (v: unknown): string[] => {
+    const out: string[] = []
+    writeCanonicalJson(v, (chunk) => out.push(chunk))
+    return out
+  }
+  /** What a call throws, as `path found`, or `ok`. */
+  const thrown = (f: () => unknown): string => {
+    try {
+      f()
+      return 'ok'
+    } catch (err) {
+      return err instanceof NonJsonValueError ? `${err.path} ${err.found}` : String(err)
+    }
+  }
+
+  it('writes the canonical JSON of any value, in pieces', () => {
+    fc.assert(fc.property(fc.jsonValue(), (v) => {
+      expect(pieces(v).join('')).to.equal(canonicalJson(v))
+    }))
+  })
+
+  it('writes large documents of many parts in several pieces', () => {
+    const doc = { servers: Array.from({ length: 300 }, (_, i) => ({ name: `s${i}`, description: 'x'.repeat(100), b: { z: 1, a: [i] } })) }
+    const out = pieces(doc)
+    expect([out.length > 1, out.join('') === canonicalJson(doc)]).to.deep.equal([true, true])
+  })
+
+  const cyclic: Record<string, unknown> = { servers: [] }
+  ;(cyclic['servers'] as unknown[]).push({ x: { up: cyclic } })
+  const awkward: ReadonlyArray<[string, unknown]> = [
+    ['a NaN at the top', { a: [1, NaN] }],
+    ['a Date deep down', { x: { y: { z: new Date(0) } } }],
+    ['a hole at the top', [1, , 3]], // eslint-disable-line no-sparse-arrays
+    ['a hole deep down', { s: { t: [1, , 3] } }], // eslint-disable-line no-sparse-arrays
+    ['a cycle back to the root', cyclic],
+    ['undefined', undefined],
+    ['array-index keys at every level', { 10: 1, 9: { 2: 0, 1: [{ 3: 1, 20: 2 }] } }],
+    ['nesting deeper than the quick path goes', { a: Array.from({ length: 300 }).reduce((inner: unknown) => ({ d: inner }), 1) }],
+  ]
+  for (const [title, value] of awkward) {
+    it(`agrees with canonicalJson on ${title}`, () => {
+      expect(thrown(() => pieces(value).join(''))).to.equal(thrown(() => canonicalJson(value)))
+      if (thrown(() => canonicalJson(value)) === 'ok') expect(pieces(value).join('')).to.equal(canonicalJson(value))
+    })
+  }
+})
+
+describe('canonicalSha256Hex', () => {
+  it('is the sha256 of the canonical JSON', () => {
+    fc.assert(fc.property(fc.jsonValue(), (v) => {
+      expect(canonicalSha256Hex(v)).to.equal(sha256Hex(canonicalJson(v)))
     }))
   })
 })

@@ -5,7 +5,7 @@
  * ordering and `isLatest` as the official registry computes them, canonical JSON and SHA-256 hashing, and
  * deterministic snapshot building. No I/O, no global state.
  */
-export { canonicalJson, tryCanonicalJson, NonJsonValueError } from './canonical-json.js'
+export { canonicalJson, canonicalSha256Hex, tryCanonicalJson, writeCanonicalJson, NonJsonValueError } from './canonical-json.js'
 export { sha256Hex } from './sha256.js'
 export { compileGlob, InvalidGlobError } from './glob.js'
 export type { Glob } from './glob.js'
@@ -31,7 +31,7 @@ export type { ToolHiveEntryResult, NotRepresentableInToolHive } from './upstream
 export { importLegacy, LEGACY_FIELD_MAPPING } from './legacy-import.js'
 export type { LegacyEntryReport } from './legacy-import.js'
 export { decodeRegistryDocument, fromToolHiveRegistry } from './registry-document.js'
-export type { DecodedRegistry, DecodedServer } from './registry-document.js'
+export type { DecodeDocumentOptions, DecodedRegistry, DecodedServer } from './registry-document.js'
 export { SnapshotError, SNAPSHOT_ERROR_REASONS } from './snapshot-error.js'
 export type { SnapshotErrorCode } from './snapshot-error.js'
 export { buildSnapshot, buildSnapshotDetailed, computeSnapshotHash } from './snapshot-builder.js'

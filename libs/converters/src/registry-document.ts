@@ -1,8 +1,8 @@
 /** Decoding a parsed registry document in any supported format into normalized upstream servers. */
 import * as E from 'fp-ts/lib/Either.js'
 import {
-  decodeServerJson, decodeServerJsonArray, decodeServerList, decodeToolHiveRegistry, decodeToolHiveUpstreamRegistry,
-  formatIssue,
+  decodeOwnedWith, decodeServerJson, decodeWith, formatIssue, ServerJsonArrayCodec, ServerJsonCodec, ServerListCodec,
+  ToolHiveRegistryCodec, ToolHiveUpstreamRegistryCodec,
 } from '@thv/registry-model'
 import type { DecodeFailure, OfficialMeta, ServerJson, ToolHiveGroup, ToolHiveRegistry } from '@thv/registry-model'
 import { detectDeclaredFormat, type DocumentFormat, type RegistryFormat } from './format-detect.js'
@@ -86,12 +86,45 @@ function toolHiveServers(registry: ToolHiveRegistry): DecodedServer[] {
   return out
 }
 
+/** The decoders of {@link decodeRegistryDocument}: copying, or keeping the caller's objects (`owned`). */
+const copyingDecoders = {
+  toolhive: decodeWith(ToolHiveRegistryCodec),
+  upstreamArray: decodeWith(ServerJsonArrayCodec),
+  upstreamList: decodeWith(ServerListCodec),
+  toolhiveUpstream: decodeWith(ToolHiveUpstreamRegistryCodec),
+}
+const owningDecoders: typeof copyingDecoders = {
+  toolhive: decodeOwnedWith(ToolHiveRegistryCodec),
+  upstreamArray: decodeOwnedWith(ServerJsonArrayCodec),
+  upstreamList: decodeOwnedWith(ServerListCodec),
+  toolhiveUpstream: decodeOwnedWith(ToolHiveUpstreamRegistryCodec),
+}
+/** Converted servers are built here, so their checking may keep them rather than copy them. */
+const decodeConvertedServer = decodeOwnedWith(ServerJsonCodec)
+
+/**
+ * Options of {@link decodeRegistryDocument}.
+ *
+ * @category documents
+ * @since 0.1.0
+ */
+export interface DecodeDocumentOptions {
+  /** `spec.source.format`; when set, the document must be in that format family. */
+  readonly declaredFormat?: RegistryFormat | undefined
+  /**
+   * The caller hands the document over (a fresh `JSON.parse` result it does not use otherwise): the decoded servers
+   * may share its objects instead of copies of them (see `decodeOwnedWith`), which saves most of the allocation for
+   * large documents. Default false: the result shares nothing mutable with `doc`.
+   */
+  readonly owned?: boolean
+}
+
 /** Re-validates converted servers so that nothing invalid reaches a snapshot; issues name the source place. */
 function validateConverted(servers: ReadonlyArray<DecodedServer>): E.Either<SnapshotError, DecodedServer[]> {
   const issues: string[] = []
   const out: DecodedServer[] = []
   for (const s of servers) {
-    const r = decodeServerJson(s.server)
+    const r = decodeConvertedServer(s.server)
     if (E.isLeft(r)) for (const i of r.left.issues) issues.push(`${s.origin}: ${formatIssue(i)}`)
     else out.push({ ...s, server: r.right })
   }
@@ -100,21 +133,27 @@ function validateConverted(servers: ReadonlyArray<DecodedServer>): E.Either<Snap
 }
 
 /**
- * Detects the format of a parsed document (checking it against `declared`, when given), decodes and validates it
- * (every path), and converts it to upstream servers. Legacy seeds are imported with {@link importLegacy}: entries
- * that cannot be carried are skipped and reported, not fatal.
+ * Detects the format of a parsed document (checking it against the declared format, when given: the second
+ * argument, or its `declaredFormat`), decodes and validates it (every path), and converts it to upstream servers.
+ * Legacy seeds are imported with {@link importLegacy}: entries that cannot be carried are skipped and reported, not
+ * fatal. See {@link DecodeDocumentOptions} for `owned`.
  *
  * @returns a Left {@link SnapshotError} with code `UnknownFormat`, `FormatMismatch` or `InvalidData`.
  * @category documents
  * @since 0.1.0
  */
-export function decodeRegistryDocument(doc: unknown, declared?: RegistryFormat): E.Either<SnapshotError, DecodedRegistry> {
-  const detected = detectDeclaredFormat(doc, declared)
+export function decodeRegistryDocument(
+  doc: unknown,
+  declaredOrOptions?: RegistryFormat | DecodeDocumentOptions,
+): E.Either<SnapshotError, DecodedRegistry> {
+  const options: DecodeDocumentOptions = typeof declaredOrOptions === 'object' ? declaredOrOptions : { declaredFormat: declaredOrOptions }
+  const decoders = options.owned === true ? owningDecoders : copyingDecoders
+  const detected = detectDeclaredFormat(doc, options.declaredFormat)
   if (E.isLeft(detected)) return E.left(new SnapshotError(detected.left.code, detected.left.message, { cause: detected.left }))
   const format = detected.right
   switch (format) {
     case 'toolhive': {
-      const r = decodeToolHiveRegistry(doc)
+      const r = decoders.toolhive(doc)
       if (E.isLeft(r)) return E.left(invalid(r.left))
       const reg = r.right
       return E.map((servers: DecodedServer[]): DecodedRegistry => ({
@@ -126,12 +165,12 @@ export function decodeRegistryDocument(doc: unknown, declared?: RegistryFormat):
       }))(validateConverted(toolHiveServers(reg)))
     }
     case 'upstream-array': {
-      const r = decodeServerJsonArray(doc)
+      const r = decoders.upstreamArray(doc)
       if (E.isLeft(r)) return E.left(invalid(r.left))
       return E.right({ format, servers: r.right.map((server, i) => ({ server, origin: String(i) })) })
     }
     case 'upstream-list': {
-      const r = decodeServerList(doc)
+      const r = decoders.upstreamList(doc)
       if (E.isLeft(r)) return E.left(invalid(r.left))
       return E.right({
         format,
@@ -142,7 +181,7 @@ export function decodeRegistryDocument(doc: unknown, declared?: RegistryFormat):
       })
     }
     case 'toolhive-upstream': {
-      const r = decodeToolHiveUpstreamRegistry(doc)
+      const r = decoders.toolhiveUpstream(doc)
       if (E.isLeft(r)) return E.left(invalid(r.left))
       return E.right({
         format,

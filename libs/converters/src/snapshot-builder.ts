@@ -4,7 +4,7 @@ import { decodeSnapshot, parseJson } from '@thv/registry-model'
 import type {
   DeployedServerSummary, OfficialMeta, RegistrySnapshot, ServerResponse, SnapshotSource,
 } from '@thv/registry-model'
-import { canonicalJson } from './canonical-json.js'
+import { canonicalSha256Hex } from './canonical-json.js'
 import { registryFormatOf, type DocumentFormat, type RegistryFormat } from './format-detect.js'
 import { computeIsLatest } from './is-latest.js'
 import type { LegacyEntryReport } from './legacy-import.js'
@@ -80,7 +80,7 @@ const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1
 export function computeSnapshotHash(snapshot: Omit<RegistrySnapshot, 'hash'> | RegistrySnapshot): string {
   const { hash: _hash, registry, ...rest } = snapshot as RegistrySnapshot
   const { syncedAt: _syncedAt, ...registryRest } = registry
-  return sha256Hex(canonicalJson({ ...rest, registry: registryRest }))
+  return canonicalSha256Hex({ ...rest, registry: registryRest })
 }
 
 function findDuplicate(servers: ReadonlyArray<DecodedServer>): SnapshotError | undefined {
@@ -146,7 +146,8 @@ function build(input: BuildSnapshotInput): E.Either<SnapshotError, SnapshotBuild
   if (E.isLeft(parsed)) {
     return E.left(new SnapshotError('InvalidJson', parsed.left.message, { cause: parsed.left, byteOffset: parsed.left.offset }))
   }
-  const decoded = decodeRegistryDocument(parsed.right, input.declaredFormat)
+  // The parsed document is ours alone, so decoding may keep its objects instead of copying them.
+  const decoded = decodeRegistryDocument(parsed.right, { declaredFormat: input.declaredFormat, owned: true })
   if (E.isLeft(decoded)) return decoded
   const doc = decoded.right
   const duplicate = findDuplicate(doc.servers)
@@ -168,10 +169,18 @@ function build(input: BuildSnapshotInput): E.Either<SnapshotError, SnapshotBuild
     return { status: d.status ?? 'active', publishedAt, updatedAt, isLatest: false }
   })
   const latest = computeIsLatest(kept.map((d, i) => ({ name: d.server.name, version: d.server.version, publishedAt: metas[i]?.publishedAt, status: metas[i]?.status })))
-  const servers: ServerResponse[] = kept.map((d, i) => ({
-    server: d.server,
-    _meta: { ...d.responseMeta, [OFFICIAL_META_KEY]: { ...(metas[i] as OfficialMeta), isLatest: latest[i] ?? false } },
-  }))
+  const servers: ServerResponse[] = kept.map((d, i) => {
+    const m = metas[i] as OfficialMeta
+    const isLatest = latest[i] ?? false
+    const official: OfficialMeta = d.official === undefined
+      ? { status: m.status, publishedAt: m.publishedAt, updatedAt: m.updatedAt, isLatest }
+      : { ...m, isLatest }
+    // Spread only when there is something to copy, then a plain assignment: a literal with a computed key takes a
+    // slow runtime path in V8, which 10,000 servers make noticeable.
+    const meta: Record<string, unknown> = d.responseMeta === undefined ? {} : { ...d.responseMeta }
+    meta[OFFICIAL_META_KEY] = official
+    return { server: d.server, _meta: meta as ServerResponse['_meta'] }
+  })
   const deployedServers = [...(input.deployedServers ?? [])].sort(
     (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name),
   )

@@ -47,6 +47,20 @@ describe('ToolHive <-> server.json entry conversion', () => {
     expect(back(stdio).entry['target_port']).to.equal(8080)
   })
 
+  const descriptions: ReadonlyArray<[string, string, string]> = [
+    ['keeps a description of 100 characters', 'd'.repeat(100), 'd'.repeat(100)],
+    ['keeps 100 characters outside the BMP (200 UTF-16 units)', '😀'.repeat(100), '😀'.repeat(100)],
+    ['cuts a longer description to 99 characters and an ellipsis', 'd'.repeat(150), `${'d'.repeat(99)}…`],
+    ['cuts by characters, never inside a surrogate pair', `a${'😀'.repeat(120)}`, `a${'😀'.repeat(98)}…`],
+  ]
+  for (const [title, description, expected] of descriptions) {
+    it(title, () => {
+      const server = fromToolHiveEntry('fetch', { ...(toolhive.servers['fetch'] as Json), description }, 'image')
+      expect(server['description']).to.equal(expected)
+      expect(back(server).entry['description']).to.equal(description)
+    })
+  }
+
   describe('properties', () => {
     const key = fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,20}[a-z0-9]$/)
     const input = fc.record({

@@ -1,4 +1,5 @@
 /** ToolHive registry entries -> upstream `server.json`, placing ToolHive-only fields as ToolHive's converters do. */
+import { codePointLength } from '@thv/registry-model'
 import { PUBLISHER_PROVIDED_META_KEY, reverseDnsNameOf, TOOLHIVE_PUBLISHER_NAMESPACE } from './meta-keys.js'
 
 /**
@@ -54,6 +55,27 @@ export function toUpstreamInput(input: Json): Json {
   return out
 }
 
+/** The first `count` code points of `s` (a surrogate pair is one code point and is never split). */
+function firstCodePoints(s: string, count: number): string {
+  let end = 0
+  for (let n = 0; n < count && end < s.length; n++) {
+    const c = s.charCodeAt(end)
+    end += c >= 0xd800 && c <= 0xdbff && end + 1 < s.length && (s.charCodeAt(end + 1) & 0xfc00) === 0xdc00 ? 2 : 1
+  }
+  return s.slice(0, end)
+}
+
+/**
+ * `{ [key]: value }`, built by assignment: a literal with a computed key takes a slow runtime path in V8, which
+ * 10,000 servers make noticeable. (A `__proto__` key, which assignment would take as the prototype, is defined.)
+ */
+function ownProperty(key: string, value: unknown): Json {
+  const out: Json = {}
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  else out[key] = value
+  return out
+}
+
 const isHttpTransport = (transport: unknown): boolean => transport === 'sse' || transport === 'streamable-http'
 
 /**
@@ -78,14 +100,16 @@ export function fromToolHiveEntry(key: string, entry: Json, kind: ToolHiveEntryK
   const server: Json = { $schema: CURRENT_SERVER_SCHEMA_URL, name: reverseDnsNameOf(ownName ?? key) }
   const description = entry['description']
   // ToolHive allows 500 characters, server.json 100: a longer description is cut here and kept whole in the extension.
-  const tooLong = typeof description === 'string' && Array.from(description).length > MAX_SERVER_DESCRIPTION
-  server['description'] = tooLong ? `${Array.from(description).slice(0, MAX_SERVER_DESCRIPTION - 1).join('')}…` : description
+  // Code points, as JSON Schema counts; a string has at least as many UTF-16 units, so short ones need no count.
+  const tooLong = typeof description === 'string' && description.length > MAX_SERVER_DESCRIPTION && codePointLength(description) > MAX_SERVER_DESCRIPTION
+  server['description'] = tooLong ? `${firstCodePoints(description, MAX_SERVER_DESCRIPTION - 1)}…` : description
   if (typeof entry['repository_url'] === 'string') server['repository'] = { url: entry['repository_url'], source: 'github' }
   server['version'] = TOOLHIVE_ENTRY_VERSION
 
   const extension: Json = {}
   const mapped = MAPPED_FIELDS[kind]
-  for (const [field, value] of Object.entries(entry)) {
+  for (const field of Object.keys(entry)) {
+    const value = entry[field]
     if (value !== undefined && (!mapped.has(field) || field === 'name')) extension[field] = value
   }
   if (tooLong) extension['description'] = description
@@ -110,6 +134,6 @@ export function fromToolHiveEntry(key: string, entry: Json, kind: ToolHiveEntryK
     extensionKey = url
   }
   if (ownName === undefined) delete extension['name']
-  server['_meta'] = { [PUBLISHER_PROVIDED_META_KEY]: { [TOOLHIVE_PUBLISHER_NAMESPACE]: { [extensionKey]: extension } } }
+  server['_meta'] = ownProperty(PUBLISHER_PROVIDED_META_KEY, ownProperty(TOOLHIVE_PUBLISHER_NAMESPACE, ownProperty(extensionKey, extension)))
   return server
 }

@@ -1,7 +1,7 @@
 /** Array and map codecs with JSON Schema constraints (minItems, uniqueItems, key patterns) and safe copying. */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { describeValue } from './decode-failure.js'
+import { describeValue, isOwnedInput } from './decode-failure.js'
 import { isLeafCodec } from './string.codec.js'
 import { isRecord, setOwn } from './struct.codec.js'
 
@@ -42,33 +42,44 @@ export function arrayOf<C extends t.Mixed>(
   const validate = (u: unknown, c: t.Context): t.Validation<Array<t.TypeOf<C>>> => {
     if (!Array.isArray(u)) return t.failure(u, c, `expected array, got ${describeValue(u)}`)
     const errors: t.ValidationError[] = []
-    const out: Array<t.TypeOf<C>> = []
+    // A fresh array, except in a decodeOwnedWith run: there a plain array is kept until an item differs.
+    let out: Array<t.TypeOf<C>> | undefined = isOwnedInput(c) && Object.getPrototypeOf(u) === Array.prototype ? undefined : []
     for (let i = 0; i < u.length; i++) {
+      const value: unknown = u[i]
       // Fast path: a valid leaf item needs no io-ts context (only a failure is described with one).
-      if (itemIsLeaf && item.is(u[i])) {
-        out.push(u[i])
-        continue
+      let kept = value
+      if (!itemIsLeaf || !item.is(value)) {
+        const r = item.validate(value, t.appendContext(c, String(i), item, value))
+        if (E.isLeft(r)) {
+          errors.push(...r.left)
+          continue
+        }
+        kept = r.right
       }
-      const r = item.validate(u[i], t.appendContext(c, String(i), item, u[i]))
-      if (E.isLeft(r)) errors.push(...r.left)
-      else out.push(r.right)
+      if (out === undefined && (kept !== value || !(i in u))) out = u.slice(0, i)
+      out?.push(kept)
     }
     if (constraints.minItems !== undefined && u.length < constraints.minItems) {
       errors.push({ value: u, context: c, message: `must have at least ${constraints.minItems} item${constraints.minItems === 1 ? '' : 's'}` })
     }
+    const result = out ?? (u as Array<t.TypeOf<C>>)
     if (errors.length === 0 && (constraints.unique === true || constraints.uniqueBy !== undefined)) {
       const firstIndex = new Map<string, number>()
-      out.forEach((a, i) => {
-        const k = constraints.uniqueBy !== undefined ? constraints.uniqueBy.key(a) : JSON.stringify(a)
-        const j = firstIndex.get(k)
-        if (j === undefined) firstIndex.set(k, i)
+      // Items equal as JSON text; strings (the common case) are compared as they are, apart from the JSON texts.
+      const firstStringIndex = new Map<string, number>()
+      result.forEach((a, i) => {
+        const byString = constraints.uniqueBy === undefined && typeof a === 'string'
+        const k = constraints.uniqueBy !== undefined ? constraints.uniqueBy.key(a) : byString ? (a as string) : JSON.stringify(a)
+        const seen = byString ? firstStringIndex : firstIndex
+        const j = seen.get(k)
+        if (j === undefined) seen.set(k, i)
         else {
           const what = constraints.uniqueBy !== undefined ? ` (same ${constraints.uniqueBy.label} ${JSON.stringify(k.length > 80 ? `${k.slice(0, 80)}…` : k)})` : ''
           errors.push({ value: u[i], context: t.appendContext(c, String(i), item, u[i]), message: `duplicate of item ${j}${what}` })
         }
       })
     }
-    return errors.length > 0 ? E.left(errors) : E.right(out)
+    return errors.length > 0 ? E.left(errors) : E.right(result)
   }
   return new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
     name,
@@ -91,26 +102,40 @@ export function recordOf<K extends t.Type<string, string, unknown>, V extends t.
   name: string,
 ): t.Type<Record<string, t.TypeOf<V>>, Record<string, t.OutputOf<V>>, unknown> {
   const valueIsLeaf = isLeafCodec(value)
+  const keyIsLeaf = isLeafCodec(key)
   const validate = (u: unknown, c: t.Context): t.Validation<Record<string, t.TypeOf<V>>> => {
     if (!isRecord(u)) return t.failure(u, c, `expected object ${name}, got ${describeValue(u)}`)
     const errors: t.ValidationError[] = []
-    const out: Record<string, t.TypeOf<V>> = {}
-    for (const k of Object.keys(u)) {
+    // A fresh object, except in a decodeOwnedWith run: there a plain object is kept until a value differs.
+    let out: Record<string, t.TypeOf<V>> | undefined = isOwnedInput(c) && Object.getPrototypeOf(u) === Object.prototype ? undefined : {}
+    const keys = Object.keys(u)
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string
       const v = u[k]
-      const kr = key.validate(k, t.appendContext(c, k, key, k))
-      if (E.isLeft(kr)) {
-        errors.push(...kr.left.map((e) => ({ ...e, message: `invalid key: ${e.message ?? `expected ${key.name}`}` })))
-        continue
+      // Fast path as for values: a valid leaf key needs no io-ts context.
+      if (!keyIsLeaf || !key.is(k)) {
+        const kr = key.validate(k, t.appendContext(c, k, key, k))
+        if (E.isLeft(kr)) {
+          errors.push(...kr.left.map((e) => ({ ...e, message: `invalid key: ${e.message ?? `expected ${key.name}`}` })))
+          continue
+        }
       }
-      if (valueIsLeaf && value.is(v)) {
-        setOwn(out, k, v)
-        continue
+      let kept = v
+      if (!valueIsLeaf || !value.is(v)) {
+        const vr = value.validate(v, t.appendContext(c, k, value, v))
+        if (E.isLeft(vr)) {
+          errors.push(...vr.left)
+          continue
+        }
+        kept = vr.right
       }
-      const vr = value.validate(v, t.appendContext(c, k, value, v))
-      if (E.isLeft(vr)) errors.push(...vr.left)
-      else setOwn(out, k, vr.right)
+      if (out === undefined && kept !== v) {
+        out = {}
+        for (let j = 0; j < i; j++) setOwn(out, keys[j] as string, u[keys[j] as string])
+      }
+      if (out !== undefined) setOwn(out, k, kept)
     }
-    return errors.length > 0 ? E.left(errors) : E.right(out)
+    return errors.length > 0 ? E.left(errors) : E.right(out ?? (u as Record<string, t.TypeOf<V>>))
   }
   return new t.Type<Record<string, t.TypeOf<V>>, Record<string, t.OutputOf<V>>, unknown>(
     name,

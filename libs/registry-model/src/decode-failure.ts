@@ -89,14 +89,54 @@ export function fromValidationErrors(codec: string, errors: t.Errors): DecodeFai
  * @since 0.1.0
  */
 export function decodeWith<C extends t.Any>(codec: C): (u: unknown) => E.Either<DecodeFailure, t.TypeOf<C>> {
+  return (u) => runDecode(codec, u, { key: '', type: codec, actual: u })
+}
+
+/** Root context entries of {@link decodeOwnedWith} runs; every nested context shares its root entry. */
+const ownedRoots = new WeakSet<t.ContextEntry>()
+
+/**
+ * {@link decodeWith} for a value the caller hands over and does not use otherwise, such as the fresh result of
+ * `JSON.parse`: the same checks, failures and decoded value (deep-equal to what {@link decodeWith} returns), but a
+ * plain object or array whose every part is valid as it is comes back as it is instead of as a copy (a container
+ * with a part that decoding changes or drops, such as an `undefined` property, is still copied). Decoding a large
+ * document then allocates little beyond what parsing did, which matters for registries of thousands of servers.
+ * The result shares objects with the input, so the input must not be changed afterwards. Never throws.
+ *
+ * @example
+ * const decodeParsedRegistry = decodeOwnedWith(ToolHiveRegistryCodec)
+ * pipe(parseJson(raw), E.chainW(decodeParsedRegistry)) // no copy of a valid parsed document
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export function decodeOwnedWith<C extends t.Any>(codec: C): (u: unknown) => E.Either<DecodeFailure, t.TypeOf<C>> {
   return (u) => {
-    try {
-      const result = codec.decode(u) as t.Validation<t.TypeOf<C>>
-      return E.isRight(result) ? result : E.left(fromValidationErrors(codec.name, result.left))
-    } catch (cause) {
-      const what = cause instanceof Error ? cause.message : String(cause)
-      return E.left(decodeFailure(codec.name, [{ path: '', message: `input could not be read (${shorten(what, 200)})` }]))
-    }
+    const root: t.ContextEntry = { key: '', type: codec, actual: u }
+    ownedRoots.add(root)
+    return runDecode(codec, u, root)
+  }
+}
+
+/**
+ * Whether validation context `c` belongs to a {@link decodeOwnedWith} run, in which container codecs keep an input
+ * container that needs no change (see there).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export function isOwnedInput(c: t.Context): boolean {
+  const root = c[0]
+  return root !== undefined && ownedRoots.has(root)
+}
+
+function runDecode<C extends t.Any>(codec: C, u: unknown, root: t.ContextEntry): E.Either<DecodeFailure, t.TypeOf<C>> {
+  try {
+    const result = codec.validate(u, [root]) as t.Validation<t.TypeOf<C>>
+    return E.isRight(result) ? result : E.left(fromValidationErrors(codec.name, result.left))
+  } catch (cause) {
+    const what = cause instanceof Error ? cause.message : String(cause)
+    return E.left(decodeFailure(codec.name, [{ path: '', message: `input could not be read (${shorten(what, 200)})` }]))
   }
 }
 

@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
-import { decodeWith } from './decode-failure.js'
+import { decodeOwnedWith, decodeWith } from './decode-failure.js'
 import { LegacyServerListCodec } from './legacy-server.codec.js'
 import { isVersionRange, ServerJsonCodec } from './server-json.codec.js'
 import { DeployedServerSummaryCodec, RegistrySnapshotCodec } from './snapshot.codec.js'
@@ -35,6 +35,27 @@ describe('decoding arbitrary input', () => {
       expectNoPollution()
     })
   }
+})
+
+describe('decoding handed-over input (decodeOwnedWith)', () => {
+  for (const codec of codecs) {
+    it(`gives the same result as decodeWith in ${codec.name}`, () => {
+      const decode = decodeWith(codec)
+      const decodeOwned = decodeOwnedWith(codec)
+      fc.assert(fc.property(fc.oneof(fc.jsonValue(), hostileJson.map(asParsed), fc.anything()), (u) => {
+        expect(decodeOwned(u)).to.deep.equal(decode(u))
+      }), { numRuns: 300 })
+      expectNoPollution()
+    })
+  }
+
+  it('keeps a valid parsed ToolHive registry and server.json as they are', () => {
+    fc.assert(fc.property(toolHiveRegistry.map(asParsed), serverJson.map(asParsed), (registry, server) => {
+      const r = decodeOwnedWith(ToolHiveRegistryCodec)(registry)
+      const s = decodeOwnedWith(ServerJsonCodec)(server)
+      expect([E.isRight(r) && r.right === registry, E.isRight(s) && s.right === server]).to.deep.equal([true, true])
+    }), { numRuns: 60 })
+  })
 })
 
 describe('generated valid documents', () => {

@@ -14,7 +14,7 @@
 export { parseJson } from './json-parse.js'
 export type { JsonParseError, ParseJsonOptions } from './json-parse.js'
 export {
-  decodeFailure, fromValidationErrors, decodeWith, formatIssue, formatPathSegment, describeValue,
+  decodeFailure, fromValidationErrors, decodeWith, decodeOwnedWith, isOwnedInput, formatIssue, formatPathSegment, describeValue,
 } from './decode-failure.js'
 export type { DecodeIssue, DecodeFailure } from './decode-failure.js'
 export { StructCodec, optional, strictStruct, strictPartial, openStruct, isRecord, define } from './struct.codec.js'

@@ -9,6 +9,9 @@ function where(raw: string | Uint8Array): readonly [number, number, number, stri
   return E.isRight(r) ? 'ok' : [r.left.offset, r.left.line, r.left.column, r.left.reason]
 }
 
+/** `"k0":0,"k1":1,…` with `n` distinct keys. */
+const manyKeys = (n: number): string => Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(',')
+
 describe('parseJson', () => {
   const invalid: ReadonlyArray<readonly [string, string | Uint8Array, readonly [number, number, number, string]]> = [
     ['reports a trailing comma in an object', '{"a": 1,}', [8, 1, 9, 'expected a property name in double quotes']],
@@ -33,6 +36,11 @@ describe('parseJson', () => {
     ['reports an overlong UTF-8 encoding', new Uint8Array([0x22, 0xc0, 0xaf, 0x22]), [1, 1, 2, 'invalid UTF-8']],
     ['reports UTF-8 encoded surrogates', new Uint8Array([0x22, 0xed, 0xa0, 0x80, 0x22]), [1, 1, 2, 'invalid UTF-8']],
     ['reports nesting deeper than 512 levels', '['.repeat(513) + ']'.repeat(513), [512, 1, 513, 'nesting deeper than 512 levels']],
+    ['reports nesting too deep inside objects', '{"a":'.repeat(513) + '1' + '}'.repeat(513), [2560, 1, 2561, 'nesting deeper than 512 levels']],
+    ['reports a duplicate key after many keys', `{${manyKeys(40)},"k7":0}`, [341, 1, 342, 'duplicate key "k7"']],
+    ['reports a duplicate key written with an escape after many keys', `{${manyKeys(40)},"\\u006b7":0}`, [341, 1, 342, 'duplicate key "k7"']],
+    ['reports a duplicate non-ASCII key', '{"é":1,"x":{"é":1},"é":2}', [21, 1, 20, 'duplicate key "é"']],
+    ['reports a second byte order mark', '\uFEFF\uFEFF[1]', [3, 1, 2, 'expected a value, found byte 0xef']],
   ]
   for (const [title, raw, expected] of invalid) it(title, () => expect(where(raw)).to.deep.equal(expected))
 
@@ -98,6 +106,24 @@ describe('parseJson', () => {
       const r = parseJson(bytes)
       if (E.isLeft(r)) expect(r.left.offset).to.be.within(0, bytes.length)
     }), { numRuns: 1000 })
+  })
+
+  it('accepts the same key in different objects, and distinct keys written with escapes', () => {
+    const text = `{"a":{"a":1,"b":[{"a":2}]},"b":{"a":{"a":3}},"c\\"":1,"c":2,"\\u00e9":3,"e":4,${manyKeys(20)}}`
+    expect(parseJson(text)).to.deep.equal(E.right(JSON.parse(text)))
+  })
+
+  it('rejects every object that repeats a key, at the repeated key, however the key is written', () => {
+    const key = fc.constantFrom('a', 'b', 'é', 'k1', 'k10', '😀', 'a"b', '')
+    // Escaped: every UTF-16 code unit as \uXXXX (a surrogate pair as two escapes).
+    const spelling = (k: string, escaped: boolean): string =>
+      escaped ? `"${Array.from({ length: k.length }, (_, i) => `\\u${k.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')}"` : JSON.stringify(k)
+    fc.assert(fc.property(fc.uniqueArray(key, { minLength: 1, maxLength: 8 }), fc.nat(), fc.nat(30), fc.boolean(), (keys, pick, filler, escaped) => {
+      const repeated = keys[pick % keys.length] as string
+      const head = `{${[...keys.map((k) => JSON.stringify(k)), ...Array.from({ length: filler }, (_, i) => `"f${i}"`)].map((k) => `${k}:[{"a":1,"a2":{}}]`).join(',')},`
+      const text = `${head}${spelling(repeated, escaped)}:0}`
+      expect(where(text)).to.deep.equal([Buffer.byteLength(head), 1, Array.from(head).length + 1, `duplicate key ${JSON.stringify(repeated)}`])
+    }), { numRuns: 300 })
   })
 
   it('round-trips every JSON value through JSON.stringify', () => {

@@ -56,15 +56,27 @@ const DEFAULT_MAX_DEPTH = 512
 export function parseJson(raw: string | Uint8Array, options: ParseJsonOptions = {}): E.Either<JsonParseError, unknown> {
   const bytes = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
-  const problem = scanJson(bytes, start, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.rejectDuplicateKeys ?? true)
-  if (problem !== undefined) return E.left(toParseError(bytes, problem.offset, problem.reason))
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
+  const rejectDuplicateKeys = options.rejectDuplicateKeys ?? true
+  // Fast path for valid input: the engine's parser, then one light pass for what JSON.parse does not check (repeated
+  // keys, nesting depth). Whenever either says no, the validating scanner finds and describes the first problem.
+  let value: unknown = NOT_PARSED
+  let engineError: unknown
   try {
-    const text = typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-    return E.right(JSON.parse(start === 0 ? text : text.replace(/^\uFEFF/, '')) as unknown)
+    const text = typeof raw === 'string'
+      ? (start === 0 ? raw : raw.replace(/^\uFEFF/, ''))
+      : new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(start))
+    value = JSON.parse(text) as unknown
   } catch (cause) {
-    // The scanner accepted the text, so only an engine limit (e.g. a string longer than V8 allows) lands here.
-    return E.left(toParseError(bytes, 0, `input could not be parsed (${cause instanceof Error ? cause.message : String(cause)})`))
+    engineError = cause
   }
+  if (value !== NOT_PARSED && !mayHaveStructuralProblem(bytes, start, maxDepth, rejectDuplicateKeys)) return E.right(value)
+  const problem = scanJson(bytes, start, maxDepth, rejectDuplicateKeys)
+  if (problem !== undefined) return E.left(toParseError(bytes, problem.offset, problem.reason))
+  if (value !== NOT_PARSED) return E.right(value)
+  // The scanner accepted the text, so only an engine limit (e.g. a string longer than V8 allows) lands here.
+  const what = engineError instanceof Error ? engineError.message : String(engineError)
+  return E.left(toParseError(bytes, 0, `input could not be parsed (${what})`))
 }
 
 // -------------------------------------------------------------------------------------
@@ -72,6 +84,92 @@ export function parseJson(raw: string | Uint8Array, options: ParseJsonOptions = 
 // -------------------------------------------------------------------------------------
 
 interface Problem { readonly offset: number; readonly reason: string }
+
+/** No value yet: JSON.parse threw (or did not run). */
+const NOT_PARSED: unique symbol = Symbol('not parsed')
+
+/** Object keys compared byte-wise before an object switches to a set of decoded keys. */
+const LINEAR_KEY_LIMIT = 16
+
+/**
+ * The light pass over bytes that JSON.parse accepted: whether an object repeats a key or nesting goes deeper than
+ * `maxDepth`. It trusts the syntax (strings are closed, brackets balance), so it only tracks brackets, commas, colons
+ * and object keys, skipping string contents. Keys without escapes are compared as bytes (equal UTF-8 bytes mean equal
+ * keys); an object with a key that has an escape, or with many keys, compares decoded keys in a set. May say yes
+ * wrongly (never no wrongly): the caller then asks {@link scanJson}, which decides and describes.
+ */
+function mayHaveStructuralProblem(bytes: Uint8Array, start: number, maxDepth: number, rejectDuplicateKeys: boolean): boolean {
+  const n = bytes.length
+  const isObject: boolean[] = [false]
+  // Key ranges of the open objects, innermost last: keyStart/keyEnd[keyBase[d] .. top) belong to the object at depth d.
+  const keyStart: number[] = []
+  const keyEnd: number[] = []
+  const keyBase: number[] = [0]
+  const keySets: Array<Set<string> | undefined> = [undefined]
+  const decoder = new TextDecoder()
+  let top = 0
+  let depth = 0
+  let expectKey = false
+  for (let i = start; i < n; i++) {
+    const b = bytes[i] as number
+    if (b === 0x22) {
+      let j = i + 1
+      let escaped = false
+      for (;;) {
+        const c = bytes[j]
+        if (c === 0x22) break
+        if (c === undefined) return true
+        if (c === 0x5c) {
+          escaped = true
+          j += 2
+        } else j++
+      }
+      if (expectKey && rejectDuplicateKeys) {
+        let set = keySets[depth]
+        const base = keyBase[depth] as number
+        if (set === undefined && (escaped || top - base >= LINEAR_KEY_LIMIT)) {
+          set = new Set<string>()
+          for (let k = base; k < top; k++) set.add(decodeKey(decoder, bytes, keyStart[k] as number, keyEnd[k] as number))
+          keySets[depth] = set
+        }
+        if (set !== undefined) {
+          const key = decodeKey(decoder, bytes, i, j + 1)
+          if (set.has(key)) return true
+          set.add(key)
+        } else {
+          for (let k = base; k < top; k++) if (sameBytes(bytes, keyStart[k] as number, keyEnd[k] as number, i, j + 1)) return true
+        }
+        keyStart[top] = i
+        keyEnd[top] = j + 1
+        top++
+      }
+      i = j
+    } else if (b === 0x7b || b === 0x5b) {
+      depth++
+      if (depth > maxDepth) return true
+      isObject[depth] = b === 0x7b
+      expectKey = b === 0x7b
+      keyBase[depth] = top
+      keySets[depth] = undefined
+    } else if (b === 0x7d || b === 0x5d) {
+      top = keyBase[depth] as number
+      depth--
+      expectKey = false
+    } else if (b === 0x2c) {
+      expectKey = isObject[depth] === true
+    } else if (b === 0x3a) {
+      expectKey = false
+    }
+  }
+  return false
+}
+
+/** Whether bytes [a, aEnd) equal bytes [b, bEnd). */
+function sameBytes(bytes: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false
+  for (let k = 0; k < aEnd - a; k++) if (bytes[a + k] !== bytes[b + k]) return false
+  return true
+}
 
 function toParseError(bytes: Uint8Array, offset: number, reason: string): JsonParseError {
   let line = 1

@@ -59,7 +59,8 @@ export function boundedString(name: string, constraints: StringConstraints): t.T
   const re = constraints.pattern === undefined ? undefined : new RegExp(constraints.pattern, 'u')
   const problem = (s: string): string | undefined => {
     const { minLength, maxLength } = constraints
-    if (minLength !== undefined && (s.length < minLength || codePointLength(s) < minLength)) {
+    // A string of n UTF-16 units has between n/2 and n code points: count them only when that range straddles a bound.
+    if (minLength !== undefined && (s.length < minLength || (s.length < 2 * minLength && codePointLength(s) < minLength))) {
       return minLength === 1 ? 'must not be empty' : `must be at least ${minLength} characters long`
     }
     if (maxLength !== undefined && s.length > maxLength && codePointLength(s) > maxLength) {

@@ -1,7 +1,7 @@
 /** Object codecs that reject unknown keys with their path (`strictStruct`) or keep them verbatim (`openStruct`). */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { describeValue } from './decode-failure.js'
+import { describeValue, isOwnedInput } from './decode-failure.js'
 import { isLeafCodec } from './string.codec.js'
 
 // -------------------------------------------------------------------------------------
@@ -67,6 +67,8 @@ export class StructCodec<P extends StructProps> extends t.Type<StructOf<P>, Stru
   readonly _tag = 'StructCodec' as const
   /** The props resolved once (codec and whether required), so validation allocates nothing per property. */
   readonly fields: ReadonlyMap<string, StructField>
+  /** The required ones of {@link fields}, in declaration order. */
+  readonly requiredFields: ReadonlyArray<StructField>
   constructor(
     name: string,
     /** The property codecs, as given. */
@@ -84,6 +86,7 @@ export class StructCodec<P extends StructProps> extends t.Type<StructOf<P>, Stru
       const { codec, required } = propCodec(props[key] as t.Mixed | OptionalProp<t.Mixed>)
       return [key, { key, codec, required, leaf: isLeafCodec(codec) }]
     }))
+    this.requiredFields = [...this.fields.values()].filter((f) => f.required)
   }
 }
 
@@ -117,8 +120,9 @@ export function optional<C extends t.Mixed>(codec: C): OptionalProp<C> {
 
 /**
  * An object codec that rejects every key not in `props`, naming each (`io-ts` `exact`/`strict` only strip
- * them). Missing required keys read `<path>: is required`. Decoding builds a fresh object, so `__proto__`
- * keys can never change a prototype.
+ * them). Missing required keys read `<path>: is required`. Decoding builds a fresh object (under
+ * `decodeOwnedWith` it keeps a plain input object that needs no change), so `__proto__` keys can never change a
+ * prototype.
  *
  * @example
  * const PortCodec = strictStruct({ port: t.number, host: optional(t.string) }, 'Port')
@@ -205,38 +209,60 @@ function isOptionalProp(p: t.Mixed | OptionalProp<t.Mixed>): p is OptionalProp<t
 function validateStruct<P extends StructProps>(codec: StructCodec<P>, u: unknown, c: t.Context): t.Validation<StructOf<P>> {
   if (!isRecord(u)) return t.failure(u, c, `expected object ${codec.name}, got ${describeValue(u)}`)
   const errors: t.ValidationError[] = []
-  const out: Record<string, unknown> = {}
+  // A fresh object, except in a decodeOwnedWith run: there a plain object is kept until a property differs.
+  let out: Record<string, unknown> | undefined = isOwnedInput(c) && Object.getPrototypeOf(u) === Object.prototype ? undefined : {}
   const fields = codec.fields
   let present = 0
   // Input key order is kept, so a decoded document serialises like its source.
-  for (const key of Object.keys(u)) {
+  const keys = Object.keys(u)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string
     const value = u[key]
     const field = fields.get(key)
+    let kept = value
     if (field === undefined) {
-      if (codec.closed) errors.push({ value, context: t.appendContext(c, key, t.never, value), message: 'unknown field' })
-      else setOwn(out, key, value)
-      continue
+      if (codec.closed) {
+        errors.push({ value, context: t.appendContext(c, key, t.never, value), message: 'unknown field' })
+        continue
+      }
+    } else {
+      if (value === undefined) {
+        out ??= copyKeys(u, keys, i)
+        continue
+      }
+      present++
+      // Fast path: a valid leaf value needs no io-ts context (only a failure is described with one).
+      if (!field.leaf || !field.codec.is(value)) {
+        const r = field.codec.validate(value, t.appendContext(c, key, field.codec, value))
+        if (E.isLeft(r)) {
+          errors.push(...r.left)
+          continue
+        }
+        kept = r.right
+      }
     }
-    if (value === undefined) continue
-    present++
-    // Fast path: a valid leaf value needs no io-ts context (only a failure is described with one).
-    if (field.leaf && field.codec.is(value)) {
-      setOwn(out, key, value)
-      continue
-    }
-    const r = field.codec.validate(value, t.appendContext(c, key, field.codec, value))
-    if (E.isLeft(r)) errors.push(...r.left)
-    else setOwn(out, key, r.right)
+    if (out === undefined && kept !== value) out = copyKeys(u, keys, i)
+    if (out !== undefined) setOwn(out, key, kept)
   }
   // Every present key was a known one with a value; when all fields are present no required one can be missing.
   if (present < fields.size) {
-    for (const field of fields.values()) {
-      if (field.required && (!Object.prototype.hasOwnProperty.call(u, field.key) || u[field.key] === undefined)) {
+    for (const field of codec.requiredFields) {
+      if (!Object.prototype.hasOwnProperty.call(u, field.key) || u[field.key] === undefined) {
         errors.push({ value: undefined, context: t.appendContext(c, field.key, field.codec, undefined), message: 'is required' })
       }
     }
   }
-  return errors.length > 0 ? E.left(errors) : E.right(out as StructOf<P>)
+  return errors.length > 0 ? E.left(errors) : E.right((out ?? u) as StructOf<P>)
+}
+
+/** A fresh object with the first `count` of `keys` of `u` (kept as they are up to there). */
+function copyKeys(u: Record<string, unknown>, keys: readonly string[], count: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (let i = 0; i < count; i++) {
+    const key = keys[i] as string
+    setOwn(out, key, u[key])
+  }
+  return out
 }
 
 function encodeStruct<P extends StructProps>(codec: StructCodec<P>, a: StructOf<P>): StructOutputOf<P> {
