@@ -1,13 +1,17 @@
 /** createApp: the registry API as a Koa application, built from explicit dependencies. */
-import type { Server } from 'node:http'
+import { ServerResponse, type IncomingMessage, type Server } from 'node:http'
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
 import { Router } from '@koa/router'
 import Koa from 'koa'
 import type { Logger } from 'winston'
 import type { ApiMetrics } from './http/api-metrics.js'
+import type { ByteLruOptions } from './http/byte-lru.js'
 import { installClientErrorHandler } from './http/client-error.js'
 import { observeRequests } from './http/observe-requests.middleware.js'
 import { problemJson } from './http/problem-json.middleware.js'
 import { DEFAULT_REQUEST_LIMITS, requestLimits, type RequestLimits } from './http/request-limits.middleware.js'
+import { RequestObserver } from './http/request-observer.js'
+import { DEFAULT_RESPONSE_MEMO, rememberResponses, replayFromMemo, ResponseMemo } from './http/response-memo.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { registryRoutes } from './routes/registry.routes.js'
 import { serversRoutes } from './routes/servers.routes.js'
@@ -23,12 +27,22 @@ export interface AppDeps {
   readonly openApiYaml: string
   /** Size limits; defaults in `DEFAULT_REQUEST_LIMITS`. */
   readonly limits?: RequestLimits
+  /** Bounds of the memo of answered GET targets; default `DEFAULT_RESPONSE_MEMO`. */
+  readonly responseMemo?: ByteLruOptions
 }
+
+/** Answers a request before koa does and returns true, or returns false to leave it to koa. */
+export type EarlyAnswer = (req: IncomingMessage, res: ServerResponse) => boolean
 
 const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ECANCELED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED'])
 
-/** A Koa app whose `listen()` also answers parser-level errors (431 and malformed requests) as problem+json. */
+/**
+ * A Koa app whose `listen()` also answers parser-level errors (431 and malformed requests) as problem+json,
+ * and whose request handler first offers each request to an optional `EarlyAnswer` (the response memo).
+ */
 export class RegistryApiApp extends Koa {
+  #earlyAnswer: EarlyAnswer | undefined
+
   constructor(private readonly log: Logger) {
     super()
     // Errors that reach koa itself come from writing a response (problemJson handles all the others); a client
@@ -38,6 +52,20 @@ export class RegistryApiApp extends Koa {
       if (err.code !== undefined && CLIENT_GONE.has(err.code)) this.log.debug('Client closed the connection', { code: err.code })
       else this.log.error('Failed to send response', { err })
     })
+  }
+
+  /** Offers every HTTP/1 request to `answer` before koa; set it before `listen()` or `callback()`. */
+  answerEarly(answer: EarlyAnswer): this {
+    this.#earlyAnswer = answer
+    return this
+  }
+
+  override callback(): (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => Promise<void> {
+    const handle = super.callback()
+    const early = this.#earlyAnswer
+    if (early === undefined) return handle
+    const answered = Promise.resolve()
+    return (req, res) => (res instanceof ServerResponse && early(req as IncomingMessage, res) ? answered : handle(req, res))
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- forwards koa's overloaded listen() unchanged
@@ -50,14 +78,19 @@ export class RegistryApiApp extends Koa {
 
 /**
  * Builds the app. Reading top-down: problem+json outermost (maps every error, logs 5xx), request metrics and
- * debug logs, size limits, then the router followed by `allowedMethods()`, so a wrong method gets 405 with
- * `Allow` instead of 404.
+ * debug logs, size limits, recording of GETs answered from cached bodies, then the router followed by
+ * `allowedMethods()`, so a wrong method gets 405 with `Allow` instead of 404. A GET whose target was recorded
+ * for the current snapshot is answered from the memo before koa sees it (same headers, same metrics).
  */
 export function createApp(deps: AppDeps): RegistryApiApp {
   const app = new RegistryApiApp(deps.log)
+  const observer = new RequestObserver(deps.metrics, deps.log)
+  const memo = new ResponseMemo(() => deps.store.current, deps.responseMemo ?? DEFAULT_RESPONSE_MEMO)
+  app.answerEarly(replayFromMemo(memo, observer))
   app.use(problemJson(deps.log))
-  app.use(observeRequests(deps.metrics, deps.log))
+  app.use(observeRequests(observer))
   app.use(requestLimits(deps.limits ?? DEFAULT_REQUEST_LIMITS))
+  app.use(rememberResponses(memo))
   // One router for every route: one match per request, and allowedMethods() sees every route of a path.
   const router = new Router()
   healthRoutes(router, { store: deps.store, metrics: deps.metrics, openApiYaml: deps.openApiYaml })

@@ -1,9 +1,6 @@
 /** Request metrics by route template, and one debug log line per request. */
 import type { Middleware } from 'koa'
-import type { Logger } from 'winston'
-import type { ApiMetrics } from './api-metrics.js'
-
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+import type { RequestObserver } from './request-observer.js'
 
 interface RoutedState { _matchedRoute?: string | RegExp }
 
@@ -13,24 +10,12 @@ function statusOf(err: unknown): number {
 }
 
 /**
- * Observes `thv_registry_http_request_duration_seconds{method,route,code}`. `route` is the matched route
- * template (`/v0.1/servers/:serverName/versions`) or `unmatched`, and unknown methods count as `other`, so
- * label cardinality stays bounded whatever clients send. Logs each request at debug with `durationMs`.
+ * Observes every request that goes through the Koa chain with `observer`: the route is the matched route
+ * template (`@koa/router` leaves it in `ctx._matchedRoute`), the status the one answered or thrown.
  */
-export function observeRequests(metrics: ApiMetrics, log: Logger): Middleware {
-  // prom-client hashes the label values on every labels() call; the bounded label sets make caching safe.
-  const children = new Map<string, { observe(value: number): void }>()
-  const child = (method: string, route: string, code: string): { observe(value: number): void } => {
-    const key = `${method} ${route} ${code}`
-    let found = children.get(key)
-    if (found === undefined) {
-      found = metrics.requestDuration.labels(method, route, code)
-      children.set(key, found)
-    }
-    return found
-  }
+export function observeRequests(observer: RequestObserver): Middleware {
   return async (ctx, next) => {
-    const started = process.hrtime.bigint()
+    const started = performance.now()
     let status = 0
     try {
       await next()
@@ -39,14 +24,8 @@ export function observeRequests(metrics: ApiMetrics, log: Logger): Middleware {
       status = statusOf(err)
       throw err
     } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9
       const matched = (ctx as unknown as RoutedState)._matchedRoute
-      const route = matched === undefined ? 'unmatched' : String(matched)
-      const method = KNOWN_METHODS.has(ctx.method) ? ctx.method : 'other'
-      child(method, route, String(status)).observe(seconds)
-      if (log.isDebugEnabled()) {
-        log.debug('Served request', { method: ctx.method, path: ctx.path, route, status, durationMs: seconds * 1000 })
-      }
+      observer.observe(ctx.method, ctx.path, matched === undefined ? undefined : String(matched), status, (performance.now() - started) / 1000)
     }
   }
 }

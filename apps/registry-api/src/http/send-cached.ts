@@ -1,6 +1,11 @@
 /** Sends a CachedBody: content negotiation, conditional GET (304) and headers, with no serialization. */
+import type { IncomingHttpHeaders } from 'node:http'
 import type { ParameterizedContext } from 'koa'
-import type { CachedBody, ContentCoding } from './cached-body.js'
+import type { BodyVariant, CachedBody, ContentCoding } from './cached-body.js'
+
+// Clients send the same few Accept-Encoding values over and over: remember the answer for a bounded number.
+const MAX_REMEMBERED_ACCEPT_ENCODINGS = 64
+const codingByAcceptEncoding = new Map<string, ContentCoding>()
 
 /**
  * Picks the coding the client prefers among those we offer: `br` over `gzip`, each only when its q-value is
@@ -8,6 +13,16 @@ import type { CachedBody, ContentCoding } from './cached-body.js'
  */
 export function negotiateCoding(acceptEncoding: string | undefined): ContentCoding {
   if (acceptEncoding === undefined || acceptEncoding === '') return 'identity'
+  let coding = codingByAcceptEncoding.get(acceptEncoding)
+  if (coding === undefined) {
+    coding = pickCoding(acceptEncoding)
+    if (codingByAcceptEncoding.size >= MAX_REMEMBERED_ACCEPT_ENCODINGS) codingByAcceptEncoding.clear()
+    codingByAcceptEncoding.set(acceptEncoding, coding)
+  }
+  return coding
+}
+
+function pickCoding(acceptEncoding: string): ContentCoding {
   const q = new Map<string, number>()
   for (const part of acceptEncoding.split(',')) {
     const [rawName, ...params] = part.split(';')
@@ -40,25 +55,71 @@ export function ifNoneMatchHits(header: string | undefined, etag: string): boole
   return false
 }
 
-/**
- * Answers the request with `body`: 304 when `If-None-Match` matches, else 200 (or `status`) with the best
- * encoding the client accepts. `lazyCompress` allows computing a missing compressed variant right now.
- */
-export function sendCached(ctx: ParameterizedContext, body: CachedBody, lazyCompress = true, status = 200): void {
-  const headers = ctx.request.headers
-  const wanted = body.shouldCompress ? negotiateCoding(headers['accept-encoding']) : 'identity'
-  const { coding, variant } = body.variant(wanted, lazyCompress)
-  const res = ctx.response
-  if (body.shouldCompress) res.set('Vary', 'Accept-Encoding')
-  // Caches may keep the body but must revalidate: a new snapshot can arrive at any time, and a 304 is cheap.
-  res.set('Cache-Control', 'no-cache')
-  res.set('ETag', variant.etag)
-  if (ifNoneMatchHits(headers['if-none-match'], variant.etag)) {
-    ctx.status = 304
-    return
+/** A complete answer with a cached body: status, every header (`Content-Length` included) and the bytes. */
+export interface CachedAnswer {
+  readonly status: 200 | 304
+  readonly headers: Readonly<Record<string, string | number>>
+  /** Absent for 304. */
+  readonly bytes?: Buffer
+}
+
+// Both answers of a variant, built on first use: a request only picks one, with no header work of its own.
+const answersOf = new WeakMap<BodyVariant, { readonly ok: CachedAnswer; readonly notModified: CachedAnswer }>()
+
+function answersFor(body: CachedBody, coding: ContentCoding, variant: BodyVariant): { readonly ok: CachedAnswer; readonly notModified: CachedAnswer } {
+  let found = answersOf.get(variant)
+  if (found === undefined) {
+    // Caches may keep the body but must revalidate: a new snapshot can arrive at any time, and a 304 is cheap.
+    const validators = { ...(body.shouldCompress ? { Vary: 'Accept-Encoding' } : {}), 'Cache-Control': 'no-cache', ETag: variant.etag }
+    const representation = {
+      ...validators,
+      'Content-Type': body.contentType,
+      ...(coding === 'identity' ? {} : { 'Content-Encoding': coding }),
+      'Content-Length': variant.bytes.length,
+    }
+    found = {
+      ok: { status: 200, headers: Object.freeze(representation), bytes: variant.bytes },
+      notModified: { status: 304, headers: Object.freeze(validators) },
+    }
+    answersOf.set(variant, found)
   }
-  res.set('Content-Type', body.contentType)
-  if (coding !== 'identity') res.set('Content-Encoding', coding)
-  ctx.status = status
-  ctx.body = variant.bytes
+  return found
+}
+
+/**
+ * The answer with `body` to a request with `requestHeaders`: 304 (no bytes) when `If-None-Match` matches,
+ * else 200 with the best encoding the client accepts. `lazyCompress` allows computing a missing compressed
+ * variant right now. `sendCached` (koa) and the memo replay (plain node) both send this, so they answer alike.
+ */
+export function cachedAnswer(requestHeaders: IncomingHttpHeaders, body: CachedBody, lazyCompress: boolean): CachedAnswer {
+  const wanted = body.shouldCompress ? negotiateCoding(requestHeaders['accept-encoding']) : 'identity'
+  const { coding, variant } = body.variant(wanted, lazyCompress)
+  const answers = answersFor(body, coding, variant)
+  return ifNoneMatchHits(requestHeaders['if-none-match'], variant.etag) ? answers.notModified : answers.ok
+}
+
+/** What `sendCached` answered a request with, as `sentBody` reports it. */
+export interface SentBody {
+  readonly body: CachedBody
+  readonly lazyCompress: boolean
+}
+
+const SENT = Symbol('sentBody')
+
+/**
+ * Answers the request with `body` (see `cachedAnswer`) and records it for `sentBody`. `lazyCompress`
+ * allows computing a missing compressed variant right now.
+ */
+export function sendCached(ctx: ParameterizedContext, body: CachedBody, lazyCompress = true): void {
+  const answer = cachedAnswer(ctx.req.headers, body, lazyCompress)
+  for (const [name, value] of Object.entries(answer.headers)) ctx.set(name, String(value))
+  const state = ctx.state as Record<symbol, SentBody>
+  state[SENT] = { body, lazyCompress }
+  ctx.status = answer.status
+  if (answer.bytes !== undefined) ctx.body = answer.bytes
+}
+
+/** The body `sendCached` answered this request with (200 or its 304), if it did. */
+export function sentBody(ctx: ParameterizedContext): SentBody | undefined {
+  return (ctx.state as Record<symbol, SentBody | undefined>)[SENT]
 }

@@ -5,7 +5,7 @@ import winston from 'winston'
 import { createApp } from '../../src/app.js'
 import { createApiMetrics, type ApiMetrics } from '../../src/http/api-metrics.js'
 import { loadOpenApiYaml } from '../../src/openapi.document.js'
-import { SnapshotStore } from '../../src/snapshot/snapshot-store.js'
+import { SnapshotStore, type ViewSource } from '../../src/snapshot/snapshot-store.js'
 import type { ServedSnapshot } from '../../src/snapshot/served-snapshot.js'
 import type { ToolHiveDocument } from '../../src/views/registry-view.js'
 
@@ -21,12 +21,17 @@ export interface RunningApi {
   close(): Promise<void>
 }
 
-/** Starts the API on 127.0.0.1:0 with `renderToolHive` and, optionally, a first snapshot. */
-export async function startApi(renderToolHive: (s: ServedSnapshot) => ToolHiveDocument, snapshot?: ServedSnapshot): Promise<RunningApi> {
+/**
+ * Starts the API on 127.0.0.1:0 with `renderToolHive` and, optionally, a first snapshot; `serveFrom` lets a
+ * test put its own view source (e.g. one that counts calls) between the store and the app.
+ */
+export async function startApi(
+  renderToolHive: (s: ServedSnapshot) => ToolHiveDocument, snapshot?: ServedSnapshot, serveFrom: (store: SnapshotStore) => ViewSource = (s) => s,
+): Promise<RunningApi> {
   const store = new SnapshotStore({ renderToolHive }, silentLog)
   if (snapshot !== undefined) store.offer(snapshot)
   const metrics = createApiMetrics()
-  const app = createApp({ store, metrics, log: silentLog, openApiYaml: loadOpenApiYaml() })
+  const app = createApp({ store: serveFrom(store), metrics, log: silentLog, openApiYaml: loadOpenApiYaml() })
   const server = app.listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const { port } = server.address() as AddressInfo
