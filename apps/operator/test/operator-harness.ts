@@ -6,7 +6,7 @@ import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/c
 import { getTestControlPlane, pollUntil } from '@thv/control-plane'
 import { ConfigMapKind, httpStatusOf, KubeClient, patchContentType } from '@thv/k8s-reconcile'
 import type { MCPRegistry, MCPRegistryStatus, RegistrySnapshot } from '@thv/registry-model'
-import { ConfigMapStorageManager } from '@thv/storage'
+import { ConfigMapStorageManager, type StorageLimits } from '@thv/storage'
 import { Registry } from 'prom-client'
 import { createLogger } from '../src/logger.js'
 import { MCPRegistryKind } from '../src/kinds.js'
@@ -35,7 +35,9 @@ export interface RunningOperator {
 }
 
 /** Starts the operator (all namespaces) with test-friendly settings. */
-export async function startOperator(options: { image?: string; allowCrossNamespaceSources?: boolean; kubeConfig?: KubeConfig } = {}): Promise<RunningOperator> {
+export async function startOperator(
+  options: { image?: string; allowCrossNamespaceSources?: boolean; kubeConfig?: KubeConfig; storageLimits?: Partial<StorageLimits> } = {},
+): Promise<RunningOperator> {
   const plane = await getTestControlPlane()
   const log = createLogger(process.env['OPERATOR_TEST_LOG'] ?? 'error', false)
   const operator = createOperator({
@@ -46,6 +48,7 @@ export async function startOperator(options: { image?: string; allowCrossNamespa
     allowCrossNamespaceSources: options.allowCrossNamespaceSources ?? false,
     maxConcurrentReconciles: 2,
     gracefulShutdownTimeoutMs: 5_000,
+    ...(options.storageLimits === undefined ? {} : { storageLimits: options.storageLimits }),
   })
   const abort = new AbortController()
   const exit = operator.manager.start(abort.signal)

@@ -55,6 +55,11 @@ const DEFAULT_START_TIMEOUT_MS = 60_000
 // Clients have been disconnected by then, so waiting longer only slows tests down: SIGKILL after this grace.
 const API_SERVER_STOP_GRACE_MS = 3_000
 
+// etcd 3.6 closes its listeners at once on SIGTERM, but with kube-apiserver's watch streams open it takes ~7 s more to
+// exit (measured here). Acknowledged writes are already written out (--unsafe-no-fsync skips only the fsync, which a
+// process kill does not need), so SIGKILL after this grace loses nothing and keeps the outage brief.
+const ETCD_STOP_GRACE_MS = 1_000
+
 /**
  * A running control plane: etcd + kube-apiserver on free loopback ports, optionally with kube-controller-manager,
  * kube-scheduler and kwok. Create one with {@link startControlPlane}; always {@link ControlPlane.stop} it.
@@ -114,14 +119,7 @@ export class ControlPlane {
   async #boot(): Promise<void> {
     const progress = this.opts.onProgress ?? (() => undefined)
     const started = Date.now()
-    const etcd = this.#launch('etcd', etcdArgs(this.files, this.ports))
-    await pollUntil(
-      async () => {
-        const res = await fetch(`http://127.0.0.1:${this.ports.etcdClient}/health`)
-        return res.ok && ((await res.json()) as { health?: string }).health === 'true' ? true : undefined
-      },
-      { description: 'etcd /health', timeoutMs: this.#timeoutMs, abortIf: () => this.#exitedError(etcd) },
-    )
+    await this.#launchEtcd()
     progress(`[control-plane] etcd ready (${Date.now() - started} ms)`)
     await this.startApiServer()
     this.#caPem = readFileSync(join(this.files.pki, 'apiserver.crt'), 'utf8')
@@ -149,6 +147,28 @@ export class ControlPlane {
       abortIf,
     })
     progress(`[control-plane] controllers and kwok node ready (${Date.now() - started} ms)`)
+  }
+
+  /** Starts etcd on the plane's ports and data folder and waits until its /health reports true. */
+  async #launchEtcd(): Promise<void> {
+    const etcd = this.#launch('etcd', etcdArgs(this.files, this.ports))
+    await pollUntil(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${this.ports.etcdClient}/health`)
+        return res.ok && ((await res.json()) as { health?: string }).health === 'true' ? true : undefined
+      },
+      { description: 'etcd /health', timeoutMs: this.#timeoutMs, abortIf: () => this.#exitedError(etcd) },
+    )
+  }
+
+  /** Waits until kube-apiserver (which must be running) answers /readyz with 200. */
+  async #awaitApiServerReady(apiServer: ComponentProcess): Promise<void> {
+    const probe: ApiEndpoint = { server: this.server, ...(this.#caPem ? { caPem: this.#caPem } : {}) }
+    await pollUntil(async () => ((await apiGet(probe, '/readyz')).status === 200 ? true : undefined), {
+      description: 'kube-apiserver /readyz',
+      timeoutMs: this.#timeoutMs,
+      abortIf: () => this.#exitedError(apiServer),
+    })
   }
 
   get #timeoutMs(): number {
@@ -257,13 +277,29 @@ export class ControlPlane {
     if (this.#stopped) throw new Error(`Control plane ${this.files.dir} is stopped; start a new one`)
     const current = this.#components.get('kube-apiserver')
     if (current && !current.exited) return
-    const apiServer = this.#launch('kube-apiserver', apiServerArgs(this.files, this.ports))
-    const probe: ApiEndpoint = { server: this.server, ...(this.#caPem ? { caPem: this.#caPem } : {}) }
-    await pollUntil(async () => ((await apiGet(probe, '/readyz')).status === 200 ? true : undefined), {
-      description: 'kube-apiserver /readyz',
-      timeoutMs: this.#timeoutMs,
-      abortIf: () => this.#exitedError(apiServer),
-    })
+    await this.#awaitApiServerReady(this.#launch('kube-apiserver', apiServerArgs(this.files, this.ports)))
+  }
+
+  /**
+   * Stops etcd only (SIGTERM, SIGKILL after 1 s). kube-apiserver keeps running and answers /readyz with 500;
+   * requests that need etcd fail or wait until etcd is back.
+   */
+  async stopEtcd(): Promise<void> {
+    await this.#components.get('etcd')?.stop(ETCD_STOP_GRACE_MS)
+  }
+
+  /**
+   * (Re)starts etcd with the same data folder, ports and flags, waits for its /health, then, when kube-apiserver
+   * runs, until kube-apiserver answers /readyz with 200 again (it reconnects by itself). Data written before
+   * {@link ControlPlane.stopEtcd} is kept.
+   */
+  async startEtcd(): Promise<void> {
+    if (this.#stopped) throw new Error(`Control plane ${this.files.dir} is stopped; start a new one`)
+    const current = this.#components.get('etcd')
+    if (current && !current.exited) return
+    await this.#launchEtcd()
+    const apiServer = this.#components.get('kube-apiserver')
+    if (apiServer && !apiServer.exited) await this.#awaitApiServerReady(apiServer)
   }
 
   /** Stops every process (controllers first) and removes the plane folder unless `keepDir`. Idempotent. */
