@@ -111,6 +111,7 @@ export class ConfigMapSourceHandler implements SourceHandler {
 
     const configMap = await this.#read(location, namespace, name, signal)
     const raw = this.#extract(location, configMap)
+    const previous = options.previous ?? (await options.loadPrevious?.(signal))
     const built = buildSnapshot({
       raw,
       declaredFormat: registry.spec.source.format,
@@ -122,7 +123,7 @@ export class ConfigMapSourceHandler implements SourceHandler {
       },
       filter: registry.spec.filter,
       deployedServers: options.deployedServers,
-      previous: options.previous,
+      previous,
       now: options.now ?? new Date(),
     })
     if (E.isLeft(built)) throw toSourceError(location, built.left)

@@ -19,6 +19,11 @@ export interface SyncResult {
 export interface SyncOptions {
   /** The last stored snapshot: publish times the data does not give are kept, so an unchanged source keeps its hash. */
   readonly previous?: RegistrySnapshot | undefined
+  /**
+   * Loads the last stored snapshot only once the source has been read, so a missing or unreadable source costs no
+   * storage read (reading a large sharded snapshot takes seconds). Used when `previous` is not given.
+   */
+  readonly loadPrevious?: ((signal: AbortSignal) => Promise<RegistrySnapshot | undefined>) | undefined
   /** Deployed MCPServer summaries to carry in the snapshot. Default none. */
   readonly deployedServers?: ReadonlyArray<DeployedServerSummary> | undefined
   /** The sync time. Default `new Date()`. */

@@ -70,6 +70,25 @@ describe('ConfigMapSourceHandler (real control plane)', () => {
     expect(result.serverCount).to.be.greaterThan(0).and.lessThan(all.servers.length)
   })
 
+  it('calls loadPrevious only once the source was read, and keeps the publish times it returns', async () => {
+    // An upstream server list carries no publish time, so a sync without the previous snapshot would use `now`.
+    const raw = Buffer.from(JSON.stringify([{ name: 'io.github.example/demo', description: 'A demo server', version: '1.0.0' }]))
+    const reg = await createRegistry(f, 'demo', { source: { type: 'configmap', configmap: { name: 'registry-data' } } })
+    const previous = expected(reg, raw, `${f.namespace}/registry-data#registry.json`)
+    const loads: string[] = []
+    const loadPrevious = (): Promise<RegistrySnapshot> => { loads.push('load'); return Promise.resolve(previous) }
+
+    const missing = await sources.sync(reg, testSignal(), { now: NOW, loadPrevious }).then(() => undefined, (e: unknown) => e)
+    expect(missing).to.be.instanceOf(SourceNotFoundError)
+    expect(loads).to.deep.equal([])
+
+    await putConfigMap(f, 'registry-data', { data: { 'registry.json': raw.toString('utf8') } })
+    const result = await sources.sync(reg, testSignal(), { now: new Date(NOW.getTime() + 86_400_000), loadPrevious })
+    expect(loads).to.deep.equal(['load'])
+    expect(result.data.servers.map((s) => s._meta['io.modelcontextprotocol.registry/official']?.publishedAt)).to.deep.equal([NOW.toISOString()])
+    expect(result.hash).to.equal(previous.hash)
+  })
+
   describe('failures (storage keeps the last good snapshot)', () => {
     let storage: ConfigMapStorageManager
     let good: RegistrySnapshot

@@ -58,17 +58,20 @@ export class SourceSyncPipeline implements SyncPipeline {
     if (E.isLeft(valid)) return { ok: false, failure: classifySourceFailure(valid.left) as SyncFailure }
     const handler = sources.handlerFor(registry.spec.source.type)
     if (E.isLeft(handler)) return { ok: false, failure: classifySourceFailure(handler.left) as SyncFailure }
-    let previous: RegistrySnapshot | undefined
-    try {
-      previous = await storage.get(registry, signal)
-    } catch (err) {
-      if (signal.aborted) throw err
-      // A corrupt or unreadable old snapshot must not block a new one: build without its publish-time history.
-      this.#deps.log.warn('Could not read the stored snapshot; building without it', { registry: registry.metadata.name, namespace: registry.metadata.namespace, err })
+    // Read only after the source was fetched: a missing source must not cost a (possibly sharded) storage read.
+    const loadPrevious = async (inner: AbortSignal): Promise<RegistrySnapshot | undefined> => {
+      try {
+        return await storage.get(registry, inner)
+      } catch (err) {
+        if (inner.aborted) throw err
+        // A corrupt or unreadable old snapshot must not block a new one: build without its publish-time history.
+        this.#deps.log.warn('Could not read the stored snapshot; building without it', { registry: registry.metadata.name, namespace: registry.metadata.namespace, err })
+        return undefined
+      }
     }
     let snapshot: RegistrySnapshot
     try {
-      snapshot = (await handler.right.sync(registry, signal, { previous, deployedServers, now: new Date(this.#deps.clock.now()) })).data
+      snapshot = (await handler.right.sync(registry, signal, { loadPrevious, deployedServers, now: new Date(this.#deps.clock.now()) })).data
     } catch (err) {
       const failure = signal.aborted ? undefined : classifySourceFailure(err)
       if (failure === undefined) throw err
