@@ -19,7 +19,7 @@ const SAMPLES = fileURLToPath(new URL('../../../config/samples', import.meta.url
 const MCPSERVER_CRD_DIR = fileURLToPath(new URL('./fixtures', import.meta.url))
 
 describe('MCPRegistry operator: API objects, deployed servers, ToolHive manifests', function () {
-  this.timeout(120_000)
+  this.timeout(180_000)
   let clients: TestClients
   let client: KubeClient
   let running: RunningOperator | undefined
@@ -38,7 +38,7 @@ describe('MCPRegistry operator: API objects, deployed servers, ToolHive manifest
       const r = await readRegistry(client, ns, name)
       expect(conditionSummary(r?.status)).to.deep.equal(AllTrue)
       return r
-    }, 60_000)
+    }, 100_000)
   const container = async (ns: string, name: string) =>
     (await client.get<V1Deployment>(DeploymentKind, ns, name)).spec?.template.spec?.containers[0]
 

@@ -11,7 +11,7 @@ import { AllTrue, conditionSummary, createRegistry, eventually, putConfigMap, re
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 
 describe('thv-operator process', function () {
-  this.timeout(120_000)
+  this.timeout(180_000)
   let clients: TestClients
   let child: ChildProcess | undefined
   let output = ''
@@ -43,7 +43,7 @@ describe('thv-operator process', function () {
 
     await putConfigMap(clients.client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(3)) })
     await createRegistry(clients.client, ns, 'proc', { source: { type: 'configmap', configmap: { name: 'data' } } })
-    await eventually(async () => expect(conditionSummary((await readRegistry(clients.client, ns, 'proc'))?.status)).to.deep.equal(AllTrue), 60_000)
+    await eventually(async () => expect(conditionSummary((await readRegistry(clients.client, ns, 'proc'))?.status)).to.deep.equal(AllTrue), 100_000)
 
     const deployment = await clients.client.get<V1Deployment>(DeploymentKind, ns, 'proc-api')
     expect(deployment.spec?.template.spec?.containers[0]?.image).to.equal('example.com/api:env')

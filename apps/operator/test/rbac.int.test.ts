@@ -15,7 +15,7 @@ import {
 const ROLE = fileURLToPath(new URL('../../../config/rbac/role.yaml', import.meta.url))
 
 describe('operator RBAC (config/rbac)', function () {
-  this.timeout(120_000)
+  this.timeout(180_000)
   let running: RunningOperator | undefined
   after(async () => {
     await running?.stop()
@@ -46,7 +46,7 @@ describe('operator RBAC (config/rbac)', function () {
       const r = await readRegistry(client, ns, 'r')
       expect(conditionSummary(r?.status)).to.deep.equal(AllTrue)
       return r
-    }, 60_000)
+    }, 100_000)
     expect((await storedSnapshot(clients, ns, 'r'))?.hash).to.equal(reg?.status?.lastSyncHash)
     const events = await client.request<{ items: Array<{ reason: string }> }>('GET', `/api/v1/namespaces/${ns}/events`)
     expect(events.items.map((e) => e.reason)).to.include('Synced')
