@@ -1,6 +1,8 @@
 /**
  * Operator scale benchmark (DESIGN §13, issue 9): 100 MCPRegistries and 1,000 labelled MCPServers (10 per registry)
- * reconciled to Ready with correct deployedServerCount, the operator running as in e2e (its own ServiceAccount).
+ * reconciled to Ready with correct deployedServerCount, the operator running as in e2e (its own ServiceAccount, the
+ * args and env of config/manager) but compiled, as its image runs it (`node apps/operator/dist/main.js`, built first
+ * as apps/operator/Dockerfile builds it): running the sources through tsx would add tsx's own memory to the figure.
  * Measures the time from the first create to all Ready with correct counts, and the operator's RSS (peak sampled
  * during, and after settling) and CPU seconds from /proc. Target: RSS <= 200 MiB.
  * Writes {scaleSeconds, rssMiB, peakRssMiB, cpuSeconds, registries, mcpServers} to $THV_BENCH_RESULT_FILE.
@@ -9,8 +11,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { CustomObjectsApi } from '@kubernetes/client-node'
 import { createTestNamespace, stopTestControlPlane } from '@thv/control-plane'
 import {
-  applyObjects, applySourceConfigMap, getSystem, loadToolHiveFixture, stopSystem, subsetOf, TOOLHIVE_GROUP, TOOLHIVE_VERSION,
-  toolHiveKeys, type RegistryObject,
+  applyObjects, applySourceConfigMap, buildOperator, getSystem, loadToolHiveFixture, stopSystem, subsetOf, TOOLHIVE_GROUP,
+  TOOLHIVE_VERSION, toolHiveKeys, type RegistryObject,
 } from '@thv/e2e'
 
 const REGISTRIES = Number(process.env.THV_BENCH_REGISTRIES ?? 100)
@@ -28,7 +30,9 @@ function processUsage(pid: number): { rssMiB: number; cpuSeconds: number } {
 }
 
 async function main(): Promise<void> {
-  const sys = await getSystem()
+  process.stderr.write('[bench operator-scale] compiling the operator as its image does\n')
+  await buildOperator()
+  const sys = await getSystem({ operatorRuntime: 'compiled' })
   const pid = sys.operator().process.pid
   if (pid === undefined) throw new Error('The operator has no pid')
   const ns = await createTestNamespace('bench-scale')

@@ -40,8 +40,17 @@ export function findOperatorDeployment(objects: readonly KubernetesObject[]): Op
   return { namespace: d.metadata.namespace, deploymentName: d.metadata.name, serviceAccountName: pod.serviceAccountName, args: container.args ?? [], env }
 }
 
-/** The command line that `npm run operator -- <args>` runs. */
-export function operatorCommand(args: readonly string[]): { command: string; args: string[] } {
+/**
+ * How the operator process runs: `source` runs the TypeScript sources through tsx, as `npm run operator` does (no
+ * build step, so e2e tests see every edit); `compiled` runs the JavaScript that the container image runs,
+ * `node apps/operator/dist/main.js` (build it first with `buildOperator`), for figures about what ships: tsx's loader
+ * thread, transpiler and source maps add tens of MiB of memory.
+ */
+export type OperatorRuntime = 'source' | 'compiled'
+
+/** The command line of the operator: what `npm run operator -- <args>` runs, or the image's entrypoint. */
+export function operatorCommand(args: readonly string[], runtime: OperatorRuntime = 'source'): { command: string; args: string[] } {
+  if (runtime === 'compiled') return { command: process.execPath, args: ['apps/operator/dist/main.js', ...args] }
   return { command: process.execPath, args: ['--conditions=@thv/source', '--import', 'tsx', 'apps/operator/src/main.ts', ...args] }
 }
 
@@ -65,6 +74,8 @@ export interface StartOperatorOptions {
   readonly env?: Readonly<Record<string, string>>
   /** How long to wait for `/readyz`; default 60 s. */
   readonly readyTimeoutMs?: number
+  /** Sources through tsx (default) or the compiled image build. */
+  readonly runtime?: OperatorRuntime
 }
 
 let started = 0
@@ -81,7 +92,7 @@ export async function startOperatorProcess(opts: StartOperatorOptions): Promise<
     '--metrics-bind-address', `127.0.0.1:${metricsPort}`,
     '--health-probe-bind-address', `127.0.0.1:${healthPort}`,
   ]
-  const cmd = operatorCommand(args)
+  const cmd = operatorCommand(args, opts.runtime)
   started += 1
   const proc = ManagedProcess.start({
     name: 'operator', command: cmd.command, args: cmd.args, cwd: REPO_ROOT,

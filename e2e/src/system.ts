@@ -12,7 +12,9 @@ import { startApiForRegistry, type ApiHandle } from './api-process.js'
 import { eventually } from './eventually.js'
 import { renderKustomization } from './kustomize.js'
 import { applyObjects, parseManifests, readIfExists } from './manifests.js'
-import { findOperatorDeployment, startOperatorProcess, type OperatorDeploymentInfo, type OperatorHandle } from './operator-process.js'
+import {
+  findOperatorDeployment, startOperatorProcess, type OperatorDeploymentInfo, type OperatorHandle, type OperatorRuntime,
+} from './operator-process.js'
 import { REPO_ROOT } from './paths.js'
 
 /** Handle on the running system shared by every e2e scenario. */
@@ -35,10 +37,16 @@ export interface E2ESystem {
   startApi(namespace: string, name: string): Promise<ApiHandle>
 }
 
+/** Options of {@link getSystem}, used by the call that starts the system. */
+export interface SystemOptions {
+  /** How the operator runs (default `source`); `compiled` needs `buildOperator()` first. */
+  readonly operatorRuntime?: OperatorRuntime
+}
+
 let system: Promise<E2ESystem> | undefined
 let current: { operator: OperatorHandle; apis: Set<ApiHandle> } | undefined
 
-async function boot(): Promise<E2ESystem> {
+async function boot(options: SystemOptions): Promise<E2ESystem> {
   const plane = await getTestControlPlane()
   const kc = plane.kubeConfig()
   const logDir = mkdtempSync(join(tmpdir(), 'thv-e2e-logs-'))
@@ -55,7 +63,8 @@ async function boot(): Promise<E2ESystem> {
   const kubeconfigPath = await plane.writeKubeconfigForServiceAccount(operatorInfo.namespace, operatorInfo.serviceAccountName)
   // POD_NAMESPACE as the downward API would set it (the Lease namespace of --leader-elect).
   const env = { POD_NAMESPACE: operatorInfo.namespace, ...operatorInfo.env }
-  const start = (): Promise<OperatorHandle> => startOperatorProcess({ kubeconfigPath, args: operatorInfo.args, logDir, env })
+  const start = (): Promise<OperatorHandle> =>
+    startOperatorProcess({ kubeconfigPath, args: operatorInfo.args, logDir, env, ...(options.operatorRuntime === undefined ? {} : { runtime: options.operatorRuntime }) })
   current = { operator: await start(), apis: new Set() }
   const state = current
   return {
@@ -78,9 +87,9 @@ async function boot(): Promise<E2ESystem> {
   }
 }
 
-/** Starts the system on first call and returns the same handle afterwards. */
-export function getSystem(): Promise<E2ESystem> {
-  system ??= boot()
+/** Starts the system on first call (with `options`) and returns the same handle afterwards. */
+export function getSystem(options: SystemOptions = {}): Promise<E2ESystem> {
+  system ??= boot(options)
   return system
 }
 

@@ -1,6 +1,7 @@
 /** The thv-operator process: reads configuration, builds the operator, serves metrics and probes, stops on SIGTERM. */
 import { readFileSync } from 'node:fs'
-import { KubeConfig } from '@kubernetes/client-node'
+import type { KubeConfig } from '@kubernetes/client-node'
+import { PooledKubeConfig } from '@thv/k8s-reconcile'
 import * as E from 'fp-ts/lib/Either.js'
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import { parseConfig, type OperatorConfig } from './config.js'
@@ -11,7 +12,8 @@ import { createOperator } from './operator.js'
 const InClusterNamespaceFile = '/var/run/secrets/kubernetes.io/serviceaccount/namespace'
 
 function kubeConfigFor(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig()
+  // Every client of the operator shares connections (client-node alone opens one per request).
+  const kc = new PooledKubeConfig()
   if (path !== undefined) kc.loadFromFile(path)
   else kc.loadFromDefault()
   return kc

@@ -1,12 +1,14 @@
 /** Composes the operator: one manager, three controllers, the event bus, storage and metrics (wiring only). */
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
-import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node'
+import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
 import {
   ConfigMapKind,
   createEventBus,
   createEventRecorder,
+  keepMetadataOnly,
   Manager,
+  stripManagedFields,
   systemClock,
   type Clock,
   type Controller,
@@ -74,10 +76,14 @@ export function createOperator(options: OperatorOptions): Operator {
       ? {}
       : { leaderElection: { ...options.leaderElection, identity: `${hostname()}_${randomUUID().slice(0, 8)}` } }),
     ...(options.gracefulShutdownTimeoutMs === undefined ? {} : { gracefulShutdownTimeoutMs: options.gracefulShutdownTimeoutMs }),
+    // Caches hold what reconcilers and event mapping read. ConfigMaps: only metadata (source and storage contents are
+    // read through the API; storage ConfigMaps and shards hold up to 1 MiB each). Every kind: no managedFields.
+    transforms: [[ConfigMapKind, keepMetadataOnly]],
+    defaultTransform: stripManagedFields,
   })
   const registries = manager.informer<RegistryObject>(MCPRegistryKind)
   registries.addIndex(RegistriesBySourceIndex, sourceKeyOfRegistry)
-  const configMaps = manager.informer<V1ConfigMap>(ConfigMapKind)
+  const configMaps = manager.informer<KubernetesObject>(ConfigMapKind)
   const servers = manager.informer<KubernetesObject>(MCPServerKind, {}, false)
   servers.addIndex(ServersByRegistryIndex, registryKeyOfServer)
 

@@ -26,7 +26,8 @@ export { createEventRecorder } from './event-recorder.js'
 export type { EventRecorder, EventRecorderOptions, EventType } from './event-recorder.js'
 export { addFinalizer, hasFinalizer, isBeingDeleted, removeFinalizer } from './finalizers.js'
 export { Informer } from './informer.js'
-export type { IndexFunc, InformerHandler, InformerOptions, InformerSelector, InformerStats } from './informer.js'
+export { keepMetadataOnly, LastAppliedConfigurationAnnotation, stripManagedFields } from './informer-transforms.js'
+export type { IndexFunc, InformerHandler, InformerOptions, InformerSelector, InformerStats, InformerTransform } from './informer.js'
 export {
   apiVersionOf,
   ConfigMapKind,
@@ -52,6 +53,7 @@ export type { HealthStatus, ManagerExit, ManagerOptions } from './manager.js'
 export { createControllerMetrics } from './metrics.js'
 export type { ControllerMetrics, ReconcileResultLabel } from './metrics.js'
 export { controllerOf, controllerReference, controllingOwnerName } from './owner-references.js'
+export { PooledKubeConfig } from './pooled-kube-config.js'
 export { and, annotationChanged, generationChanged, labelChanged, not, or, resourceVersionChanged } from './predicates.js'
 export type { Predicate, WatchEvent } from './predicates.js'
 export {

@@ -16,6 +16,15 @@ export interface InformerSelector {
   readonly fieldSelector?: string
 }
 
+/**
+ * Rewrites an object before an informer caches it and hands it to handlers, to keep only what readers of the cache
+ * use (client-go's `SharedIndexInformer.SetTransform`, controller-runtime's cache `Transform`): e.g. drop ConfigMap
+ * `data` that is always read through the API. It gets each listed or watched object (also the last state of a
+ * deleted one) freshly decoded and owned by the informer, so it may change and return it; it must keep `metadata`
+ * `namespace`, `name` and `resourceVersion`, and must not throw.
+ */
+export type InformerTransform<T extends KubernetesObject = KubernetesObject> = (obj: T) => T
+
 /** Options of {@link Informer}. */
 export interface InformerOptions extends InformerSelector {
   /** Re-deliver every cached object as an update this often (ms); off when undefined. */
@@ -28,6 +37,8 @@ export interface InformerOptions extends InformerSelector {
   readonly watchTimeoutSeconds?: number
   /** Random source in [0, 1) for jitter (default `Math.random`). */
   readonly random?: () => number
+  /** Applied to every object before it is cached and delivered (default: none). See {@link InformerTransform}. */
+  readonly transform?: InformerTransform
 }
 
 /** Counters of an informer's loop, for diagnostics and tests. */
@@ -217,7 +228,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         limit: defaults.listPageSize,
         continue: cont,
       }, abort.signal)
-      items.push(...page.items.map((o) => ({ ...o, apiVersion: apiVersionOf(this.kind), kind: this.kind.kind })))
+      for (const o of page.items) items.push(this.#transform({ ...o, apiVersion: apiVersionOf(this.kind), kind: this.kind.kind }))
       cont = page.metadata?.continue === '' ? undefined : page.metadata?.continue
       rv = page.metadata?.resourceVersion
     } while (cont !== undefined)
@@ -291,12 +302,12 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       const status = raw as { code?: number; message?: string }
       throw new WatchStatusError(status.code ?? 500, `Watch of ${this.kind.kind} returned an error: ${status.message ?? 'unknown'}`)
     }
-    const object = raw as T
-    const rv = object.metadata?.resourceVersion
     if (type === 'BOOKMARK') {
-      this.#rv = rv ?? this.#rv
+      this.#rv = (raw as T).metadata?.resourceVersion ?? this.#rv
       return
     }
+    const object = this.#transform(raw as T)
+    const rv = object.metadata?.resourceVersion
     const key = keyOf(objectKeyOf(object))
     const old = this.#cache.get(key)
     if (type === 'ADDED' || type === 'MODIFIED') {
@@ -308,6 +319,11 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       this.#rv = rv ?? this.#rv
       this.#emit({ type: 'delete', object })
     }
+  }
+
+  #transform(obj: T): T {
+    const transform = this.#opts.transform as InformerTransform<T> | undefined
+    return transform === undefined ? obj : transform(obj)
   }
 
   #store(key: string, obj: T): void {

@@ -5,7 +5,7 @@ import type { BackoffOptions } from './backoff.js'
 import { systemClock, type Clock } from './clock.js'
 import type { Controller } from './controller.js'
 import { defaults } from './defaults.js'
-import { Informer, type InformerSelector } from './informer.js'
+import { Informer, type InformerSelector, type InformerTransform } from './informer.js'
 import type { KindDescriptor } from './kind.js'
 import { KubeClient } from './kube-client.js'
 import { LeaderElector, type LeaderElectionOptions } from './leader-election.js'
@@ -31,6 +31,14 @@ export interface ManagerOptions {
   readonly resyncPeriodMs?: number
   /** Informer restart backoff; default 100 ms doubling to 5 s with jitter. */
   readonly informerBackoff?: BackoffOptions
+  /**
+   * Transforms of cached objects by kind (matched by group, version and plural), applied by every shared informer of
+   * that kind, so that what readers of the cache never use is not held in memory (controller-runtime's cache
+   * `ByObject.Transform`). See {@link InformerTransform}; `keepMetadataOnly` and `stripManagedFields` are ready-made.
+   */
+  readonly transforms?: ReadonlyArray<readonly [KindDescriptor, InformerTransform]>
+  /** The transform of kinds that {@link transforms} does not name (controller-runtime's `DefaultTransform`). None by default. */
+  readonly defaultTransform?: InformerTransform
 }
 
 /** Why {@link Manager.start} returned. `leaderElectionLost` and `cacheSyncTimeout` should exit non-zero. */
@@ -97,6 +105,7 @@ export class Manager {
         log: this.#log,
         resyncPeriodMs: this.#opts.resyncPeriodMs,
         backoff: this.#opts.informerBackoff,
+        transform: this.#transformFor(kind),
       })
       entry = { informer, required }
       this.#informers.set(id, entry)
@@ -105,6 +114,11 @@ export class Manager {
       entry.required = true
     }
     return entry.informer as unknown as Informer<T>
+  }
+
+  #transformFor(kind: KindDescriptor): InformerTransform | undefined {
+    const same = (k: KindDescriptor): boolean => k.group === kind.group && k.version === kind.version && k.plural === kind.plural
+    return this.#opts.transforms?.find(([k]) => same(k))?.[1] ?? this.#opts.defaultTransform
   }
 
   /** Adds a controller and wires its watches to shared informers. Call before `start`. */

@@ -1,6 +1,6 @@
 import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
 import { expect } from 'chai'
-import { ConfigMapKind, createFakeClock, Informer, KubeClient, patchContentType, type WatchEvent } from '../src/index.js'
+import { ConfigMapKind, createFakeClock, Informer, keepMetadataOnly, KubeClient, patchContentType, type WatchEvent } from '../src/index.js'
 import { consistently, etcdClient, installCrd, uniqueKind, waitFor, WidgetKind, type Widget } from './int-support.js'
 
 describe('Informer (real control plane)', function () {
@@ -57,6 +57,24 @@ describe('Informer (real control plane)', function () {
     clock.advance(1)
     clock.advance(60_000)
     expect(events).to.deep.equal(['create:a:false', 'update:a:true', 'update:a:true'])
+  })
+
+  it('caches and delivers what its transform returns, for listed, watched and deleted objects', async () => {
+    const ns = await createTestNamespace('inf-transform')
+    await client.create(ConfigMapKind, ns, { metadata: { name: 'listed' }, data: { big: 'x'.repeat(10_000) } })
+    const informer = track(new Informer(client, ConfigMapKind, { namespace: ns, transform: keepMetadataOnly }))
+    const seen: string[] = []
+    const contents = (o: object): string[] => Object.keys(o).filter((k) => k !== 'metadata').sort()
+    informer.addHandler((e) => seen.push(`${e.type}:${e.object.metadata?.name}:${contents(e.object).join(',')}${e.type === 'update' ? `:${contents(e.old).join(',')}` : ''}`))
+    informer.start()
+    await informer.waitForSync(10_000)
+    await client.create(ConfigMapKind, ns, { metadata: { name: 'watched' }, data: { a: '1' }, binaryData: { b: 'AA==' } })
+    await client.patch(ConfigMapKind, ns, 'listed', { data: { big: 'y' } }, patchContentType.merge)
+    await client.delete(ConfigMapKind, ns, 'watched')
+    await waitFor(() => expect(seen).to.deep.equal([
+      'create:listed:apiVersion,kind', 'create:watched:apiVersion,kind', 'update:listed:apiVersion,kind:apiVersion,kind', 'delete:watched:apiVersion,kind',
+    ]))
+    expect(informer.list().map((o) => [o.metadata?.name, contents(o), o.metadata?.resourceVersion !== undefined])).to.deep.equal([['listed', ['apiVersion', 'kind'], true]])
   })
 
   it('narrows by label selector', async () => {

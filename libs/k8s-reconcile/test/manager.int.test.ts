@@ -8,6 +8,7 @@ import {
   controllerFor,
   controllerReference,
   findCondition,
+  keepMetadataOnly,
   KubeClient,
   Manager,
   noopLogger,
@@ -118,6 +119,23 @@ describe('Manager and controllers (real control plane)', function () {
     await client.create(WidgetKind, ns, widget('w'))
     await waitFor(() => expect(reconciled).to.deep.equal(['w']))
     expect(manager.readyz()).to.deep.equal({ ok: true, checks: { manager: { ok: true, message: 'running' }, 'informer:Widget': { ok: true, message: 'synced' } } })
+  })
+
+  it('gives the shared informers of a kind its transform, and the default transform to other kinds', async () => {
+    const ns = await createTestNamespace('mgr-transform')
+    await client.create(ConfigMapKind, ns, { metadata: { name: 'cm' }, data: { big: 'x'.repeat(10_000) } })
+    await client.create(WidgetKind, ns, widget('w', 7))
+    const manager = new Manager({
+      kubeConfig: kc, log: noopLogger, namespace: ns, cacheSyncTimeoutMs: 20_000,
+      transforms: [[ConfigMapKind, keepMetadataOnly]],
+      defaultTransform: (o) => ({ ...o, metadata: { ...o.metadata, labels: { transformed: 'default' } } }),
+    })
+    manager.add(build(controllerFor(WidgetKind).watches(ConfigMapKind, () => []).named('transforms'), { reconcile: async () => ({}) }))
+    running.push({ manager, exit: manager.start() })
+    await waitFor(() => expect(manager.readyz().ok).to.equal(true))
+    const cm = manager.informer(ConfigMapKind).get(ns, 'cm') as KubernetesObject & { data?: unknown }
+    const w = manager.informer<Widget>(WidgetKind).get(ns, 'w')
+    expect([cm.data, cm.metadata?.name, w?.metadata?.labels, w?.spec]).to.deep.equal([undefined, 'cm', { transformed: 'default' }, { n: 7 }])
   })
 
   it('reconciles the owner when an owned child changes, and mapped keys for a mapped watch', async () => {

@@ -1,5 +1,5 @@
 /** Sync controller: decides when to sync a registry, runs the pipeline, records status, Events and metrics. */
-import type { KubernetesObject, V1ConfigMap } from '@kubernetes/client-node'
+import type { KubernetesObject } from '@kubernetes/client-node'
 import {
   addFinalizer,
   annotationChanged,
@@ -59,7 +59,8 @@ export function sourceKeyOfRegistry(obj: RegistryObject): string[] {
 /** What the sync reconciler needs. */
 export interface SyncDeps {
   readonly client: KubeClient
-  readonly configMaps: Informer<V1ConfigMap>
+  /** ConfigMaps as cached: metadata only (their contents are read through the API). */
+  readonly configMaps: Informer<KubernetesObject>
   readonly deployedServers: (registry: { namespace: string; name: string }) => DeployedServerSummary[]
   readonly pipeline: SyncPipeline
   readonly bus: OperatorBus
