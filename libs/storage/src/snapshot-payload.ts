@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
-import { decodeSnapshot, type RegistrySnapshot } from '@thv/registry-model'
+import { decodeOwnedWith, RegistrySnapshotCodec, type RegistrySnapshot } from '@thv/registry-model'
 import type { StorageLimits } from './storage-limits.js'
 
 /** How one snapshot will be written: the outcome of {@link planStorage}. */
@@ -79,13 +79,16 @@ export function decodeStoredSnapshot(
   } catch (e) {
     return E.left(`snapshot is not JSON: ${e instanceof Error ? e.message : String(e)}`)
   }
-  const decoded: E.Either<{ message: string }, RegistrySnapshot> = verification === 'codec' ? decodeSnapshot(value) : shallowCheck(value)
+  const decoded: E.Either<{ message: string }, RegistrySnapshot> = verification === 'codec' ? decodeParsedSnapshot(value) : shallowCheck(value)
   if (E.isLeft(decoded)) return E.left(`snapshot does not decode: ${decoded.left.message}`)
   if (expectedHash !== undefined && decoded.right.hash !== expectedHash) {
     return E.left(`snapshot hash ${decoded.right.hash} differs from the recorded ${expectedHash}`)
   }
   return decoded
 }
+
+/** `decodeSnapshot` for a value just parsed here: checks every path, but keeps the parsed objects rather than copying them. */
+const decodeParsedSnapshot = decodeOwnedWith(RegistrySnapshotCodec)
 
 /** sha256 (lower-case hex) of stored bytes; writer and reader hash through this one function. */
 export function hashBytes(bytes: Uint8Array): string {
