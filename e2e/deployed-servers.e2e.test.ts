@@ -1,11 +1,10 @@
 // Issue 8 scenario 2: MCPServers labelled for a registry are counted in status.deployedServerCount and listed at
 // /api/v1/registry/servers/deployed; unlabelled ones and ones labelled for another namespace are not.
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node'
-import { createTestNamespace } from '@thv/control-plane'
 import { expect } from 'chai'
 import {
-  applyObjects, applyRegistry, applySourceConfigMap, E2E_FIELD_MANAGER, eventually, getJson, loadToolHiveFixture, readRegistry,
-  TOOLHIVE_GROUP, TOOLHIVE_VERSION, waitForRegistryReady, type ApiHandle,
+  applyObjects, E2E_FIELD_MANAGER, eventually, getJson, loadToolHiveFixture, readRegistry,
+  startRegistryScenario, TOOLHIVE_GROUP, TOOLHIVE_VERSION, type ApiHandle,
 } from './src/index.js'
 import { getSystem, stopSystem, type E2ESystem } from './src/system.js'
 
@@ -38,11 +37,7 @@ describe('deployed MCPServers (issue 8 scenario 2)', function () {
 
   before(async function () {
     sys = await getSystem()
-    ns = await createTestNamespace('e2e-deployed')
-    await applySourceConfigMap(sys.kc, ns, 'registry-data', JSON.stringify(fixture))
-    await applyRegistry(sys.kc, ns, name, { source: { type: 'configmap', configmap: { name: 'registry-data' } } })
-    await waitForRegistryReady(sys.kc, ns, name, { timeoutMs: 90_000 })
-    api = await sys.startApi(ns, name)
+    ;({ namespace: ns, api } = await startRegistryScenario(sys, 'e2e-deployed', name, JSON.stringify(fixture)))
   })
 
   after(async () => {

@@ -7,13 +7,12 @@
 import { randomInt } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
 import { CoordinationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node'
-import { createTestNamespace } from '@thv/control-plane'
 import { computeSnapshotHash } from '@thv/converters'
 import type { MCPRegistry, RegistrySnapshot } from '@thv/registry-model'
 import { ConfigMapStorageManager } from '@thv/storage'
 import { expect } from 'chai'
 import {
-  applyRegistry, applySourceConfigMap, flagValue, getToolHiveDocument, httpGet, isApiStatus, loadToolHiveFixture, readRegistry, subsetOf,
+  applySourceConfigMap, flagValue, getToolHiveDocument, httpGet, isApiStatus, loadToolHiveFixture, readRegistry, startRegistryScenario, subsetOf,
   toolHiveKeys, waitForRegistryReady, eventually, type ApiHandle, type RegistryObject, type ToolHiveDocument,
 } from './src/index.js'
 import { getSystem, stopSystem, type E2ESystem } from './src/system.js'
@@ -30,11 +29,7 @@ describe('operator crash mid-sync (issue 8 scenario 7)', function () {
 
   before(async function () {
     sys = await getSystem()
-    ns = await createTestNamespace('e2e-crash')
-    await applySourceConfigMap(sys.kc, ns, 'registry-data', JSON.stringify(fixture))
-    await applyRegistry(sys.kc, ns, name, { source: { type: 'configmap', configmap: { name: 'registry-data' } } })
-    await waitForRegistryReady(sys.kc, ns, name, { timeoutMs: 90_000 })
-    api = await sys.startApi(ns, name)
+    ;({ namespace: ns, api } = await startRegistryScenario(sys, 'e2e-crash', name, JSON.stringify(fixture)))
   })
 
   after(async () => {
@@ -132,11 +127,7 @@ describe(`operator SIGKILLed at ${KILLS} random points of syncs (issue 9)`, func
 
   before(async function () {
     sys = await getSystem()
-    ns = await createTestNamespace('e2e-crash-many')
-    await applySourceConfigMap(sys.kc, ns, 'registry-data', JSON.stringify(fixture))
-    await applyRegistry(sys.kc, ns, name, { source: { type: 'configmap', configmap: { name: 'registry-data' } } })
-    await waitForRegistryReady(sys.kc, ns, name, { timeoutMs: 90_000 })
-    api = await sys.startApi(ns, name)
+    ;({ namespace: ns, api } = await startRegistryScenario(sys, 'e2e-crash-many', name, JSON.stringify(fixture)))
   })
 
   after(async () => {

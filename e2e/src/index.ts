@@ -28,5 +28,7 @@ export {
 } from './registry-resources.js'
 export type { Condition, RegistryObject } from './registry-resources.js'
 export { loadToolHiveFixture, subsetOf, keysWithTag } from './fixture-data.js'
+export { startRegistryScenario } from './registry-scenario.js'
+export type { RegistryScenario } from './registry-scenario.js'
 export { getSystem, stopSystem } from './system.js'
 export type { E2ESystem, SystemOptions } from './system.js'
