@@ -36,6 +36,9 @@ describe('desiredApiObjects', () => {
     expect(pod?.securityContext?.runAsNonRoot).to.equal(true)
     expect(c?.resources?.requests).to.have.keys('cpu', 'memory')
     expect(c?.resources?.limits).to.have.keys('cpu', 'memory')
+    // A 10,000-server snapshot needs about 300 MiB in the API: the limit leaves room above V8's heap cap.
+    expect(c?.resources?.limits?.['memory']).to.equal('512Mi')
+    expect(c?.env).to.deep.equal([{ name: 'NODE_OPTIONS', value: '--max-old-space-size=384 --max-semi-space-size=4' }])
   })
 
   it('selects the pods from a ClusterIP Service on port 80 to the http port', () => {
