@@ -35,13 +35,13 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
     accepted: { 'security-tools-registry': 3, 'utility-tools-registry': 2, 'ai-ml-registry': 1 },
   },
   'v1alpha1-2e72ffe/mcpregistry-git-simple.yaml': {
-    refused: { registry: 'toolhive-git-simple', code: 422, message: /spec\.source\.type: Unsupported value: "git"/ },
+    refused: { registry: 'toolhive-git-simple', code: 400, message: /unknown field "spec\.source\.git"/ },
   },
   'v1alpha1-2e72ffe/mcpregistry-git-commit.yaml': {
-    refused: { registry: 'toolhive-git-commit', code: 422, message: /spec\.source\.type: Unsupported value: "git"/ },
+    refused: { registry: 'toolhive-git-commit', code: 400, message: /unknown field "spec\.source\.git"/ },
   },
   'v1alpha1-2e72ffe/mcpregistry-git-toolhive.yaml': {
-    refused: { registry: 'toolhive-git-registry', code: 422, message: /spec\.source\.type: Unsupported value: "git"/ },
+    refused: { registry: 'toolhive-git-registry', code: 400, message: /unknown field "spec\.source\.git"/ },
   },
   'v1alpha1-2e72ffe/mcpregistry-enforcing.yaml': {
     refused: { registry: 'enforcing-registry', code: 400, message: /unknown field "spec\.enforceServers"/ },
