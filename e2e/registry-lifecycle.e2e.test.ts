@@ -5,11 +5,12 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node'
 import { createTestNamespace } from '@thv/control-plane'
+import { OfficialMetaKey } from '@thv/registry-model'
 import { expect, use } from 'chai'
 import chaiAsPromised from 'chai-as-promised'
 import {
   applyObjects, applySourceConfigMap, consistently, eventually, findCondition, getJson, getToolHiveDocument, httpGet,
-  listAllUpstream, OFFICIAL_META_KEY, parseManifests, readRegistry, registryEvents, renderKustomization, REPO_ROOT,
+  listAllUpstream, parseManifests, readRegistry, registryEvents, renderKustomization, REPO_ROOT,
   TOOLHIVE_GROUP, TOOLHIVE_VERSION, toolHiveKeys, waitForRegistryReady, type ApiHandle, type RegistryObject, type ToolHiveDocument,
 } from './src/index.js'
 import { getSystem, stopSystem, type E2ESystem } from './src/system.js'
@@ -114,7 +115,7 @@ describe('registry lifecycle (issue 8 scenarios 1, 3, 4, 8)', function () {
       const items = await listAllUpstream(api.baseUrl, { prefix, limit: 30 })
       expect(items, prefix).to.have.length(expectedKeys.length)
       for (const item of items) {
-        expect(item._meta[OFFICIAL_META_KEY], item.server.name).to.include.all.keys('status', 'publishedAt', 'updatedAt', 'isLatest')
+        expect(item._meta[OfficialMetaKey], item.server.name).to.include.all.keys('status', 'publishedAt', 'updatedAt', 'isLatest')
       }
     }
     const info = await getJson<{ serverCount: number; hash: string }>(`${api.baseUrl}/api/v1/registry/info`)

@@ -20,7 +20,7 @@ export type { OperatorDeploymentInfo, OperatorHandle, OperatorRuntime, StartOper
 export { buildOperator, OPERATOR_BUILD_PROJECTS } from './operator-build.js'
 export { REPO_ROOT, sharedDir, fixturePath } from './paths.js'
 export { withoutFlags, flagValue } from './process-args.js'
-export { getToolHiveDocument, listAllUpstream, toolHiveKeys, OFFICIAL_META_KEY } from './registry-api-client.js'
+export { getToolHiveDocument, listAllUpstream, toolHiveKeys } from './registry-api-client.js'
 export type { ToolHiveDocument, UpstreamItem } from './registry-api-client.js'
 export {
   TOOLHIVE_GROUP, TOOLHIVE_VERSION, findCondition, applySourceConfigMap, applyRegistry, readRegistry, annotateRegistry, patchRegistry,

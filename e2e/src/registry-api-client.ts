@@ -15,9 +15,6 @@ export interface UpstreamItem {
   readonly _meta: Record<string, unknown>
 }
 
-/** The official registry metadata key every list item must carry. */
-export const OFFICIAL_META_KEY = 'io.modelcontextprotocol.registry/official'
-
 /** Every ToolHive key (servers and remote_servers) of a document, sorted. */
 export function toolHiveKeys(doc: Pick<ToolHiveDocument, 'servers' | 'remote_servers'>): string[] {
   return [...Object.keys(doc.servers), ...Object.keys(doc.remote_servers ?? {})].sort()

@@ -15,7 +15,7 @@ export { isSemanticVersion, compareSemanticVersions, compareVersions } from './v
 export { computeIsLatest } from './is-latest.js'
 export type { VersionedEntry } from './is-latest.js'
 export {
-  PUBLISHER_PROVIDED_META_KEY, TOOLHIVE_PUBLISHER_NAMESPACE, OFFICIAL_META_KEY, TOOLHIVE_NAME_NAMESPACE,
+  TOOLHIVE_PUBLISHER_NAMESPACE, TOOLHIVE_NAME_NAMESPACE,
   toolHiveExtensionsOf, toolHiveKeyOf, sanitizeKey, reverseDnsNameOf,
 } from './meta-keys.js'
 export {
@@ -23,7 +23,7 @@ export {
 } from './format-detect.js'
 export type { DocumentFormat, RegistryFormat } from './format-detect.js'
 export {
-  fromToolHiveEntry, toUpstreamInput, CURRENT_SERVER_SCHEMA_URL, TOOLHIVE_ENTRY_VERSION,
+  fromToolHiveEntry, toUpstreamInput, TOOLHIVE_ENTRY_VERSION,
 } from './toolhive-to-upstream.converter.js'
 export type { ToolHiveEntryKind } from './toolhive-to-upstream.converter.js'
 export { fromUpstreamServer, isToolHiveEntryResult } from './upstream-to-toolhive.converter.js'

@@ -1,5 +1,5 @@
 /** Importing the 2025-05-16 snake_case registry seed into current `server.json`, reporting what was dropped. */
-import { CURRENT_SERVER_SCHEMA_URL } from './toolhive-to-upstream.converter.js'
+import { CurrentServerSchemaUrl } from '@thv/registry-model'
 
 type Json = Record<string, unknown>
 
@@ -176,7 +176,7 @@ function importEntry(entry: unknown, index: number): LegacyEntryReport {
   if (!nonEmpty(version)) return skip('version_detail/version: missing or empty; entry skipped')
   if (version.length > 255) return skip('version_detail/version: longer than 255 characters; entry skipped')
 
-  const server: Json = { $schema: CURRENT_SERVER_SCHEMA_URL, name }
+  const server: Json = { $schema: CurrentServerSchemaUrl, name }
   const description = typeof entry['description'] === 'string' ? entry['description'] : ''
   if (description.length === 0) {
     server['description'] = name

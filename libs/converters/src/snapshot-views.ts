@@ -1,6 +1,6 @@
 /** Views of a snapshot in the formats clients read: a ToolHive registry document and the upstream API list. */
-import type { RegistrySnapshot, ServerJson, ServerList, ServerResponse, ToolHiveGroup } from '@thv/registry-model'
-import { OFFICIAL_META_KEY, sanitizeKey, toolHiveKeyOf } from './meta-keys.js'
+import { OfficialMetaKey, type RegistrySnapshot, type ServerJson, type ServerList, type ServerResponse, type ToolHiveGroup } from '@thv/registry-model'
+import { sanitizeKey, toolHiveKeyOf } from './meta-keys.js'
 import { TOOLHIVE_ENTRY_VERSION, type ToolHiveEntryKind } from './toolhive-to-upstream.converter.js'
 import { fromUpstreamServer, isToolHiveEntryResult, type NotRepresentableInToolHive } from './upstream-to-toolhive.converter.js'
 
@@ -68,7 +68,7 @@ export function toToolHiveView(snapshot: RegistrySnapshot): ToolHiveView {
   const used = new Set<string>()
   let newest = ''
   for (const s of snapshot.servers) {
-    const official = s._meta[OFFICIAL_META_KEY]
+    const official = s._meta[OfficialMetaKey]
     if (official.updatedAt > newest) newest = official.updatedAt
     if (!official.isLatest) continue
     const r = fromUpstreamServer(s.server as unknown as Record<string, unknown>, official.status)

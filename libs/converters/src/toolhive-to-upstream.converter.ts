@@ -1,14 +1,6 @@
 /** ToolHive registry entries -> upstream `server.json`, placing ToolHive-only fields as ToolHive's converters do. */
-import { codePointLength } from '@thv/registry-model'
-import { PUBLISHER_PROVIDED_META_KEY, reverseDnsNameOf, TOOLHIVE_PUBLISHER_NAMESPACE } from './meta-keys.js'
-
-/**
- * The `$schema` written into converted `server.json` objects (the upstream `CurrentSchemaURL`).
- *
- * @category conversion
- * @since 0.1.0
- */
-export const CURRENT_SERVER_SCHEMA_URL = 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json'
+import { codePointLength, CurrentServerSchemaUrl, PublisherProvidedMetaKey } from '@thv/registry-model'
+import { reverseDnsNameOf, TOOLHIVE_PUBLISHER_NAMESPACE } from './meta-keys.js'
 
 /**
  * The version given to ToolHive entries, which carry none (ToolHive's converters use the same constant).
@@ -97,7 +89,7 @@ const isHttpTransport = (transport: unknown): boolean => transport === 'sse' || 
  */
 export function fromToolHiveEntry(key: string, entry: Json, kind: ToolHiveEntryKind): Json {
   const ownName = typeof entry['name'] === 'string' ? entry['name'] : undefined
-  const server: Json = { $schema: CURRENT_SERVER_SCHEMA_URL, name: reverseDnsNameOf(ownName ?? key) }
+  const server: Json = { $schema: CurrentServerSchemaUrl, name: reverseDnsNameOf(ownName ?? key) }
   const description = entry['description']
   // ToolHive allows 500 characters, server.json 100: a longer description is cut here and kept whole in the extension.
   // Code points, as JSON Schema counts; a string has at least as many UTF-16 units, so short ones need no count.
@@ -134,6 +126,6 @@ export function fromToolHiveEntry(key: string, entry: Json, kind: ToolHiveEntryK
     extensionKey = url
   }
   if (ownName === undefined) delete extension['name']
-  server['_meta'] = ownProperty(PUBLISHER_PROVIDED_META_KEY, ownProperty(TOOLHIVE_PUBLISHER_NAMESPACE, ownProperty(extensionKey, extension)))
+  server['_meta'] = ownProperty(PublisherProvidedMetaKey, ownProperty(TOOLHIVE_PUBLISHER_NAMESPACE, ownProperty(extensionKey, extension)))
   return server
 }
