@@ -18,9 +18,10 @@ export default [
         depConstraints: [
           { sourceTag: 'layer:model', onlyDependOnLibsWithTags: ['layer:model'] },
           { sourceTag: 'layer:convert', onlyDependOnLibsWithTags: ['layer:model'] },
-          { sourceTag: 'layer:io', onlyDependOnLibsWithTags: ['layer:convert', 'layer:model'] },
-          { sourceTag: 'layer:framework', onlyDependOnLibsWithTags: ['layer:framework'] },
-          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['layer:io', 'layer:convert', 'layer:model', 'layer:framework'] },
+          { sourceTag: 'layer:kube', onlyDependOnLibsWithTags: [] },
+          { sourceTag: 'layer:io', onlyDependOnLibsWithTags: ['layer:convert', 'layer:model', 'layer:kube'] },
+          { sourceTag: 'layer:framework', onlyDependOnLibsWithTags: ['layer:framework', 'layer:kube'] },
+          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['layer:io', 'layer:convert', 'layer:model', 'layer:framework', 'layer:kube', 'layer:runtime'] },
           { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['layer:model', 'layer:convert'] },
           { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
           { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['*'] },
