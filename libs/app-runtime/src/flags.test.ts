@@ -36,6 +36,6 @@ describe('helpText', () => {
     const text = helpText(FLAGS, { usage: 'Usage: x', summary: 'Does x.', flagWidth: 12, envWidth: 28 })
     expect(text.split('\n').slice(0, 5)).to.deep.equal(['Usage: x', '', 'Does x.', '', '  flag           environment                  default'])
     expect(text).to.include('  --kubeconfig   THV_REGISTRY_KUBECONFIG      (in-cluster)\n      Kc')
-    expect(text).to.match(/--help\s+\n      Print this help$/)
+    expect(text).to.match(/--help\s+\n {6}Print this help$/)
   })
 })
