@@ -126,9 +126,10 @@ describe('registry lifecycle (issue 8 scenarios 1, 3, 4, 8)', function () {
 
   it('serves an edited source ConfigMap within 5 s with no request failing meanwhile (scenario 3)', async function () {
     if (!api) throw new Error('The API of scenario 1 is not running; see the first failure')
-    const key = Object.keys(source.servers)[0] ?? ''
+    const [key, entry] = Object.entries(source.servers)[0] ?? []
+    if (key === undefined || entry === undefined) throw new Error('The source document has no servers')
     const edited: ToolHiveDocument = {
-      ...source, servers: { ...source.servers, [key]: { ...source.servers[key], description: `Edited by e2e at ${Date.now()}` } },
+      ...source, servers: { ...source.servers, [key]: { ...entry, description: `Edited by e2e at ${Date.now()}` } },
     }
     const failures: string[] = []
     let polling = true

@@ -1,5 +1,6 @@
 /** RegistryView: every response derived from one snapshot, computed once (or on first use) and cached. */
 import { toolHiveKeyOf } from '@thv/converters'
+import type { ToolHiveRegistry } from '@thv/registry-model'
 import { ByteLru, type ByteLruOptions } from '../http/byte-lru.js'
 import { CachedBody } from '../http/cached-body.js'
 import type { ListQuery } from '../query/list-query.js'
@@ -7,11 +8,8 @@ import type { ServedSnapshot } from '../snapshot/served-snapshot.js'
 import { renderServerList, selectPage } from './list-page.js'
 import { byNameThenVersion, newestFirst, toViewEntry, type ViewEntry } from './view-entry.js'
 
-/** A ToolHive registry document (`{version, last_updated, servers, remote_servers, groups?}`), as rendered. */
-export interface ToolHiveDocument {
-  readonly servers?: Readonly<Record<string, unknown>>
-  readonly remote_servers?: Readonly<Record<string, unknown>>
-}
+/** The parts of a ToolHive registry document (the model's `ToolHiveRegistry`) that a view reads: its entries. */
+export type ToolHiveDocument = Pick<ToolHiveRegistry, 'servers' | 'remote_servers'>
 
 /** What a view needs besides the snapshot. */
 export interface RegistryViewOptions<S extends ServedSnapshot> {
