@@ -10,7 +10,7 @@ import * as t from 'io-ts'
 export const DefaultRegistryApiImage = 'ghcr.io/thv-registry/thv-registry-api:latest'
 
 /** Every flag, in `--help` order. An explicit flag beats its env twin, which beats the default. */
-export const FLAGS: readonly FlagSpec[] = [
+export const Flags: readonly FlagSpec[] = [
   str('kubeconfig', 'Kubeconfig file', undefined, '(in-cluster, else $KUBECONFIG, else ~/.kube/config)'),
   str('watch-namespace', 'Only watch this namespace', undefined, '(all namespaces)'),
   str('metrics-bind-address', 'Address of the Prometheus /metrics endpoint ("0" disables it)', ':8080'),
@@ -85,7 +85,7 @@ export { ConfigError }
 
 /** The `--help` text: usage and a table of flag, env twin and default. */
 export function helpText(): string {
-  return renderHelp(FLAGS, {
+  return renderHelp(Flags, {
     usage: 'Usage: thv-operator [flags]',
     summary: 'Reconciles MCPRegistry resources: syncs registry data into storage and deploys a registry API per registry.',
     flagWidth: 30,
@@ -98,10 +98,10 @@ export function helpText(): string {
  * (`--leader-elect`) or with a value (`--leader-elect=false`). Never throws: every problem is in the Left.
  */
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): E.Either<ConfigError, ConfigOutcome> {
-  const flags = readFlags(argv, env, FLAGS, helpText())
+  const flags = readFlags(argv, env, Flags, helpText())
   if (E.isLeft(flags)) return flags
   if (flags.right.kind === 'help') return E.right({ kind: 'help', text: helpText() })
-  const decoded = decodeFlags(RawConfigCodec, flags.right.raw, FLAGS)
+  const decoded = decodeFlags(RawConfigCodec, flags.right.raw, Flags)
   if (E.isLeft(decoded)) return decoded
   const c = decoded.right
   return E.right({

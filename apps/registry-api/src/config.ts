@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 
 /** Every flag, in `--help` order. An explicit flag beats its env twin, which beats the default. */
-export const FLAGS: readonly FlagSpec[] = [
+export const Flags: readonly FlagSpec[] = [
   stringFlag('file', 'Serve a registry file (ToolHive, upstream server.json array/list/ToolHive wrapper, legacy seed); reloads on change'),
   stringFlag('registry', 'Serve the stored snapshot of MCPRegistry <namespace>/<name> from the Kubernetes API'),
   stringFlag('name', 'Registry name reported in --file mode', undefined, '(file name without extension)'),
@@ -65,7 +65,7 @@ export { ConfigError }
 
 /** The `--help` text: usage and a table of flag, env twin and default. */
 export function helpText(): string {
-  return renderHelp(FLAGS, {
+  return renderHelp(Flags, {
     usage: 'Usage: thv-registry-api (--file <path> | --registry <namespace>/<name>) [flags]',
     summary: 'Serves an MCP server registry over HTTP (MCP Registry API /v0.1, /v0 and the ToolHive API /api/v1/registry).',
     flagWidth: 22,
@@ -78,10 +78,10 @@ export function helpText(): string {
  * `--registry` is required. Never throws: every problem is in the Left's message.
  */
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): E.Either<ConfigError, ConfigOutcome> {
-  const flags = readFlags(argv, env, FLAGS, helpText())
+  const flags = readFlags(argv, env, Flags, helpText())
   if (E.isLeft(flags)) return flags
   if (flags.right.kind === 'help') return E.right({ kind: 'help', text: helpText() })
-  const decoded = decodeFlags(ApiConfigCodec, flags.right.raw, FLAGS)
+  const decoded = decodeFlags(ApiConfigCodec, flags.right.raw, Flags)
   if (E.isLeft(decoded)) return decoded
   const c = decoded.right
   if ((c.file === undefined) === (c.registry === undefined)) {

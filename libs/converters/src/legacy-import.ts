@@ -10,7 +10,7 @@ type Json = Record<string, unknown>
  * @category legacy
  * @since 0.1.0
  */
-export const LEGACY_FIELD_MAPPING: Readonly<Record<string, string | null>> = {
+export const LegacyFieldMapping: Readonly<Record<string, string | null>> = {
   id: null,
   name: 'name',
   description: 'description',
@@ -221,7 +221,7 @@ function importEntry(entry: unknown, index: number): LegacyEntryReport {
  * Imports the legacy 2025-05-16 snake_case seed (an array of entries with `version_detail`, `registry_name`…)
  * into 2025-12-11 `server.json` objects, one report per input entry (same order). Entries without a valid name or
  * a version are skipped; an entry repeating an earlier (name, version) is skipped. Fields without a counterpart
- * are dropped and named in the entry's notes (see {@link LEGACY_FIELD_MAPPING}; `id` is always dropped and not
+ * are dropped and named in the entry's notes (see {@link LegacyFieldMapping}; `id` is always dropped and not
  * repeated in the notes). Never throws.
  *
  * @example

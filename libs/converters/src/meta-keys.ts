@@ -11,7 +11,7 @@ import { PublisherProvidedMetaKey } from '@thv/registry-model'
  * @category meta
  * @since 0.1.0
  */
-export const TOOLHIVE_PUBLISHER_NAMESPACE = 'io.github.stacklok'
+export const ToolHivePublisherNamespace = 'io.github.stacklok'
 
 /**
  * Reverse-DNS namespace that ToolHive gives an entry whose own name has no `/` (`fetch` -> `io.github.stacklok/fetch`).
@@ -19,7 +19,7 @@ export const TOOLHIVE_PUBLISHER_NAMESPACE = 'io.github.stacklok'
  * @category meta
  * @since 0.1.0
  */
-export const TOOLHIVE_NAME_NAMESPACE = 'io.github.stacklok'
+export const ToolHiveNameNamespace = 'io.github.stacklok'
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u)
 
@@ -33,7 +33,7 @@ export function toolHiveExtensionsOf(meta: unknown): Readonly<Record<string, Rec
   if (!isRecord(meta)) return {}
   const provided = meta[PublisherProvidedMetaKey]
   if (!isRecord(provided)) return {}
-  const ns = provided[TOOLHIVE_PUBLISHER_NAMESPACE]
+  const ns = provided[ToolHivePublisherNamespace]
   if (!isRecord(ns)) return {}
   const out: Record<string, Record<string, unknown>> = {}
   for (const [key, value] of Object.entries(ns)) if (isRecord(value)) out[key] = value
@@ -72,5 +72,5 @@ export function sanitizeKey(s: string): string {
  * @since 0.1.0
  */
 export function reverseDnsNameOf(name: string): string {
-  return name.includes('/') ? name : `${TOOLHIVE_NAME_NAMESPACE}/${name}`
+  return name.includes('/') ? name : `${ToolHiveNameNamespace}/${name}`
 }

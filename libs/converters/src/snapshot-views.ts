@@ -4,7 +4,7 @@ import {
   type ToolHiveRemoteServer,
 } from '@thv/registry-model'
 import { sanitizeKey, toolHiveKeyOf } from './meta-keys.js'
-import { TOOLHIVE_ENTRY_VERSION, type ToolHiveEntryKind } from './toolhive-to-upstream.converter.js'
+import { ToolHiveEntryVersion, type ToolHiveEntryKind } from './toolhive-to-upstream.converter.js'
 import { fromUpstreamServer, isToolHiveEntryResult, type NotRepresentableInToolHive } from './upstream-to-toolhive.converter.js'
 
 /**
@@ -13,7 +13,7 @@ import { fromUpstreamServer, isToolHiveEntryResult, type NotRepresentableInToolH
  * @category views
  * @since 0.1.0
  */
-export const TOOLHIVE_REGISTRY_SCHEMA_URL = 'https://raw.githubusercontent.com/stacklok/toolhive/main/pkg/registry/data/schema.json'
+export const ToolHiveRegistrySchemaUrl = 'https://raw.githubusercontent.com/stacklok/toolhive/main/pkg/registry/data/schema.json'
 
 /**
  * A ToolHive registry document as `thv` reads it and {@link toToolHiveRegistry} writes it: the type of
@@ -86,8 +86,8 @@ export function toToolHiveView(snapshot: RegistrySnapshot): ToolHiveView {
   }
   const header = snapshot.registry.toolhive
   const document: ToolHiveRegistryDocument = {
-    $schema: TOOLHIVE_REGISTRY_SCHEMA_URL,
-    version: header?.version ?? TOOLHIVE_ENTRY_VERSION,
+    $schema: ToolHiveRegistrySchemaUrl,
+    version: header?.version ?? ToolHiveEntryVersion,
     last_updated: header?.lastUpdated ?? (newest === '' ? snapshot.registry.syncedAt : newest),
     servers,
     remote_servers: remoteServers,

@@ -22,6 +22,6 @@ export function readFixture(name: string): unknown {
   return JSON.parse(readFileSync(fixturePath(name), 'utf8'))
 }
 
-export const TOOLHIVE = 'toolhive-registry.json'
-export const TOOLHIVE_UPSTREAM = 'toolhive-upstream-registry-2025-12-11.json'
-export const LEGACY_SEED = 'upstream-seed-2025-05-16.json'
+export const ToolHiveFile = 'toolhive-registry.json'
+export const ToolHiveUpstreamFile = 'toolhive-upstream-registry-2025-12-11.json'
+export const LegacySeedFile = 'upstream-seed-2025-05-16.json'

@@ -36,7 +36,7 @@ export interface ServedView {
 }
 
 /** The default bounds of the page memo. */
-export const DEFAULT_PAGE_CACHE: ByteLruOptions = { maxEntries: 2000, maxBytes: 64 * 1024 * 1024 }
+export const DefaultPageCache: ByteLruOptions = { maxEntries: 2000, maxBytes: 64 * 1024 * 1024 }
 
 /**
  * The served form of one snapshot. Whole documents (ToolHive, upstream, info, deployed) are built eagerly;
@@ -66,7 +66,7 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
       else list.push(entry)
     }
     for (const list of this.#byName.values()) list.sort(newestFirst)
-    this.#pages = new ByteLru(options.pageCache ?? DEFAULT_PAGE_CACHE, (b) => b.bytes.length)
+    this.#pages = new ByteLru(options.pageCache ?? DefaultPageCache, (b) => b.bytes.length)
 
     this.#toolHive = options.renderToolHive(snapshot)
     this.toolHiveDocument = CachedBody.json(JSON.stringify(this.#toolHive))
