@@ -1,5 +1,5 @@
 // The real fixtures (copied into the repository from shared/): `$THV_SHARED_DIR/fixtures`, else `testdata/fixtures`.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -20,6 +20,16 @@ export function readFixtureBytes(name: string): Uint8Array {
 /** Parsed JSON of a shared fixture. */
 export function readFixture(name: string): unknown {
   return JSON.parse(readFileSync(fixturePath(name), 'utf8'))
+}
+
+/** The RFC 8785 test vectors (`testdata/rfc8785`, see its README): every `input/*.json` with its canonical output. */
+export function rfc8785Vectors(): Array<{ readonly name: string; readonly input: string; readonly output: Uint8Array }> {
+  const dir = join(REPO_ROOT, 'testdata', 'rfc8785')
+  return readdirSync(join(dir, 'input')).filter((f) => f.endsWith('.json')).sort().map((name) => ({
+    name,
+    input: readFileSync(join(dir, 'input', name), 'utf8'),
+    output: readFileSync(join(dir, 'output', name)),
+  }))
 }
 
 export const ToolHiveFile = 'toolhive-registry.json'
