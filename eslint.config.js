@@ -19,6 +19,7 @@ export default [
           { sourceTag: 'layer:model', onlyDependOnLibsWithTags: ['layer:model'] },
           { sourceTag: 'layer:convert', onlyDependOnLibsWithTags: ['layer:model'] },
           { sourceTag: 'layer:kube', onlyDependOnLibsWithTags: [] },
+          { sourceTag: 'layer:runtime', onlyDependOnLibsWithTags: [] },
           { sourceTag: 'layer:io', onlyDependOnLibsWithTags: ['layer:convert', 'layer:model', 'layer:kube'] },
           { sourceTag: 'layer:framework', onlyDependOnLibsWithTags: ['layer:framework', 'layer:kube'] },
           { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['layer:io', 'layer:convert', 'layer:model', 'layer:framework', 'layer:kube', 'layer:runtime'] },
