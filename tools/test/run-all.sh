@@ -45,6 +45,7 @@ if wants int || wants e2e || wants node24; then
   if ! bash tools/control-plane/build/build-binaries.sh >/dev/null; then
     echo "FAILED: could not build or find the control-plane binaries"
   fi
+  bash tools/test/ensure-chromium.sh >/dev/null || echo "FAILED: could not install Debian's chromium (catalogue browser tests)"
 fi
 wants int && suite int npx mocha --config .mocharc.int.json
 wants e2e && [ -n "$(ls e2e/*.e2e.test.ts 2>/dev/null)" ] && suite e2e npx mocha --config .mocharc.e2e.json
