@@ -58,10 +58,21 @@ export interface CatalogueSource {
   readonly remote_servers?: Readonly<Record<string, ToolHiveRemoteServer>> | undefined
 }
 
-function countsOf(values: Iterable<string>): Map<string, number> {
-  const counts = new Map<string, number>()
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1)
-  return counts
+function countAll(entries: readonly CatalogueEntry[]): CatalogueResult['counts'] {
+  const tag = new Map<string, number>()
+  const transport = new Map<string, number>()
+  const kind = new Map<string, number>()
+  const status = new Map<string, number>()
+  const add = (m: Map<string, number>, v: string): void => {
+    m.set(v, (m.get(v) ?? 0) + 1)
+  }
+  for (const e of entries) {
+    for (const t of e.server.tags ?? []) add(tag, t)
+    add(transport, e.server.transport)
+    add(kind, e.kind)
+    add(status, e.server.status)
+  }
+  return { tag: sorted(tag), transport: sorted(transport), kind: sorted(kind), status: sorted(status) }
 }
 
 function sorted(counts: Map<string, number>): Counts {
@@ -72,6 +83,8 @@ function sorted(counts: Map<string, number>): Counts {
 export class CatalogueIndex {
   readonly entries: readonly CatalogueEntry[]
   readonly #byKey: ReadonlyMap<string, CatalogueEntry>
+  /** Counts over every entry: the unfiltered list (the first page a browser sees) needs no counting. */
+  readonly #allCounts: CatalogueResult['counts']
 
   constructor(doc: CatalogueSource, upstreamOf: (key: string) => UpstreamInfo) {
     const entries: CatalogueEntry[] = []
@@ -85,6 +98,7 @@ export class CatalogueIndex {
     entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.kind < b.kind ? -1 : 1))
     this.entries = entries
     this.#byKey = new Map(entries.map((e) => [e.key, e]))
+    this.#allCounts = countAll(entries)
   }
 
   /** The entry with ToolHive key `key`. */
@@ -95,7 +109,9 @@ export class CatalogueIndex {
   /** The entries matching `query` (search in key, full name, title and description; filters exact), one page of them, and counts. */
   query(query: CatalogueQuery): CatalogueResult {
     const q = query.q?.trim().toLowerCase()
-    const matched = this.entries.filter((e) =>
+    const unfiltered = (q === undefined || q === '') && query.tag === undefined && query.transport === undefined
+      && query.kind === undefined && query.status === undefined
+    const matched = unfiltered ? this.entries : this.entries.filter((e) =>
       (q === undefined || q === '' || e.searchText.includes(q))
       && (query.tag === undefined || (e.server.tags ?? []).includes(query.tag))
       && (query.transport === undefined || e.server.transport === query.transport)
@@ -109,12 +125,7 @@ export class CatalogueIndex {
       total: matched.length,
       page,
       pageCount,
-      counts: {
-        tag: sorted(countsOf(matched.flatMap((e) => e.server.tags ?? []))),
-        transport: sorted(countsOf(matched.map((e) => e.server.transport))),
-        kind: sorted(countsOf(matched.map((e) => e.kind))),
-        status: sorted(countsOf(matched.map((e) => e.server.status))),
-      },
+      counts: unfiltered ? this.#allCounts : countAll(matched),
     }
   }
 }

@@ -10,6 +10,7 @@ import { orThrow, pathParam, requireView } from '../routes/route-helpers.js'
 import type { ViewSource } from '../snapshot/snapshot-store.js'
 import { CatalogueCss, CatalogueJs } from './assets.js'
 import { parseCatalogueQuery } from './catalogue-query.js'
+import { PageMemo } from './page-memo.js'
 import { html } from './html.js'
 import { layout, type PageContext } from './layout.html.js'
 import { renderListPage } from './list-page.html.js'
@@ -53,6 +54,7 @@ export function catalogueAssetRoutes(router: Router): Router {
 /** The list and detail pages of `store`'s current view under `mount.prefix`. */
 export function catalogueRoutes(router: Router, store: ViewSource, mount: CatalogueMount): Router {
   const { prefix } = mount
+  const pages = new PageMemo()
   return router
     .get(`${prefix}/`, async (ctx, next) => {
       ctx.vary('Accept')
@@ -64,7 +66,8 @@ export function catalogueRoutes(router: Router, store: ViewSource, mount: Catalo
       const view = requireView(store)
       const query = orThrow(parseCatalogueQuery(ctx.query))
       const page: PageContext = { prefix, registryName: view.registryName }
-      sendHtml(ctx, 200, renderListPage(page, query, view.catalogue.query(query)))
+      const key = JSON.stringify([query.q, query.tag, query.transport, query.kind, query.status, query.page])
+      sendHtml(ctx, 200, pages.get(view, `list\0${key}`, () => renderListPage(page, query, view.catalogue.query(query))))
       return undefined
     })
     .get(`${prefix}/ui/servers/:key`, (ctx) => {
@@ -76,6 +79,6 @@ export function catalogueRoutes(router: Router, store: ViewSource, mount: Catalo
         sendHtml(ctx, 404, layout(page, 'Server not found', html`<h1>Server not found</h1><p><a href="${prefix}/">All servers</a></p>`))
         return
       }
-      sendHtml(ctx, 200, renderServerPage(page, entry))
+      sendHtml(ctx, 200, pages.get(view, `server\0${entry.key}`, () => renderServerPage(page, entry)))
     })
 }
