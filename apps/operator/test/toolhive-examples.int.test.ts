@@ -35,13 +35,13 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
     accepted: { 'security-tools-registry': 3, 'utility-tools-registry': 2, 'ai-ml-registry': 1 },
   },
   'v1alpha1-2e72ffe/mcpregistry-git-simple.yaml': {
-    refused: { registry: 'toolhive-git-simple', code: 422, message: /spec\.source\.type: Unsupported value: "git"/ },
+    refused: { registry: 'toolhive-git-simple', code: 400, message: /unknown field "spec\.source\.git"/ },
   },
   'v1alpha1-2e72ffe/mcpregistry-git-commit.yaml': {
-    refused: { registry: 'toolhive-git-commit', code: 422, message: /spec\.source\.type: Unsupported value: "git"/ },
+    refused: { registry: 'toolhive-git-commit', code: 400, message: /unknown field "spec\.source\.git"/ },
   },
   'v1alpha1-2e72ffe/mcpregistry-git-toolhive.yaml': {
-    refused: { registry: 'toolhive-git-registry', code: 422, message: /spec\.source\.type: Unsupported value: "git"/ },
+    refused: { registry: 'toolhive-git-registry', code: 400, message: /unknown field "spec\.source\.git"/ },
   },
   'v1alpha1-2e72ffe/mcpregistry-enforcing.yaml': {
     refused: { registry: 'enforcing-registry', code: 400, message: /unknown field "spec\.enforceServers"/ },
@@ -67,7 +67,8 @@ function manifests(file: string): Manifest[] {
  */
 async function create(client: KubeClient, namespace: string, object: Manifest): Promise<void> {
   const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') as [string, string] : ['', object.apiVersion]
-  const plural = `${object.kind.toLowerCase()}s`
+  const kind = object.kind.toLowerCase()
+  const plural = kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s` // MCPRegistry -> mcpregistries
   const prefix = group === '' ? `/api/${version}` : `/apis/${group}/${version}`
   await client.request('POST', `${prefix}/namespaces/${namespace}/${plural}`, {
     body: { ...object, metadata: { ...object.metadata, namespace } },
@@ -139,7 +140,7 @@ describe("ToolHive's example MCPRegistry manifests", function () {
           refusal = await create(client, ns, object).then(() => undefined, (err: unknown) => err)
         }
         expect(refusal).to.be.instanceOf(KubeApiError)
-        expect((refusal as KubeApiError).code).to.equal(code)
+        expect((refusal as KubeApiError).code, (refusal as KubeApiError).message).to.equal(code)
         expect((refusal as KubeApiError).message).to.match(message)
         expect(await readRegistry(client, ns, registry)).to.equal(undefined)
       })
