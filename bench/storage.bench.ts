@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     let shardCount = 0
     for (let i = 0; i < STORES; i++) {
       const snapshot = snapshots[i % 2] as RegistrySnapshot
-      const [report, ms] = await timed(() => storage.storeWithReport(registry, snapshot, AbortSignal.timeout(120_000)))
+      const [report, ms] = await timed(() => storage.store(registry, snapshot, AbortSignal.timeout(120_000)))
       if (!report.written) throw new Error('Store was a no-op; the benchmark needs real writes')
       storeMs.push(ms)
       storedBytes = report.storedBytes

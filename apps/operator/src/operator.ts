@@ -24,7 +24,7 @@ import { RegistriesBySourceIndex, sourceKeyOfRegistry, syncController, SyncRecon
 import { registryKeyOfServer, ServersByRegistryIndex, summarizeDeployedServers } from './deployed/deployed-servers.js'
 import { FieldManager, MCPRegistryKind, MCPServerKind } from './kinds.js'
 import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-metrics.js'
-import type { OperatorBus, OperatorEvents } from './operator-events.js'
+import { connectOperatorBus, type OperatorBus, type OperatorEvents } from './operator-events.js'
 import type { RegistryObject } from './status/registry-status.js'
 import { SourceSyncPipeline } from './sync/source.pipeline.js'
 import { KeyedMutex } from './sync/keyed-mutex.js'
@@ -51,7 +51,6 @@ export interface OperatorOptions {
 /** A composed operator: start it with a signal; `manager` exposes health, readiness and leadership. */
 export interface Operator {
   readonly manager: Manager
-  readonly bus: OperatorBus
   readonly metrics: RegistryMetrics
   readonly controllers: readonly Controller[]
 }
@@ -127,16 +126,14 @@ export function createOperator(options: OperatorOptions): Operator {
   ))
   const deployed = must(deployedServersController(
     new DeployedServersReconciler({
-      client: manager.client, servers, pipeline, bus, metrics, locks, clock,
+      client: manager.client, servers, pipeline, metrics, locks, clock,
       log: log.child({ controller: 'mcpregistry-deployed-servers' }),
     }),
     workers,
   ))
-  // The bus carries triggers: each subscriber only enqueues a key, and its reconcile reads current state.
-  bus.subscribe('RegistrySynced', (ref) => api.enqueue({ namespace: ref.namespace, name: ref.name }))
-  bus.subscribe('RegistrySyncFailed', (ref) => api.enqueue({ namespace: ref.namespace, name: ref.name }))
+  connectOperatorBus(bus, { apiDeploy: api })
   for (const c of [sync, api, deployed]) manager.add(c)
-  return { manager, bus, metrics, controllers: [sync, api, deployed] }
+  return { manager, metrics, controllers: [sync, api, deployed] }
 }
 
 function must(built: E.Either<Error, Controller>): Controller {

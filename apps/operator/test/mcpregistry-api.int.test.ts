@@ -10,7 +10,7 @@ import { DeploymentKind, patchContentType, type KubeClient } from '@thv/k8s-reco
 import { parseAllDocuments } from 'yaml'
 import { MCPServerKind } from '../src/kinds.js'
 import {
-  AllTrue, conditionSummary, consistently, createRegistry, eventually, putConfigMap, readRegistry, smallRegistry, startOperator,
+  AllTrue, conditionSummary, consistently, createRegistry, eventually, putConfigMap, readRegistry, reconcileTotal, smallRegistry, startOperator,
   storedSnapshot, testClients, type RunningOperator, type TestClients,
 } from './operator-harness.js'
 import { installCrds } from './crd-install.js'
@@ -118,13 +118,28 @@ describe('MCPRegistry operator: API objects, deployed servers, ToolHive manifest
     await eventually(async () => expect((await storedSnapshot(clients, ns, 'r'))?.servers.length).to.equal(5), 10_000)
   })
 
-  it('does not reconcile in a loop on its own status writes (bounded reconciles over a quiet period)', async () => {
+  it('does not reconcile in a loop on its own status writes (reconcile count and resourceVersion stay flat)', async () => {
     const ns = await createTestNamespace('api-quiet')
+    // An operator of its own that watches only this namespace, so every reconcile it counts is about this registry.
+    await running?.stop()
+    running = await startOperator({ image: 'example.com/thv-registry-api:1', watchNamespace: ns })
+    const metrics = running.metricsRegistry
     await putConfigMap(client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(2)) })
     await createRegistry(client, ns, 'r', { source: { type: 'configmap', configmap: { name: 'data' } } })
     const settled = await ready(ns, 'r')
     const version = settled?.metadata.resourceVersion
+    expect(await reconcileTotal(metrics)).to.be.above(0)
+    // The work that follows Ready (owned objects' last events) ends: a loop of no-op reconciles never would.
+    let seen = await reconcileTotal(metrics)
+    const count = await eventually(async () => {
+      const before = seen
+      await new Promise((r) => setTimeout(r, 1_000))
+      seen = await reconcileTotal(metrics)
+      expect(seen, 'reconciles in the last second').to.equal(before)
+      return seen
+    }, 30_000, 0)
     await consistently(async () => {
+      expect(await reconcileTotal(metrics), 'controller_runtime_reconcile_total').to.equal(count)
       expect((await readRegistry(client, ns, 'r'))?.metadata.resourceVersion).to.equal(version)
     }, 4_000)
   })

@@ -31,30 +31,35 @@ export function smallRegistry(n: number): ToolHiveDoc {
 /** A running in-process operator. */
 export interface RunningOperator {
   readonly operator: Operator
+  /** The operator's metrics (what its /metrics endpoint would serve). */
+  readonly metricsRegistry: Registry
   stop(): Promise<void>
 }
 
-/** Starts the operator (all namespaces) with test-friendly settings. */
+/** Starts the operator (all namespaces unless `watchNamespace` is given) with test-friendly settings. */
 export async function startOperator(
-  options: { image?: string; allowCrossNamespaceSources?: boolean; kubeConfig?: KubeConfig; storageLimits?: Partial<StorageLimits> } = {},
+  options: { image?: string; allowCrossNamespaceSources?: boolean; kubeConfig?: KubeConfig; storageLimits?: Partial<StorageLimits>; watchNamespace?: string } = {},
 ): Promise<RunningOperator> {
   const plane = await getTestControlPlane()
   const log = createLogger(process.env['OPERATOR_TEST_LOG'] ?? 'error', false)
+  const metricsRegistry = new Registry()
   const operator = createOperator({
     kubeConfig: options.kubeConfig ?? plane.kubeConfig(),
     log,
-    metricsRegistry: new Registry(),
+    metricsRegistry,
     registryApiImage: options.image ?? 'example.com/thv-registry-api:test',
     allowCrossNamespaceSources: options.allowCrossNamespaceSources ?? false,
     maxConcurrentReconciles: 2,
     gracefulShutdownTimeoutMs: 5_000,
     ...(options.storageLimits === undefined ? {} : { storageLimits: options.storageLimits }),
+    ...(options.watchNamespace === undefined ? {} : { watchNamespace: options.watchNamespace }),
   })
   const abort = new AbortController()
   const exit = operator.manager.start(abort.signal)
   await pollUntil(async () => (operator.manager.readyz().ok ? true : undefined), { description: 'operator caches synced', timeoutMs: 30_000 })
   return {
     operator,
+    metricsRegistry,
     stop: async () => {
       abort.abort()
       await exit
@@ -139,6 +144,12 @@ export async function consistently(check: () => Promise<void>, durationMs: numbe
     await check()
     await new Promise((r) => setTimeout(r, intervalMs))
   }
+}
+
+/** Reconciles run so far by every controller of an operator (the sum of `controller_runtime_reconcile_total`). */
+export async function reconcileTotal(metricsRegistry: Registry): Promise<number> {
+  const metric = await metricsRegistry.getSingleMetric('controller_runtime_reconcile_total')?.get()
+  return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0)
 }
 
 /** The status conditions as `{type: [status, reason]}`. */

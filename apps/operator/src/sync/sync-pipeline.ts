@@ -1,6 +1,6 @@
 /** The storage-facing side of a sync, as the controllers use it (implemented over @thv/sources and @thv/storage). */
 import type { DeployedServerSummary, MCPRegistry } from '@thv/registry-model'
-import type { SyncOutcome } from './sync-outcome.js'
+import type { SyncOutcome } from '../status/sync-outcome.js'
 
 /**
  * Runs the sync pipeline of DESIGN §4 for one registry and keeps its storage. Source, data and storage problems

@@ -1,6 +1,6 @@
 /** What one sync attempt did, and how it shows in the registry's status and Events. */
 import { ConditionReason, ConditionType, EventReason, type StorageRef } from '@thv/registry-model'
-import type { StatusDraft } from '../status/registry-status.js'
+import type { StatusDraft } from './registry-status.js'
 import type { ResolvedSyncPolicy } from './sync-policy.js'
 import { attemptsAfter, nextSyncTime, type SyncTrigger } from './sync-schedule.js'
 
