@@ -82,7 +82,7 @@ export class ApiDeployReconciler implements Reconciler {
       applyObject<T>(client, kind, obj, { fieldManager: FieldManager, force: true, signal, ...(strict ? { fieldValidation: 'Strict' as const } : {}) })
     const name = desired.deployment.metadata?.name ?? ''
     let deployment: V1Deployment | undefined
-    let podTemplate: PodTemplateOutcome
+    let podTemplate: PodTemplateOutcome | null
     let expose: ConditionOutcome | undefined
     try {
       await apply(ServiceAccountKind, desired.serviceAccount)
@@ -119,7 +119,7 @@ export class ApiDeployReconciler implements Reconciler {
     apply: <T extends KubernetesObject>(kind: Parameters<typeof applyObject>[1], obj: T, strict?: boolean) => Promise<T>,
     req: ReconcileRequest,
     signal: AbortSignal,
-  ): Promise<{ deployment: V1Deployment | undefined; podTemplate: PodTemplateOutcome }> {
+  ): Promise<{ deployment: V1Deployment | undefined; podTemplate: PodTemplateOutcome | null }> {
     const name = desired.deployment.metadata?.name ?? ''
     const current = () => getIfPresent<V1Deployment>(this.#deps.client, DeploymentKind, req.namespace, name, signal)
     if (!desired.podTemplate.ok) {
@@ -128,8 +128,8 @@ export class ApiDeployReconciler implements Reconciler {
     try {
       const deployment = await apply(DeploymentKind, desired.deployment, true)
       const weakened = desired.podTemplate.weakened
-      const message = !hasTemplate ? 'No pod template; the generated pod is used'
-        : weakened.length === 0 ? `The pod template is merged into Deployment ${name}`
+      if (!hasTemplate) return { deployment, podTemplate: null }
+      const message = weakened.length === 0 ? `The pod template is merged into Deployment ${name}`
           : `The pod template is merged into Deployment ${name}; it weakens the generated hardening: ${weakened.join(', ')}`
       return { deployment, podTemplate: { status: 'True', reason: ConditionReason.PodTemplateMerged, message, weakened } }
     } catch (err) {
@@ -168,13 +168,14 @@ export class ApiDeployReconciler implements Reconciler {
       if (outcome.readyReplicas !== undefined && outcome.replicas !== undefined) {
         draft.status = { ...draft.status, readyReplicas: outcome.readyReplicas, ready: `${outcome.readyReplicas}/${outcome.replicas}` }
       }
-      if (outcome.podTemplate !== undefined) draft.set({ type: ConditionType.PodTemplateValid, status: outcome.podTemplate.status, reason: outcome.podTemplate.reason, message: outcome.podTemplate.message })
+      if (outcome.podTemplate === null) draft.status = { ...draft.status, conditions: (draft.status.conditions ?? []).filter((c) => c.type !== ConditionType.PodTemplateValid) }
+      else if (outcome.podTemplate !== undefined) draft.set({ type: ConditionType.PodTemplateValid, status: outcome.podTemplate.status, reason: outcome.podTemplate.reason, message: outcome.podTemplate.message })
       if (outcome.expose === null) draft.status = { ...draft.status, conditions: (draft.status.conditions ?? []).filter((c) => c.type !== ConditionType.Exposed) }
       else if (outcome.expose !== undefined) draft.set({ type: ConditionType.Exposed, ...outcome.expose })
     }, signal)
     const events = this.#deps.events
     const template = outcome.podTemplate
-    if (template !== undefined && template.message !== previousTemplate?.message) {
+    if (template !== undefined && template !== null && template.message !== previousTemplate?.message) {
       if (template.status === 'False') await events.event(registry, 'Warning', EventReason.InvalidPodTemplate, template.message)
       else if (template.weakened.length > 0) await events.event(registry, 'Warning', EventReason.PodTemplateWeakensHardening, `spec.podTemplateSpec weakens the generated hardening of the registry API pod: ${template.weakened.join(', ')}`)
     }
@@ -200,13 +201,13 @@ interface PodTemplateOutcome extends ConditionOutcome {
   readonly weakened: readonly string[]
 }
 
-/** What one reconcile reports in status; `expose: null` removes the `Exposed` condition. */
+/** What one reconcile reports in status; `null` removes the `PodTemplateValid` or `Exposed` condition. */
 interface ReportOutcome {
   readonly api: ConditionOutcome
   readonly endpoint?: string
   readonly readyReplicas?: number
   readonly replicas?: number
-  readonly podTemplate?: PodTemplateOutcome
+  readonly podTemplate?: PodTemplateOutcome | null
   readonly expose?: ConditionOutcome | null
 }
 
