@@ -29,6 +29,9 @@ import { readRegistry, writeRegistryStatus, type RegistryObject } from '../statu
 /** Labels selecting the objects this controller owns (keeps the owned-kind informers small). */
 export const ApiObjectSelector = 'app.kubernetes.io/managed-by=thv-operator,app.kubernetes.io/component=registry-api'
 
+/** How often a registry whose HTTPRoute waits for the Gateway API checks again. */
+export const GatewayApiRecheckMs = 60_000
+
 /** What the API deploy reconciler needs. */
 export interface ApiDeployDeps {
   readonly client: KubeClient
@@ -106,7 +109,8 @@ export class ApiDeployReconciler implements Reconciler {
     const replicas = deployment?.spec?.replicas ?? 1
     await this.#report(registry, req, now(), { api, endpoint: apiEndpoint(req), readyReplicas, replicas, podTemplate, expose: expose ?? null }, signal)
     log.debug('Reconciled registry API', { available: available.ok, readyReplicas, replicas })
-    return {}
+    // Installing the Gateway API changes nothing this controller watches: look again later.
+    return expose?.reason === ConditionReason.GatewayAPIMissing ? { requeueAfterMs: GatewayApiRecheckMs } : {}
   }
 
   /**
