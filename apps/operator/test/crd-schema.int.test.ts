@@ -98,7 +98,7 @@ describe('MCPRegistry CRD schema and codec', function () {
       'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/mcpregistries.toolhive.stacklok.dev')
     expect(crd.spec.names.shortNames).to.deep.equal(['mcpreg', 'mcpregistry'])
     expect(crd.spec.names.categories).to.deep.equal(['toolhive'])
-    expect(crd.spec.versions[0]?.additionalPrinterColumns.map((c) => c.name)).to.deep.equal(['Phase', 'Servers', 'Deployed', 'Last Sync', 'API', 'Age'])
+    expect(crd.spec.versions[0]?.additionalPrinterColumns.map((c) => c.name)).to.deep.equal(['Phase', 'Servers', 'Deployed', 'Last Sync', 'API', 'Ready', 'Age'])
     expect(crd.spec.versions[0]?.subresources).to.deep.equal({ status: {} })
   })
 })

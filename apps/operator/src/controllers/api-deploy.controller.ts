@@ -7,6 +7,7 @@ import {
   generationChanged,
   httpStatusOf,
   isBeingDeleted,
+  resourcePath,
   ServiceKind,
   type BuildError,
   type Clock,
@@ -129,18 +130,36 @@ export class ApiDeployReconciler implements Reconciler {
     if (!desired.podTemplate.ok) {
       return { deployment: await current(), podTemplate: { status: 'False', reason: ConditionReason.InvalidPodTemplate, message: `spec.podTemplateSpec is invalid; the running Deployment is kept: ${desired.podTemplate.problems.join('; ')}`, weakened: [] } }
     }
+    if (hasTemplate) {
+      const refusal = await this.#serverRefusal(desired.deployment, req.namespace, signal)
+      if (refusal !== undefined) {
+        return { deployment: await current(), podTemplate: { status: 'False', reason: ConditionReason.InvalidPodTemplate, message: `The API server refused the Deployment with spec.podTemplateSpec merged; the running Deployment is kept: ${refusal}`, weakened: [] } }
+      }
+    }
+    const deployment = await apply(DeploymentKind, desired.deployment, true)
+    if (!hasTemplate) return { deployment, podTemplate: null }
+    const weakened = desired.podTemplate.weakened
+    const message = weakened.length === 0
+      ? `The pod template is merged into Deployment ${name}`
+      : `The pod template is merged into Deployment ${name}; it weakens the generated hardening: ${weakened.join(', ')}`
+    return { deployment, podTemplate: { status: 'True', reason: ConditionReason.PodTemplateMerged, message, weakened } }
+  }
+
+  /**
+   * Asks the API server whether it would accept `deployment` (a dry-run create under a generated name with strict
+   * field validation, so unknown fields, wrong types and invalid values are all reported as 4xx; server-side apply
+   * answers some of them with a 500). Resolves with the refusal message, or undefined when it would be accepted.
+   */
+  async #serverRefusal(deployment: V1Deployment, namespace: string, signal: AbortSignal): Promise<string | undefined> {
+    const { ownerReferences: _owners, name, ...metadata } = deployment.metadata ?? {}
+    const body = { ...deployment, metadata: { ...metadata, generateName: `${name ?? 'registry'}-check-` } }
     try {
-      const deployment = await apply(DeploymentKind, desired.deployment, true)
-      const weakened = desired.podTemplate.weakened
-      if (!hasTemplate) return { deployment, podTemplate: null }
-      const message = weakened.length === 0 ? `The pod template is merged into Deployment ${name}`
-          : `The pod template is merged into Deployment ${name}; it weakens the generated hardening: ${weakened.join(', ')}`
-      return { deployment, podTemplate: { status: 'True', reason: ConditionReason.PodTemplateMerged, message, weakened } }
+      await this.#deps.client.request('POST', resourcePath(DeploymentKind, namespace), { body, contentType: 'application/json', query: { dryRun: 'All', fieldValidation: 'Strict' }, signal })
+      return undefined
     } catch (err) {
       const status = httpStatusOf(err)
-      if (!hasTemplate || (status !== 400 && status !== 422)) throw err
-      const detail = (err as { body?: { message?: string } }).body?.message ?? (err instanceof Error ? err.message : String(err))
-      return { deployment: await current(), podTemplate: { status: 'False', reason: ConditionReason.InvalidPodTemplate, message: `The API server refused the Deployment with spec.podTemplateSpec merged; the running Deployment is kept: ${detail}`, weakened: [] } }
+      if (status !== 400 && status !== 422) throw err
+      return (err as { body?: { message?: string } }).body?.message ?? (err instanceof Error ? err.message : String(err))
     }
   }
 
