@@ -27,6 +27,7 @@ import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-
 import type { OperatorBus, OperatorEvents } from './operator-events.js'
 import type { RegistryObject } from './status/registry-status.js'
 import { SourceSyncPipeline } from './sync/source.pipeline.js'
+import { TracedSyncPipeline } from './telemetry/traced-sync-pipeline.js'
 import { KeyedMutex } from './sync/keyed-mutex.js'
 
 /** Settings of {@link createOperator} (the process flags that shape behaviour). */
@@ -94,12 +95,13 @@ export function createOperator(options: OperatorOptions): Operator {
   const core = options.kubeConfig.makeApiClient(CoreV1Api)
   const storage = new ConfigMapStorageManager(core, { limits: storageLimits })
   const sources = new SourceHandlerRegistry().register('configmap', new ConfigMapSourceHandler(core, { allowCrossNamespace: options.allowCrossNamespaceSources }))
-  const pipeline = new SourceSyncPipeline({
+  // Traced through the global tracer provider: spans are exported when main registered one (--otlp-endpoint).
+  const pipeline = new TracedSyncPipeline(new SourceSyncPipeline({
     sources,
     storage,
     clock,
     log: log.child({ component: 'sync-pipeline' }),
-  })
+  }))
   const locks = new KeyedMutex()
   const workers = options.maxConcurrentReconciles
 

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import type { OtlpSettings } from './telemetry/otlp-telemetry.js'
 
 /** One flag: its name, env twin, default (as text) and help line. */
 interface FlagSpec {
@@ -30,7 +31,23 @@ export const FLAGS: readonly FlagSpec[] = [
   spec('log-level', 'error, warn, info or debug (LOG_LEVEL is read too)', 'info'),
   spec('reload-debounce-ms', 'Quiet time after a file change before reloading, in ms', '200'),
   spec('shutdown-timeout-ms', 'Longest wait for in-flight requests on SIGTERM, in ms', '10000'),
+  specNoDefault('otlp-endpoint', 'OTLP/HTTP receiver URL for traces and metrics (e.g. http://otel-collector:4318)', '(telemetry off)'),
+  spec('otlp-service-name', 'service.name of the exported telemetry', 'thv-registry-api'),
+  specNoDefault('otlp-service-version', 'service.version of the exported telemetry', '(none)'),
+  spec('otlp-traces', 'Export one span per request (true or false)', 'true'),
+  spec('otlp-metrics', 'Export the request duration histogram (true or false)', 'true'),
+  spec('otlp-sampling', 'Ratio of traces sampled, 0 to 1', '1'),
+  spec('otlp-metrics-interval-ms', 'Interval of metric exports, in ms', '60000'),
 ]
+
+const BoolCodec = t.keyof({ true: null, false: null }, 'Boolean')
+const RatioCodec = new t.Type<number, string, unknown>(
+  'Ratio',
+  (u): u is number => typeof u === 'number' && u >= 0 && u <= 1,
+  (u, c) => (typeof u === 'string' && /^(0([.][0-9]+)?|1([.]0+)?)$/.test(u) ? t.success(Number(u)) : t.failure(u, c, 'must be a decimal ratio from 0 to 1')),
+  String,
+)
+const UrlCodec = t.refinement(t.string, (s) => /^https?:\/\/[^\s]+$/.test(s), 'OtlpEndpoint')
 
 const LogLevelCodec = t.keyof({ error: null, warn: null, info: null, debug: null }, 'LogLevel')
 
@@ -66,8 +83,13 @@ const ApiConfigCodec = t.intersection([
     'log-level': LogLevelCodec,
     'reload-debounce-ms': intFromString('Milliseconds', 0, 60_000),
     'shutdown-timeout-ms': intFromString('Milliseconds', 0, 600_000),
+    'otlp-service-name': t.string,
+    'otlp-traces': BoolCodec,
+    'otlp-metrics': BoolCodec,
+    'otlp-sampling': RatioCodec,
+    'otlp-metrics-interval-ms': intFromString('Milliseconds', 100, 3_600_000),
   }),
-  t.partial({ file: t.string, registry: RegistryRefCodec, name: t.string, kubeconfig: t.string }),
+  t.partial({ file: t.string, registry: RegistryRefCodec, name: t.string, kubeconfig: t.string, 'otlp-endpoint': UrlCodec, 'otlp-service-version': t.string }),
 ], 'ApiConfig')
 
 /** Where the snapshot comes from. */
@@ -83,6 +105,8 @@ export interface ApiConfig {
   readonly logLevel: t.TypeOf<typeof LogLevelCodec>
   readonly reloadDebounceMs: number
   readonly shutdownTimeoutMs: number
+  /** OpenTelemetry export; absent without `--otlp-endpoint`. */
+  readonly otlp?: OtlpSettings
 }
 
 /** What the command line asked for: run with a config, or print help. */
@@ -158,6 +182,14 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     config: {
       source, host: c.host, port: c.port, logLevel: c['log-level'],
       reloadDebounceMs: c['reload-debounce-ms'], shutdownTimeoutMs: c['shutdown-timeout-ms'],
+      ...(c['otlp-endpoint'] === undefined ? {} : {
+        otlp: {
+          endpoint: c['otlp-endpoint'], serviceName: c['otlp-service-name'],
+          ...(c['otlp-service-version'] === undefined ? {} : { serviceVersion: c['otlp-service-version'] }),
+          traces: c['otlp-traces'] === 'true', metrics: c['otlp-metrics'] === 'true', sampling: c['otlp-sampling'],
+          metricsIntervalMs: c['otlp-metrics-interval-ms'],
+        },
+      }),
     },
   })
 }
