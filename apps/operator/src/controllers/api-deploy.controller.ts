@@ -4,6 +4,7 @@ import {
   applyObject,
   controllerFor,
   DeploymentKind,
+  findCondition,
   generationChanged,
   httpStatusOf,
   isBeingDeleted,
@@ -20,7 +21,7 @@ import {
   type ReconcileResult,
   type Reconciler,
 } from '@thv/k8s-reconcile'
-import { ConditionReason, ConditionType, decodeMCPRegistrySpec, EventReason, findCondition } from '@thv/registry-model'
+import { ConditionReason, ConditionType, decodeMCPRegistrySpec, EventReason } from '@thv/registry-model'
 import * as E from 'fp-ts/lib/Either.js'
 import { apiEndpoint, desiredApiObjects, type ApiObjects } from '../api/api-objects.js'
 import { desiredExposeObjects, type ExposeObjects } from '../api/expose-objects.js'
