@@ -15,7 +15,7 @@ import {
   type Logger,
 } from '@thv/k8s-reconcile'
 import { ConfigMapSourceHandler, SourceHandlerRegistry } from '@thv/sources'
-import { ConfigMapStorageManager, storageReaderPolicyRules, type StorageLimits } from '@thv/storage'
+import { ConfigMapStorageManager, DefaultStorageLimits, storageReaderPolicyRules, type StorageLimits } from '@thv/storage'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Registry } from 'prom-client'
 import { ApiDeployReconciler, apiDeployController } from './controllers/api-deploy.controller.js'
@@ -94,6 +94,7 @@ export function createOperator(options: OperatorOptions): Operator {
   const storageLimits = options.storageLimits ?? {}
   const core = options.kubeConfig.makeApiClient(CoreV1Api)
   const storage = new ConfigMapStorageManager(core, { limits: storageLimits })
+  metrics.storageLimitBytes.set(storageLimits.maxStoredBytes ?? DefaultStorageLimits.maxStoredBytes)
   const sources = new SourceHandlerRegistry().register('configmap', new ConfigMapSourceHandler(core, { allowCrossNamespace: options.allowCrossNamespaceSources }))
   // Traced through the global tracer provider: spans are exported when main registered one (--otlp-endpoint).
   const pipeline = new TracedSyncPipeline(new SourceSyncPipeline({
@@ -119,6 +120,7 @@ export function createOperator(options: OperatorOptions): Operator {
   const api = must(apiDeployController(
     new ApiDeployReconciler({
       client: manager.client,
+      metrics,
       events,
       clock,
       image: options.registryApiImage,

@@ -26,6 +26,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { apiEndpoint, desiredApiObjects, type ApiObjects } from '../api/api-objects.js'
 import { desiredExposeObjects, type ExposeObjects } from '../api/expose-objects.js'
 import { FieldManager, HTTPRouteKind, IngressKind, MCPRegistryKind, PodDisruptionBudgetKind, RoleBindingKind, RoleKind, ServiceAccountKind } from '../kinds.js'
+import type { RegistryMetrics } from '../metrics/registry-metrics.js'
 import { readRegistry, writeRegistryStatus, type RegistryObject } from '../status/registry-status.js'
 
 /** Labels selecting the objects this controller owns (keeps the owned-kind informers small). */
@@ -42,6 +43,8 @@ export interface ApiDeployDeps {
   readonly clock: Clock
   /** `--registry-api-image`. */
   readonly image: string
+  /** Registry API gauges (ready replicas, availability); none in tests that do not read them. */
+  readonly metrics?: Pick<RegistryMetrics, 'apiReadyReplicas' | 'apiAvailable'>
   /** Role rules for the API of registry `name` (read its storage ConfigMaps by name). */
   readonly storageRules: (registryName: string) => V1PolicyRule[]
 }
@@ -109,6 +112,9 @@ export class ApiDeployReconciler implements Reconciler {
       : { status: 'False' as const, reason: ConditionReason.DeploymentNotAvailable, message: available.message }
     const readyReplicas = deployment?.status?.readyReplicas ?? 0
     const replicas = deployment?.spec?.replicas ?? 1
+    const labels = { namespace: req.namespace, registry: req.name }
+    this.#deps.metrics?.apiReadyReplicas.set(labels, readyReplicas)
+    this.#deps.metrics?.apiAvailable.set(labels, available.ok ? 1 : 0)
     await this.#report(registry, req, now(), { api, endpoint: apiEndpoint(req), readyReplicas, replicas, podTemplate, expose: expose ?? null }, signal)
     log.debug('Reconciled registry API', { available: available.ok, readyReplicas, replicas })
     // Installing the Gateway API changes nothing this controller watches: look again later.
