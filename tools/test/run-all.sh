@@ -46,6 +46,8 @@ if wants int || wants e2e || wants node24; then
     echo "FAILED: could not build or find the control-plane binaries"
   fi
 fi
+# The OpenTelemetry Collector of the telemetry test (built once from its Go modules, cached like the binaries above).
+if wants int || wants node24; then bash tools/otel-collector/build-collector.sh >/dev/null || echo "FAILED: could not build the OpenTelemetry Collector"; fi
 wants int && suite int npx mocha --config .mocharc.int.json
 wants e2e && [ -n "$(ls e2e/*.e2e.test.ts 2>/dev/null)" ] && suite e2e npx mocha --config .mocharc.e2e.json
 wants pack && [ -x tools/test/pack-test.sh ] && check pack bash tools/test/pack-test.sh

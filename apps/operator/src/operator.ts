@@ -15,7 +15,7 @@ import {
   type Logger,
 } from '@thv/k8s-reconcile'
 import { ConfigMapSourceHandler, SourceHandlerRegistry } from '@thv/sources'
-import { ConfigMapStorageManager, storageReaderPolicyRules, type StorageLimits } from '@thv/storage'
+import { ConfigMapStorageManager, DefaultStorageLimits, storageReaderPolicyRules, type StorageLimits } from '@thv/storage'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Registry } from 'prom-client'
 import { ApiDeployReconciler, apiDeployController } from './controllers/api-deploy.controller.js'
@@ -27,6 +27,7 @@ import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-
 import { connectOperatorBus, type OperatorBus, type OperatorEvents } from './operator-events.js'
 import type { RegistryObject } from './status/registry-status.js'
 import { SourceSyncPipeline } from './sync/source.pipeline.js'
+import { TracedSyncPipeline } from './telemetry/traced-sync-pipeline.js'
 import { KeyedMutex } from './sync/keyed-mutex.js'
 
 /** Settings of {@link createOperator} (the process flags that shape behaviour). */
@@ -92,13 +93,15 @@ export function createOperator(options: OperatorOptions): Operator {
   const storageLimits = options.storageLimits ?? {}
   const core = options.kubeConfig.makeApiClient(CoreV1Api)
   const storage = new ConfigMapStorageManager(core, { limits: storageLimits })
+  metrics.storageLimitBytes.set(storageLimits.maxStoredBytes ?? DefaultStorageLimits.maxStoredBytes)
   const sources = new SourceHandlerRegistry().register('configmap', new ConfigMapSourceHandler(core, { allowCrossNamespace: options.allowCrossNamespaceSources }))
-  const pipeline = new SourceSyncPipeline({
+  // Traced through the global tracer provider: spans are exported when main registered one (--otlp-endpoint).
+  const pipeline = new TracedSyncPipeline(new SourceSyncPipeline({
     sources,
     storage,
     clock,
     log: log.child({ component: 'sync-pipeline' }),
-  })
+  }))
   const locks = new KeyedMutex()
   const workers = options.maxConcurrentReconciles
 
@@ -116,6 +119,7 @@ export function createOperator(options: OperatorOptions): Operator {
   const api = must(apiDeployController(
     new ApiDeployReconciler({
       client: manager.client,
+      metrics,
       events,
       clock,
       image: options.registryApiImage,

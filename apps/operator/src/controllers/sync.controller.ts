@@ -147,6 +147,7 @@ export class SyncReconciler implements Reconciler {
     deps.metrics.syncDurationSeconds.observe({ result: outcome.ok ? 'success' : 'failure' }, durationMs / 1000)
     if (outcome.ok) {
       deps.metrics.serversTotal.set(labels, outcome.serverCount)
+      if (outcome.stored && (outcome.storedBytes ?? 0) > 0) deps.metrics.storageBytes.set(labels, outcome.storedBytes ?? 0)
       log.info(outcome.stored ? 'Synced MCPRegistry' : 'Synced MCPRegistry without changes', { trigger, servers: outcome.serverCount, hash: outcome.hash, durationMs })
       deps.bus.publish('RegistrySynced', { namespace: req.namespace, name: req.name })
     } else {

@@ -21,6 +21,8 @@ export type SyncOutcome =
       readonly serverCount: number
       readonly hash: string
       readonly stored: boolean
+      /** Bytes written to storage (0 when `stored` is false). */
+      readonly storedBytes?: number
       readonly storageRef: StorageRef
       /** e.g. `ConfigMap toolhive-system/registry-data key registry.json`, for messages. */
       readonly source: string

@@ -79,7 +79,7 @@ export class SourceSyncPipeline implements SyncPipeline {
     }
     try {
       const report = await storage.store(registry, snapshot, signal)
-      return { ok: true, serverCount: snapshot.servers.length, hash: snapshot.hash, stored: report.written, storageRef: report.ref, source: describeSource(registry) }
+      return { ok: true, serverCount: snapshot.servers.length, hash: snapshot.hash, stored: report.written, storedBytes: report.storedBytes, storageRef: report.ref, source: describeSource(registry) }
     } catch (err) {
       if (signal.aborted) throw err
       const reason = err instanceof StorageTooLargeError ? ConditionReason.StorageTooLarge : ConditionReason.StorageFailed
