@@ -26,10 +26,9 @@ import { ComponentProcess, type ComponentName } from './component-process.js'
 import { generateCredentials, renderTokenAuthFile } from './credentials.js'
 import { installCrds, readCrdFiles } from './crds.js'
 import { createFakeNode } from './fake-node.js'
-import { allocateFreePorts } from './free-ports.js'
 import { renderKubeconfig } from './kubeconfig.js'
 import { killOnOwnerExit } from './owner-exit.js'
-import { pollUntil } from './poll-until.js'
+import { allocateFreePorts, eventually, notYet } from '@thv/testkit'
 import { Reaper } from './reaper.js'
 
 /** Options of {@link startControlPlane}. Every field is optional; defaults are stated per field. */
@@ -141,7 +140,7 @@ export class ControlPlane {
     await createFakeNode(kc, this.#timeoutMs, abortIf)
     // The serviceaccount controller creating `default/default` proves kube-controller-manager runs its controllers.
     const core = kc.makeApiClient(CoreV1Api)
-    await pollUntil(async () => ((await core.readNamespacedServiceAccount({ namespace: 'default', name: 'default' })) ? true : undefined), {
+    await eventually(async () => ((await core.readNamespacedServiceAccount({ namespace: 'default', name: 'default' })) ? true : notYet()), {
       description: 'ServiceAccount default/default (kube-controller-manager)',
       timeoutMs: this.#timeoutMs,
       abortIf,
@@ -152,10 +151,10 @@ export class ControlPlane {
   /** Starts etcd on the plane's ports and data folder and waits until its /health reports true. */
   async #launchEtcd(): Promise<void> {
     const etcd = this.#launch('etcd', etcdArgs(this.files, this.ports))
-    await pollUntil(
+    await eventually(
       async () => {
         const res = await fetch(`http://127.0.0.1:${this.ports.etcdClient}/health`)
-        return res.ok && ((await res.json()) as { health?: string }).health === 'true' ? true : undefined
+        return res.ok && ((await res.json()) as { health?: string }).health === 'true' ? true : notYet()
       },
       { description: 'etcd /health', timeoutMs: this.#timeoutMs, abortIf: () => this.#exitedError(etcd) },
     )
@@ -164,7 +163,7 @@ export class ControlPlane {
   /** Waits until kube-apiserver (which must be running) answers /readyz with 200. */
   async #awaitApiServerReady(apiServer: ComponentProcess): Promise<void> {
     const probe: ApiEndpoint = { server: this.server, ...(this.#caPem ? { caPem: this.#caPem } : {}) }
-    await pollUntil(async () => ((await apiGet(probe, '/readyz')).status === 200 ? true : undefined), {
+    await eventually(async () => ((await apiGet(probe, '/readyz')).status === 200 ? true : notYet()), {
       description: 'kube-apiserver /readyz',
       timeoutMs: this.#timeoutMs,
       abortIf: () => this.#exitedError(apiServer),

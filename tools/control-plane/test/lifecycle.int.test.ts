@@ -7,7 +7,8 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { CoreV1Api } from '@kubernetes/client-node'
 import { expect } from 'chai'
-import { FAKE_NODE_NAME, pollUntil, startControlPlane, type ControlPlane } from '../src/index.js'
+import { FAKE_NODE_NAME, startControlPlane, type ControlPlane } from '../src/index.js'
+import { eventually, notYet } from '@thv/testkit'
 
 const OWNER = fileURLToPath(new URL('./fixtures/plane-owner.ts', import.meta.url))
 
@@ -60,7 +61,7 @@ describe('control plane: lifecycle', function () {
     expect(existsSync(plane.dir)).to.equal(false)
     const reaper = plane.reaperPid
     expect(reaper).to.be.a('number')
-    await pollUntil(async () => (alive(reaper as number) ? undefined : true), { description: 'reaper exit after release', timeoutMs: 10_000 })
+    await eventually(async () => (alive(reaper as number) ? notYet() : true), { description: 'reaper exit after release', timeoutMs: 10_000 })
   })
 
   it('fails start-up with the component log tail and cleans up when a component dies', async () => {
@@ -98,8 +99,8 @@ describe('control plane: lifecycle', function () {
         expect(await listening(info.ports.apiServer)).to.equal(true)
 
         owner.kill(signal)
-        await pollUntil(async () => (pids.some(alive) ? undefined : true), { description: `components gone after ${signal}`, timeoutMs: 30_000 })
-        await pollUntil(async () => (existsSync(info.dir) ? undefined : true), { description: 'plane folder removed', timeoutMs: 10_000 })
+        await eventually(async () => (pids.some(alive) ? notYet() : true), { description: `components gone after ${signal}`, timeoutMs: 30_000 })
+        await eventually(async () => (existsSync(info.dir) ? notYet() : true), { description: 'plane folder removed', timeoutMs: 10_000 })
         expect(await listening(info.ports.apiServer)).to.equal(false)
         expect(await listening(info.ports.etcdClient)).to.equal(false)
       } finally {

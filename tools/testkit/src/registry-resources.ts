@@ -1,6 +1,6 @@
 /** Creating, reading and waiting on MCPRegistry resources and their source ConfigMaps in e2e scenarios. */
 import { CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, type CoreV1Event, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node'
-import { eventually } from './eventually.js'
+import { eventually } from './poll.js'
 import { applyObjects, E2E_FIELD_MANAGER, isApiStatus } from './manifests.js'
 
 /** API group and version of MCPRegistry and MCPServer. */

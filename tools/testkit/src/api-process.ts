@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path'
 import type { KubeConfig, V1Deployment } from '@kubernetes/client-node'
-import { eventually } from './eventually.js'
-import { freePort } from './free-port.js'
+import { eventually } from './poll.js'
+import { freePort } from './free-ports.js'
 import { ManagedProcess } from './managed-process.js'
 import { readIfExists } from './manifests.js'
 import { REPO_ROOT } from './paths.js'
