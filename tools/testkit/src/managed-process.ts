@@ -1,26 +1,49 @@
-/** A child process with its output in a log file, stopped with SIGTERM and, after a grace period, SIGKILL. */
+/**
+ * The one child-process supervisor of the tests and tools: output to a log file, exit status as a promise, stop with
+ * SIGTERM and, after a grace period, SIGKILL. The control plane runs its binaries with it, the whole-system harness
+ * its operator and API processes, the local stack everything.
+ */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, openSync, readFileSync } from 'node:fs'
 
+/** Told about every started and exited process (the control plane's reaper tracks them). */
+export interface ProcessTracker {
+  track(pid: number): void
+  untrack(pid: number): void
+}
+
 /** How to start a {@link ManagedProcess}. */
 export interface ManagedProcessOptions {
-  /** Short name used in errors ("operator", "registry-api demo/reg"). */
+  /** Short name used in errors ("operator", "registry-api demo/reg", "etcd"). */
   readonly name: string
   readonly command: string
   readonly args: readonly string[]
-  readonly cwd: string
-  /** Full environment of the child (not merged with ours). */
-  readonly env: Readonly<Record<string, string | undefined>>
+  /** Working directory; default ours. */
+  readonly cwd?: string
+  /** Full environment of the child (not merged with ours); default ours. */
+  readonly env?: Readonly<Record<string, string | undefined>>
   /** stdout and stderr are appended here. */
   readonly logPath: string
-  /** Start in a new process group, so stop() also reaches grandchildren (e.g. `npm run` -> node). */
+  /**
+   * Start in a new process group, so signals also reach grandchildren (e.g. `npm run` -> node) and a terminal's
+   * Ctrl-C does not hit the child behind our back.
+   */
   readonly ownGroup?: boolean
+  /** Told about the process id at start and exit. */
+  readonly tracker?: ProcessTracker
+  /** Whether the running child keeps our event loop alive; default true. */
+  readonly keepAlive?: boolean
+  /**
+   * SIGKILL the child when our process exits; default true. The control plane turns it off: its owner watch and
+   * reaper decide when the plane stops.
+   */
+  readonly killOnExit?: boolean
 }
 
 const running = new Set<ManagedProcess>()
 let exitHookInstalled = false
 
-/** Kills every process still running (synchronous; used from an `exit` handler so no child outlives us). */
+/** Kills every process started with `killOnExit` still running (synchronous; used from an `exit` handler). */
 export function killAllManagedProcesses(): void {
   for (const p of running) p.signal('SIGKILL')
 }
@@ -29,7 +52,7 @@ export function killAllManagedProcesses(): void {
 export class ManagedProcess {
   readonly #child: ChildProcess
   readonly #opts: ManagedProcessOptions
-  /** Resolves with the exit code (or the signal name) when the process has exited. */
+  /** Resolves with the exit code (or the signal name, or `spawn error: ...`) when the process has exited. */
   readonly exited: Promise<number | string>
   #exit: number | string | undefined
 
@@ -38,30 +61,34 @@ export class ManagedProcess {
     const fd = openSync(opts.logPath, 'a')
     try {
       this.#child = spawn(opts.command, [...opts.args], {
-        cwd: opts.cwd,
-        env: opts.env as NodeJS.ProcessEnv,
+        ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
+        ...(opts.env === undefined ? {} : { env: opts.env as NodeJS.ProcessEnv }),
         stdio: ['ignore', fd, fd],
         detached: opts.ownGroup === true,
       })
     } finally {
       closeSync(fd)
     }
+    const pid = this.#child.pid
+    if (pid !== undefined) opts.tracker?.track(pid)
+    if (opts.keepAlive === false) this.#child.unref()
     this.exited = new Promise((resolve) => {
-      this.#child.once('exit', (code, signal) => {
-        this.#exit = code ?? signal ?? 'unknown'
+      const done = (status: number | string): void => {
+        if (this.#exit !== undefined) return
+        this.#exit = status
         running.delete(this)
-        resolve(this.#exit)
-      })
-      this.#child.once('error', (err) => {
-        this.#exit = `spawn error: ${err.message}`
-        running.delete(this)
-        resolve(this.#exit)
-      })
+        if (pid !== undefined) opts.tracker?.untrack(pid)
+        resolve(status)
+      }
+      this.#child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown'))
+      this.#child.once('error', (err) => done(`spawn error: ${err.message}`))
     })
-    running.add(this)
-    if (!exitHookInstalled) {
-      exitHookInstalled = true
-      process.once('exit', killAllManagedProcesses)
+    if (opts.killOnExit !== false) {
+      running.add(this)
+      if (!exitHookInstalled) {
+        exitHookInstalled = true
+        process.once('exit', killAllManagedProcesses)
+      }
     }
   }
 
@@ -70,7 +97,17 @@ export class ManagedProcess {
     return new ManagedProcess(opts)
   }
 
-  /** Process id of the child. */
+  /** The name given at start. */
+  get name(): string {
+    return this.#opts.name
+  }
+
+  /** The log file. */
+  get logPath(): string {
+    return this.#opts.logPath
+  }
+
+  /** Process id of the child (with `ownGroup`, also its process group id). */
   get pid(): number | undefined {
     return this.#child.pid
   }
@@ -85,10 +122,18 @@ export class ManagedProcess {
     return this.#exit
   }
 
-  /** The log written so far (for error messages). */
+  /** "exited with code 1" / "killed by SIGKILL" / "spawn error: ...", for error messages. */
+  describeExit(): string {
+    const exit = this.#exit
+    if (exit === undefined) return 'is running'
+    if (typeof exit === 'number') return `exited with code ${exit}`
+    return exit.startsWith('SIG') ? `killed by ${exit}` : exit
+  }
+
+  /** The last `lines` lines of the log (for error messages). */
   logTail(lines = 40): string {
     try {
-      return readFileSync(this.#opts.logPath, 'utf8').split('\n').slice(-lines).join('\n')
+      return readFileSync(this.#opts.logPath, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
     } catch (err) {
       return `(log ${this.#opts.logPath} unreadable: ${String(err)})`
     }
@@ -108,6 +153,8 @@ export class ManagedProcess {
   /** SIGTERM, then SIGKILL after `graceMs` (default 10 s); resolves with the exit status. */
   async stop(graceMs = 10_000): Promise<number | string> {
     if (!this.isRunning) return this.#exit ?? 'unknown'
+    // An unref'd child: without a ref here, awaiting its exit could let Node end our process early.
+    this.#child.ref()
     this.signal('SIGTERM')
     const timer = setTimeout(() => this.signal('SIGKILL'), graceMs)
     try {
