@@ -4,7 +4,7 @@
  * free loopback ports, child-process supervision, manifest parsing and server-side apply) and the whole-system
  * harness (config/default, the operator and per-registry APIs as real processes, with ServiceAccount tokens, and
  * helpers to assert over HTTP). Used by every test folder, e2e/, bench/, tools/control-plane and tools/local-stack.
- * It imports no other workspace project: what it needs from the control plane comes in as {@link SystemPlane}.
+ * It imports no tool or app: what it needs from the control plane comes in as {@link SystemPlane}.
  */
 export { startApiForRegistry, readApiDeployment, apiDeploymentName } from './api-process.js'
 export type { ApiHandle, ApiDeploymentSpec, StartApiOptions, ServiceAccountKubeconfigWriter } from './api-process.js'
