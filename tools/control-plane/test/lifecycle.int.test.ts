@@ -9,17 +9,9 @@ import { CoreV1Api } from '@kubernetes/client-node'
 import { expect } from 'chai'
 import { FakeNodeName, startControlPlane, type ControlPlane } from '../src/index.js'
 import { eventually, notYet } from '@thv/testkit'
+import { processAlive as alive } from '../src/cluster-state.js'
 
 const OWNER = fileURLToPath(new URL('./fixtures/plane-owner.ts', import.meta.url))
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** Resolves true when something accepts TCP connections on 127.0.0.1:port. */
 function listening(port: number): Promise<boolean> {
