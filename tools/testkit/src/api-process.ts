@@ -23,7 +23,7 @@ export interface ApiDeploymentSpec {
   readonly env: Readonly<Record<string, string>>
 }
 
-/** Name of the API Deployment of a registry (DESIGN §7). */
+/** Name of the API Deployment of a registry: `<registry>-api`, as the operator names it. */
 export function apiDeploymentName(registryName: string): string {
   return `${registryName}-api`
 }
