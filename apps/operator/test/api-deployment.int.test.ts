@@ -5,13 +5,14 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import type { CoreV1Event, V1Deployment, V1Ingress, V1PodDisruptionBudget, V1ServiceAccount } from '@kubernetes/client-node'
-import { allocateFreePorts, createTestNamespace } from '@thv/control-plane'
+import { createTestNamespace } from '@thv/control-plane'
+import { allocateFreePorts, eventually } from '@thv/testkit'
 import { DeploymentKind, EventKind, httpStatusOf, patchContentType, type KindDescriptor, type KubeClient } from '@thv/k8s-reconcile'
 import type { HTTPRoute } from '../src/api/expose-objects.js'
 import { HTTPRouteKind, IngressKind, PodDisruptionBudgetKind, ServiceAccountKind } from '../src/kinds.js'
 import { installCrds } from './crd-install.js'
 import {
-  conditionSummary, createRegistry, eventually, patchRegistry, putConfigMap, readRegistry, smallRegistry, startOperator, testClients,
+  conditionSummary, createRegistry, patchRegistry, putConfigMap, readRegistry, smallRegistry, startOperator, testClients,
   type RunningOperator,
 } from './operator-harness.js'
 
@@ -37,7 +38,7 @@ describe('MCPRegistry operator: registry API deployment settings', function () {
     const ns = await createTestNamespace(prefix)
     await putConfigMap(client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(2)) })
     await createRegistry(client, ns, 'r', { source, ...extra })
-    await eventually(() => deployment(ns), 60_000)
+    await eventually(() => deployment(ns), { timeoutMs: 60_000 })
     return ns
   }
   const deployment = (ns: string) => client.get<V1Deployment>(DeploymentKind, ns, 'r-api')
@@ -140,7 +141,7 @@ describe('MCPRegistry operator: registry API deployment settings', function () {
   it('scales 1 → 3 → 1 with a PodDisruptionBudget and topology spread only above one replica', async () => {
     const ns = await registryWith('deploy-replicas', {})
     const status = () => readRegistry(client, ns, 'r').then((r) => r?.status)
-    await eventually(async () => expect([(await status())?.readyReplicas, (await status())?.ready]).to.deep.equal([1, '1/1']), 60_000)
+    await eventually(async () => expect([(await status())?.readyReplicas, (await status())?.ready]).to.deep.equal([1, '1/1']), { timeoutMs: 60_000 })
     expect(await absent(PodDisruptionBudgetKind, ns, 'r-api')).to.equal(true)
 
     await patchRegistry(client, ns, 'r', { spec: { replicas: 3 } })
@@ -153,13 +154,13 @@ describe('MCPRegistry operator: registry API deployment settings', function () {
     await eventually(async () => {
       const s = await status()
       expect([s?.readyReplicas, s?.ready, s?.url, s?.url === s?.apiEndpoint]).to.deep.equal([3, '3/3', `http://r-api.${ns}.svc.cluster.local:80`, true])
-    }, 60_000)
+    }, { timeoutMs: 60_000 })
 
     await patchRegistry(client, ns, 'r', { spec: { replicas: 1 } })
     await eventually(async () => expect(await absent(PodDisruptionBudgetKind, ns, 'r-api')).to.equal(true))
     const back = await deployment(ns)
     expect([back.spec?.replicas, back.spec?.template.spec?.topologySpreadConstraints]).to.deep.equal([1, undefined])
-    await eventually(async () => expect((await status())?.ready).to.equal('1/1'), 60_000)
+    await eventually(async () => expect((await status())?.ready).to.equal('1/1'), { timeoutMs: 60_000 })
   })
 
   it('puts image pull secrets on the pod and on the ServiceAccount', async () => {
@@ -184,11 +185,11 @@ describe('MCPRegistry operator: registry API deployment settings', function () {
     child.stdout.on('data', (d: Buffer) => { output += d.toString() })
     child.stderr.on('data', (d: Buffer) => { output += d.toString() })
     try {
-      await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health`)).status).to.equal(200), 60_000, 250)
+      await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health`)).status).to.equal(200), { timeoutMs: 60_000, intervalMs: 250 })
       await eventually(async () => {
         const served = output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; message: string; path?: string })
         expect(served.some((l) => l.level === 'debug' && l.message === 'Served request' && l.path === '/health')).to.equal(true)
-      }, 5_000)
+      }, { timeoutMs: 5_000 })
     } finally {
       child.kill('SIGTERM')
     }
@@ -209,7 +210,7 @@ describe('MCPRegistry operator: registry API deployment settings', function () {
     })
 
     await client.patch(IngressKind, ns, 'r-api', [{ op: 'replace', path: '/spec/rules/0/host', value: 'evil.example.com' }], patchContentType.json, { query: { fieldManager: 'kubectl-edit' } })
-    await eventually(async () => expect((await ingress()).spec?.rules?.[0]?.host).to.equal('mcp.example.com'), 20_000)
+    await eventually(async () => expect((await ingress()).spec?.rules?.[0]?.host).to.equal('mcp.example.com'), { timeoutMs: 20_000 })
 
     await patchRegistry(client, ns, 'r', { spec: { expose: null } })
     await eventually(async () => {
@@ -227,14 +228,14 @@ describe('MCPRegistry operator: registry API deployment settings', function () {
     // A spec change reconciles at once (without it the registry looks again within a minute).
     await patchRegistry(client, ns, 'r', { spec: { expose: { httpRoute: { hostnames: ['mcp.example.com'] } } } })
     const route = () => client.get<HTTPRoute>(HTTPRouteKind, ns, 'r-api')
-    const created = await eventually(route, 60_000)
+    const created = await eventually(route, { timeoutMs: 60_000 })
     expect(created.spec.parentRefs).to.deep.equal([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'gateways' }])
     expect(created.spec.hostnames).to.deep.equal(['mcp.example.com'])
     expect(created.spec.rules[0]?.backendRefs[0]).to.deep.include({ name: 'r-api', port: 80 })
     await eventually(async () => expect(conditionSummary((await readRegistry(client, ns, 'r'))?.status)['Exposed']).to.deep.equal(['True', 'HTTPRouteApplied']))
 
     await client.patch(HTTPRouteKind, ns, 'r-api', [{ op: 'replace', path: '/spec/hostnames', value: ['evil.example.com'] }], patchContentType.json, { query: { fieldManager: 'kubectl-edit' } })
-    await eventually(async () => expect((await route()).spec.hostnames).to.deep.equal(['mcp.example.com']), 20_000)
+    await eventually(async () => expect((await route()).spec.hostnames).to.deep.equal(['mcp.example.com']), { timeoutMs: 20_000 })
 
     await patchRegistry(client, ns, 'r', { spec: { expose: null } })
     await eventually(async () => expect(await absent(HTTPRouteKind, ns, 'r-api')).to.equal(true))

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
-import { getTestControlPlane, pollUntil } from '@thv/control-plane'
+import { getTestControlPlane } from '@thv/control-plane'
+import { eventually, notYet } from '@thv/testkit'
 import { ConfigMapKind, httpStatusOf, KubeClient, patchContentType } from '@thv/k8s-reconcile'
 import type { MCPRegistry, MCPRegistryStatus, RegistrySnapshot } from '@thv/registry-model'
 import { ConfigMapStorageManager, type StorageLimits } from '@thv/storage'
@@ -56,7 +57,7 @@ export async function startOperator(
   })
   const abort = new AbortController()
   const exit = operator.manager.start(abort.signal)
-  await pollUntil(async () => (operator.manager.readyz().ok ? true : undefined), { description: 'operator caches synced', timeoutMs: 30_000 })
+  await eventually(async () => (operator.manager.readyz().ok ? true : notYet()), { description: 'operator caches synced', timeoutMs: 30_000 })
   return {
     operator,
     metricsRegistry,
@@ -122,28 +123,6 @@ export async function storedSnapshot(clients: TestClients, namespace: string, na
   const registry = await readRegistry(clients.client, namespace, name)
   const meta = { name, namespace, uid: registry?.metadata.uid ?? 'deleted' }
   return clients.storage.get({ metadata: meta } as MCPRegistry, new AbortController().signal)
-}
-
-/** Polls `check` until it stops throwing (assertions inside), then returns its value. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await check()
-    } catch (err) {
-      if (Date.now() > deadline) throw err
-      await new Promise((r) => setTimeout(r, intervalMs))
-    }
-  }
-}
-
-/** Asserts `check` keeps passing for `durationMs` (negative claims: nothing changes). */
-export async function consistently(check: () => Promise<void>, durationMs: number, intervalMs = 200): Promise<void> {
-  const until = Date.now() + durationMs
-  while (Date.now() < until) {
-    await check()
-    await new Promise((r) => setTimeout(r, intervalMs))
-  }
 }
 
 /** Reconciles run so far by every controller of an operator (the sum of `controller_runtime_reconcile_total`). */

@@ -5,9 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
-import { allocateFreePorts, createTestNamespace, getTestControlPlane } from '@thv/control-plane'
+import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
+import { allocateFreePorts, eventually } from '@thv/testkit'
 import { parse } from 'yaml'
-import { createRegistry, eventually, putConfigMap, smallRegistry, testClients } from './operator-harness.js'
+import { createRegistry, putConfigMap, smallRegistry, testClients } from './operator-harness.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 const PROMETHEUS = fileURLToPath(new URL('../../../config/prometheus/', import.meta.url))
@@ -76,7 +77,7 @@ describe('config/prometheus dashboard and alert rules', function () {
     start(['apps/operator/src/main.ts', '--kubeconfig', plane.kubeconfigPath, '--metrics-bind-address', `127.0.0.1:${metricsPort}`,
       '--health-probe-bind-address', `127.0.0.1:${probePort}`, '--watch-namespace', ns], { ...process.env, LOG_LEVEL: 'error' })
     start(['apps/registry-api/src/main.ts', '--file', 'testdata/fixtures/toolhive-registry.json', '--host', '127.0.0.1', '--port', String(apiPort)], { PATH: process.env['PATH'] ?? '' })
-    await eventually(async () => expect((await fetch(`http://127.0.0.1:${probePort}/readyz`)).status).to.equal(200), 60_000, 250)
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${probePort}/readyz`)).status).to.equal(200), { timeoutMs: 60_000, intervalMs: 250 })
     await putConfigMap(clients.client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(2)) })
     await createRegistry(clients.client, ns, 'watched', { source: { type: 'configmap', configmap: { name: 'data' } } })
 
@@ -86,8 +87,8 @@ describe('config/prometheus dashboard and alert rules', function () {
       expect(text).to.include(`mcpregistry_api_available{namespace="${ns}",registry="watched"} 1`)
       expect(text).to.match(new RegExp(`mcpregistry_storage_bytes\\{namespace="${ns}",registry="watched"\\} [1-9]`))
       return text
-    }, 100_000, 500)
-    await eventually(async () => expect((await fetch(`http://127.0.0.1:${apiPort}/v0.1/servers?limit=1`)).status).to.equal(200), 60_000, 250)
+    }, { timeoutMs: 100_000, intervalMs: 500 })
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${apiPort}/v0.1/servers?limit=1`)).status).to.equal(200), { timeoutMs: 60_000, intervalMs: 250 })
     const apiText = await (await fetch(`http://127.0.0.1:${apiPort}/metrics`)).text()
 
     const available = new Set([...exposed(operatorText), ...exposed(apiText)])

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
-import { allocateFreePorts, createTestNamespace, getTestControlPlane } from '@thv/control-plane'
-import { createRegistry, eventually, putConfigMap, smallRegistry, testClients } from './operator-harness.js'
+import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
+import { allocateFreePorts, eventually } from '@thv/testkit'
+import { createRegistry, putConfigMap, smallRegistry, testClients } from './operator-harness.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 const SECRET = 'Bearer telemetry-test-secret-7f3a'
@@ -62,7 +63,7 @@ describe('OpenTelemetry export to a real collector', function () {
       '  pipelines:', '    traces:', '      receivers: [otlp]', '      exporters: [debug]', '    metrics:', '      receivers: [otlp]', '      exporters: [debug]',
     ].join('\n'))
     collector = startProcess(bin, ['--config', join(dir, 'config.yaml')], { PATH: process.env['PATH'] ?? '' })
-    await eventually(async () => expect(collector?.output()).to.include('Everything is ready'), 60_000, 200)
+    await eventually(async () => expect(collector?.output()).to.include('Everything is ready'), { timeoutMs: 60_000, intervalMs: 200 })
   })
   after(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
@@ -81,7 +82,7 @@ describe('OpenTelemetry export to a real collector', function () {
     })
     children.push(api.child)
     const base = `http://127.0.0.1:${apiPort}`
-    await eventually(async () => expect((await fetch(`${base}/readiness`)).status).to.equal(200), 60_000, 250)
+    await eventually(async () => expect((await fetch(`${base}/readiness`)).status).to.equal(200), { timeoutMs: 60_000, intervalMs: 250 })
     expect((await fetch(`${base}/v0.1/servers?limit=1`, { headers: { Authorization: SECRET } })).status).to.equal(200)
     expect((await fetch(`${base}/v0.1/servers/io.example%2Fmissing/versions/latest`, { headers: { Authorization: SECRET } })).status).to.equal(404)
 
@@ -89,11 +90,11 @@ describe('OpenTelemetry export to a real collector', function () {
       const found = parseSpans(collector?.output() ?? '').filter((s) => s.attributes['service.name'] === 'registry-under-test')
       expect(found.map((s) => s.name)).to.include.members(['GET /v0.1/servers', 'GET /v0.1/servers/:serverName/versions/:version'])
       return found
-    }, 30_000, 250)
+    }, { timeoutMs: 30_000, intervalMs: 250 })
     const list = spans.find((s) => s.name === 'GET /v0.1/servers')
     expect(list?.attributes).to.include({ 'http.request.method': 'GET', 'http.route': '/v0.1/servers', 'http.response.status_code': '200' })
     expect(spans.find((s) => s.name.endsWith('/versions/:version'))?.attributes['http.response.status_code']).to.equal('404')
-    await eventually(async () => expect(metricNames(collector?.output() ?? '')).to.include('http.server.request.duration'), 30_000, 250)
+    await eventually(async () => expect(metricNames(collector?.output() ?? '')).to.include('http.server.request.duration'), { timeoutMs: 30_000, intervalMs: 250 })
     expect(collector?.output()).to.not.include('telemetry-test-secret')
     expect(collector?.output()).to.not.match(/authorization/i)
     api.child.kill('SIGTERM')
@@ -110,7 +111,7 @@ describe('OpenTelemetry export to a real collector', function () {
       '--otlp-endpoint', endpoint, '--watch-namespace', ns,
     ], { ...process.env, LOG_LEVEL: 'info' })
     children.push(operator.child)
-    await eventually(async () => expect((await fetch(`http://127.0.0.1:${probePort}/readyz`)).status).to.equal(200), 60_000, 250)
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${probePort}/readyz`)).status).to.equal(200), { timeoutMs: 60_000, intervalMs: 250 })
     await putConfigMap(clients.client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(3)) })
     await createRegistry(clients.client, ns, 'traced', { source: { type: 'configmap', configmap: { name: 'data' } } })
 
@@ -118,7 +119,7 @@ describe('OpenTelemetry export to a real collector', function () {
       const found = parseSpans(collector?.output() ?? '').filter((s) => s.attributes['service.name'] === 'thv-operator' && s.attributes['mcpregistry.namespace'] === ns)
       expect(found.map((s) => s.name)).to.include.members(['mcpregistry.sync', 'mcpregistry.sync.source'])
       return found
-    }, 60_000, 250)
+    }, { timeoutMs: 60_000, intervalMs: 250 })
     const sync = spans.find((s) => s.name === 'mcpregistry.sync' && s.attributes['mcpregistry.sync.result'] === 'success')
     expect(sync?.attributes).to.include({ 'mcpregistry.name': 'traced', 'mcpregistry.sync.server_count': '3' })
     const source = spans.find((s) => s.name === 'mcpregistry.sync.source')
