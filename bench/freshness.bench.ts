@@ -1,5 +1,5 @@
 /**
- * Freshness benchmark (DESIGN §13, issue 9): source ConfigMap edited -> first API response carrying the new snapshot
+ * Freshness benchmark: source ConfigMap edited -> first API response carrying the new snapshot
  * hash. The whole system runs as in e2e (config/default, operator as its ServiceAccount, API from its Deployment);
  * 20 edits, each timed from the ConfigMap write to the first /api/v1/registry/info with a new hash, while a second
  * client keeps requesting /v0.1/servers and counts failures. Target: p95 <= 5 s, zero failed requests.

@@ -1,5 +1,5 @@
 /**
- * Operator scale benchmark (DESIGN §13, issue 9): 100 MCPRegistries and 1,000 labelled MCPServers (10 per registry)
+ * Operator scale benchmark: 100 MCPRegistries and 1,000 labelled MCPServers (10 per registry)
  * reconciled to Ready with correct deployedServerCount, the operator running as in e2e (its own ServiceAccount, the
  * args and env of config/manager) but compiled, as its image runs it (`node apps/operator/dist/main.js`, built first
  * as apps/operator/Dockerfile builds it): running the sources through tsx would add tsx's own memory to the figure.

@@ -1,5 +1,5 @@
 /**
- * Storage benchmark (DESIGN §6, §13; issue 5): a 10,000-server registry built from the real ToolHive fixture by
+ * Storage benchmark: a 10,000-server registry built from the real ToolHive fixture by
  * @thv/generate-registry, turned into a snapshot (`buildSnapshot`, what ConfigMapSourceHandler.sync does after the
  * fetch) and stored with ConfigMapStorageManager on a real control plane, then loaded back with `get`.
  * Two different 10,000-server snapshots are stored alternately, so every store really writes (new shards, index

@@ -1,5 +1,5 @@
 // Issue 8 scenario 5: the manual sync-trigger annotation is honoured and recorded; editing the filter changes what
-// the API serves, exactly as the filter semantics of DESIGN §5 say.
+// the API serves, exactly as the filter semantics in libs/converters/README.md say.
 import { createTestNamespace, systemPlane } from '@thv/control-plane'
 import { expect } from 'chai'
 import {

@@ -55,7 +55,7 @@ const OwnerKind = 'MCPRegistry'
 
 /**
  * Stores each registry's snapshot in ConfigMap `<registry>-registry-storage` of the registry's namespace, owned by
- * the MCPRegistry (controller owner reference) and labelled as DESIGN §6 says. Small snapshots are plain JSON, larger
+ * the MCPRegistry (controller owner reference) and labelled as this library's README says. Small snapshots are plain JSON, larger
  * ones gzip, larger still gzip cut into shard ConfigMaps `<registry>-registry-storage-<a|b>-<n>` behind an index in
  * the storage ConfigMap. Publication is atomic: new shards, then the index flip, then deletion of the old shards.
  *

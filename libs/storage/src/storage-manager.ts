@@ -1,4 +1,4 @@
-// The StorageManager contract (DESIGN §2): where the last good snapshot of a registry is kept.
+// The StorageManager contract: where the last good snapshot of a registry is kept.
 import type { MCPRegistry, RegistrySnapshot, StorageRef } from '@thv/registry-model'
 
 /** What one {@link StorageManager.store} call did. */

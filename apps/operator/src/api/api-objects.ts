@@ -1,4 +1,4 @@
-/** The registry API objects of one MCPRegistry (DESIGN §7), as pure functions of the registry and operator config. */
+/** The registry API objects of one MCPRegistry (the operator README lists them), as pure functions of the registry and operator config. */
 import type {
   V1Deployment,
   V1LocalObjectReference,

@@ -1,4 +1,4 @@
-/** API deploy controller: applies each registry's API objects and reports `APIReady` and `apiEndpoint` (DESIGN §7). */
+/** API deploy controller: applies each registry's API objects and reports `APIReady` and `apiEndpoint`. */
 import type { KubernetesObject, V1Deployment, V1PolicyRule } from '@kubernetes/client-node'
 import {
   applyObject,

@@ -1,4 +1,4 @@
-/** Deployed servers controller: MCPServers labelled for a registry → `status.deployedServerCount` and storage (DESIGN §8). */
+/** Deployed servers controller: MCPServers labelled for a registry → `status.deployedServerCount` and storage. */
 import type { KubernetesObject } from '@kubernetes/client-node'
 import {
   controllerFor,

@@ -74,7 +74,7 @@ export interface SyncDeps {
 }
 
 /**
- * Reconciles one MCPRegistry's data (DESIGN §4): adds the finalizer; on deletion writes `Terminating`, deletes the
+ * Reconciles one MCPRegistry's data: adds the finalizer; on deletion writes `Terminating`, deletes the
  * storage and removes the finalizer; otherwise asks {@link decideSync} whether a trigger is pending (spec
  * generation, manual annotation, source ConfigMap change, first run, due interval or retry, storage gone) and, if so,
  * runs the pipeline under the registry's lock, writes the status once, emits one Event per transition and publishes

@@ -1,4 +1,4 @@
-/** Registry metrics of DESIGN §10 (names kept from the design), registered on the operator's prom-client registry. */
+/** The operator's registry metrics (names as listed in the operator README and used by config/prometheus), registered on the operator's prom-client registry. */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 
 /** The registry-level metrics. Labels: `namespace`, `registry` (bounded by the number of registries), `result`/`reason`. */
