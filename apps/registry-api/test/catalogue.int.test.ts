@@ -79,6 +79,7 @@ describe('catalogue and API reference in a browser (issue 18)', function () {
     writeFileSync(file, JSON.stringify(doc))
     mkdirSync(SCREENSHOTS, { recursive: true })
     ;[api, browser] = await Promise.all([startFileModeApi(file), launchChromium()])
+    await api.ready()
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url })
     await watch(context)

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { setTimeout as delay } from 'node:timers/promises'
 import { REPO_ROOT } from './fixtures.js'
 
 const MAIN = join(REPO_ROOT, 'apps/registry-api/src/main.ts')
@@ -13,6 +14,8 @@ export interface ApiProcess {
   readonly url: string
   /** Resolves with the exit code once the process has exited. */
   readonly exited: Promise<number | null>
+  /** Resolves once `/readiness` answers 200 (the first snapshot is served); rejects after `timeoutMs`. */
+  ready(timeoutMs?: number): Promise<void>
   /** Sends SIGTERM and waits for the exit. */
   stop(): Promise<void>
 }
@@ -34,8 +37,16 @@ export async function startFileModeApi(file: string, extraArgs: readonly string[
       }
     })
   })
+  const url = `http://127.0.0.1:${port}`
   return {
-    child, port, exited, url: `http://127.0.0.1:${port}`,
+    child, port, exited, url,
+    ready: async (timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs
+      while ((await fetch(`${url}/readiness`)).status !== 200) {
+        if (Date.now() > deadline) throw new Error(`API at ${url} not ready within ${timeoutMs} ms`)
+        await delay(50)
+      }
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
       await exited
