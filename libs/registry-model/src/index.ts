@@ -83,13 +83,14 @@ export {
   MCPRegistryGroup, MCPRegistryVersion, MCPRegistryKindName, MCPRegistryPlural, SyncTriggerAnnotation,
   GoDurationPattern, MultiplierPattern, NameGlobPattern, ObjectNamePattern, ConfigMapKeyPattern, MaxGlobLength,
   MaxFilterItems, GoDurationCodec, MultiplierCodec, NameGlobCodec, FilterTagCodec, PositiveIntCodec,
-  NonNegativeIntCodec, ConfigMapSourceCodec, SourceTypeCodec, SourceFormatCodec, MCPRegistrySourceCodec,
+  NonNegativeIntCodec, ConfigMapSourceCodec, KeySelectorCodec, SecretRefCodec, HttpUrlCodec, UrlSourceCodec, GitAuthCodec,
+  GitSourceCodec, ApiSourceCodec, SourceTypeCodec, SourceFormatCodec, MCPRegistrySourceCodec,
   RetryPolicyCodec, SyncModeCodec, SyncPolicyCodec, NameFilterCodec, TagFilterCodec, RegistryFilterSpecCodec,
   MCPRegistrySpecCodec, MCPRegistryPhaseCodec, StorageRefCodec, MCPRegistryStatusCodec, ObjectMetaCodec,
   MCPRegistryCodec, decodeMCPRegistry, decodeMCPRegistrySpec,
 } from './mcpregistry.codec.js'
 export type {
-  ConfigMapSource, SourceFormat, MCPRegistrySource, RetryPolicy, SyncMode, SyncPolicy, TagFilter,
+  ConfigMapSource, KeySelector, SecretRef, UrlSource, GitSource, ApiSource, SourceFormat, MCPRegistrySource, RetryPolicy, SyncMode, SyncPolicy, TagFilter,
   RegistryFilterSpec, MCPRegistrySpec, MCPRegistryPhase, StorageRef, MCPRegistryStatus, ObjectMeta, MCPRegistry,
 } from './mcpregistry.codec.js'
 export {

@@ -36,6 +36,10 @@ export function classifySourceFailure(err: unknown): SyncFailure | undefined {
 
 /** A short description of a registry's source for messages, e.g. `ConfigMap ns/data key registry.json`. */
 export function describeSource(registry: MCPRegistry): string {
+  const { url, git, api } = registry.spec.source
+  if (url !== undefined) return `url ${url.endpoint}`
+  if (git !== undefined) return `git ${git.repository} ${git.commit ?? git.tag ?? git.branch ?? 'HEAD'} path ${git.path ?? DefaultSourceKey}`
+  if (api !== undefined) return `api ${api.endpoint}`
   const cm = registry.spec.source.configmap
   return `ConfigMap ${cm?.namespace ?? registry.metadata.namespace ?? ''}/${cm?.name ?? ''} key ${cm?.key ?? DefaultSourceKey}`
 }
@@ -70,8 +74,16 @@ export class SourceSyncPipeline implements SyncPipeline {
       }
     }
     let snapshot: RegistrySnapshot
+    // A remote source may answer "unchanged" (304, same commit, no mirror updates) only against the hash storage holds.
+    const storedRef = registry.status?.storageRef
+    const previousHash = storedRef === undefined ? undefined : registry.status?.lastSyncHash
     try {
-      snapshot = (await handler.right.sync(registry, signal, { loadPrevious, deployedServers, now: new Date(this.#deps.clock.now()) })).data
+      const result = await handler.right.sync(registry, signal, { loadPrevious, deployedServers, previousHash, now: new Date(this.#deps.clock.now()) })
+      if (result.unchanged === true && storedRef !== undefined) {
+        return { ok: true, serverCount: result.serverCount, hash: result.hash, stored: false, storageRef: storedRef, source: describeSource(registry) }
+      }
+      if (result.unchanged === true) throw new Error('a source handler answered unchanged without a previous hash')
+      snapshot = result.data
     } catch (err) {
       const failure = signal.aborted ? undefined : classifySourceFailure(err)
       if (failure === undefined) throw err
