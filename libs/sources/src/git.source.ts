@@ -168,7 +168,7 @@ function gitHttp(client: SourceHttpClient, signal: AbortSignal): HttpClient {
         ...(req.body === undefined ? {} : { body: req.body as AsyncIterable<Uint8Array> }),
         signal,
       })
-      return { url: res.url.href, method: req.method ?? 'GET', statusCode: res.status, statusMessage: String(res.status), body: res.body[Symbol.asyncIterator](), headers: res.headers }
+      return { url: res.url.href, method: req.method ?? 'GET', statusCode: res.status, statusMessage: String(res.status), body: (async function* () { yield* res.body })(), headers: res.headers }
     },
   }
 }
