@@ -51,7 +51,7 @@ const RefusedSchemes = /^(ssh:\/\/|git:\/\/|git@|file:\/\/|[a-z0-9._-]+@[^/:]+:)
  * Reads `spec.source.git.path` (default `registry.json`) at a branch, tag or commit (none: the remote's default
  * branch) of an HTTPS repository. The ref is resolved with one `ls-refs` request; when it still points at the
  * commit of the last build, the sync is an {@link UnchangedSyncResult} without fetching. Otherwise a shallow
- * (depth 1), single-ref fetch goes into a temporary directory that is removed afterwards, and only the blob at
+ * (depth 1), single-ref fetch (no checkout) goes into a temporary directory that is removed afterwards, and only the blob at
  * `path` is read (at most `maxSourceBytes`). A `commit` is fetched with the default branch's history. `auth` is
  * HTTP Basic with the password from a Secret key; SSH, `git@` and `git://` URLs are refused (HTTPS only).
  * The revision is the commit hash.
@@ -110,18 +110,23 @@ export class GitSourceHandler implements SourceHandler {
       const url = repository.href
       const onAuth = spec.auth === undefined ? undefined : () => ({ username: spec.auth?.username ?? '', password: password ?? '' })
       const onAuthFailure = () => ({ cancel: true as const })
-      const auth = onAuth === undefined ? {} : { onAuth, onAuthFailure }
+      // Basic credentials go with the first request (no 401 round trip); onAuth covers servers that ask again.
+      const basic = spec.auth === undefined ? undefined : `Basic ${Buffer.from(`${spec.auth.username}:${password ?? ''}`).toString('base64')}`
+      // isomorphic-git adds its protocol header to the headers object it is given: a fresh object per call.
+      const auth = () => (onAuth === undefined ? {} : { onAuth, onAuthFailure, headers: { authorization: basic as string } })
 
-      const commit = spec.commit ?? (await this.#resolveRef(location, http, url, auth, spec))
+      const commit = spec.commit ?? (await this.#resolveRef(location, http, url, auth(), spec))
       const known = this.#state.get(key)
       if (known !== undefined && known.commit === commit && known.fingerprint === fingerprint && options.previousHash === known.hash) {
         return { unchanged: true, hash: known.hash, serverCount: known.serverCount, revision: commit }
       }
       dir = await mkdtemp(join(tmpdir(), 'thv-git-'))
-      await git.clone({
-        fs, http, dir, url, ...auth, noCheckout: true, noTags: true,
-        ...(spec.commit === undefined ? { ref: spec.tag ?? spec.branch, singleBranch: true, depth: 1 } : {}),
-      } as Parameters<typeof git.clone>[0])
+      await git.init({ fs, dir })
+      await git.addRemote({ fs, dir, remote: 'origin', url })
+      await git.fetch({
+        fs, http, dir, remote: 'origin', ...auth(), singleBranch: true, tags: false,
+        ...(spec.commit === undefined ? { ref: spec.tag ?? spec.branch, depth: 1 } : {}),
+      } as Parameters<typeof git.fetch>[0])
       let blob: Uint8Array
       try {
         blob = (await git.readBlob({ fs, dir, oid: commit, filepath: path })).blob
