@@ -39,6 +39,7 @@ async function run(config: OperatorConfig): Promise<number> {
     metricsRegistry,
     registryApiImage: config.registryApiImage,
     allowCrossNamespaceSources: config.allowCrossNamespaceSources,
+    remoteSources: config.remoteSources,
     maxConcurrentReconciles: config.maxConcurrentReconciles,
     watchNamespace: config.watchNamespace,
     leaderElection: config.leaderElect ? { namespace: leaseNamespace(config), name: config.leaderElectionId } : undefined,
@@ -54,6 +55,7 @@ async function run(config: OperatorConfig): Promise<number> {
   log.info('Started thv-operator', {
     metrics: servers[0]?.address.port, watchNamespace: config.watchNamespace ?? '(all)', leaderElect: config.leaderElect,
     registryApiImage: config.registryApiImage, allowCrossNamespaceSources: config.allowCrossNamespaceSources,
+    remoteSources: config.remoteSources,
   })
   const shutdown = new AbortController()
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

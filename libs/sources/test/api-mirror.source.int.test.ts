@@ -151,7 +151,9 @@ describe('ApiMirrorSourceHandler (our registry API process with 10,000 servers a
         server: { ...s.server, ...patch },
         _meta: { ...s._meta, [OfficialMetaKey]: { ...official(s), updatedAt: at, ...(status === undefined ? {} : { status }) } },
       } as ServerResponse)
-      const [del, dep, base, ...rest] = [upstream[10], upstream[20], upstream[30], ...upstream.slice(40, 47)] as ServerResponse[]
+      const pick = (i: number) => upstream[i] as ServerResponse
+      const [del, dep, base] = [pick(10), pick(20), pick(30)]
+      const rest = upstream.slice(40, 47)
       const changed = new Map<number, ServerResponse>([[10, touch(del, {}, 'deleted')], [20, touch(dep, {}, 'deprecated')]])
       rest.forEach((s, i) => changed.set(40 + i, touch(s, { description: `edited ${i}` })))
       const newVersion = touch(base, { version: '9.9.9' })

@@ -1,8 +1,9 @@
 import { gzipSync } from 'node:zlib'
 import { expect } from 'chai'
+import type {
+  RemoteSourceError} from '../src/index.js';
 import {
   EgressPolicy,
-  RemoteSourceError,
   SourceTooLargeError,
   UrlSourceHandler,
   type SyncResult,
