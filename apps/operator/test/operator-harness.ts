@@ -10,7 +10,7 @@ import { ConfigMapStorageManager, type StorageLimits } from '@thv/storage'
 import { Registry } from 'prom-client'
 import { createLogger } from '../src/logger.js'
 import { MCPRegistryKind } from '../src/kinds.js'
-import { createOperator, type Operator } from '../src/operator.js'
+import { createOperator, type Operator, type OperatorOptions } from '../src/operator.js'
 import { ensureMcpRegistryCrd } from './crd-install.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
@@ -36,7 +36,7 @@ export interface RunningOperator {
 
 /** Starts the operator (all namespaces) with test-friendly settings. */
 export async function startOperator(
-  options: { image?: string; allowCrossNamespaceSources?: boolean; kubeConfig?: KubeConfig; storageLimits?: Partial<StorageLimits> } = {},
+  options: { image?: string; allowCrossNamespaceSources?: boolean; kubeConfig?: KubeConfig; storageLimits?: Partial<StorageLimits>; remoteSources?: OperatorOptions['remoteSources'] } = {},
 ): Promise<RunningOperator> {
   const plane = await getTestControlPlane()
   const log = createLogger(process.env['OPERATOR_TEST_LOG'] ?? 'error', false)
@@ -49,6 +49,7 @@ export async function startOperator(
     maxConcurrentReconciles: 2,
     gracefulShutdownTimeoutMs: 5_000,
     ...(options.storageLimits === undefined ? {} : { storageLimits: options.storageLimits }),
+    remoteSources: options.remoteSources,
   })
   const abort = new AbortController()
   const exit = operator.manager.start(abort.signal)
