@@ -24,9 +24,10 @@ async function main(): Promise<void> {
   const sys = await getSystem()
   const ns = await createTestNamespace('bench-freshness')
   const fixture = loadToolHiveFixture()
-  const key = Object.keys(fixture.servers)[0] ?? ''
+  const [key, entry] = Object.entries(fixture.servers)[0] ?? []
+  if (key === undefined || entry === undefined) throw new Error('The ToolHive fixture has no servers')
   const edit = (i: number): ToolHiveDocument => ({
-    ...fixture, servers: { ...fixture.servers, [key]: { ...fixture.servers[key], description: `freshness edit ${i}` } },
+    ...fixture, servers: { ...fixture.servers, [key]: { ...entry, description: `freshness edit ${i}` } },
   })
   await applySourceConfigMap(sys.kc, ns, 'registry-data', JSON.stringify(edit(0)))
   await applyRegistry(sys.kc, ns, 'fresh', { source: { type: 'configmap', configmap: { name: 'registry-data' } } })

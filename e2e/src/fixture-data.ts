@@ -10,7 +10,7 @@ export function loadToolHiveFixture(): ToolHiveDocument {
 
 /** The fixture reduced to the given ToolHive keys (servers and remote_servers alike). */
 export function subsetOf(doc: ToolHiveDocument, keep: (key: string) => boolean): ToolHiveDocument {
-  const pick = (m: ToolHiveDocument['servers'] | undefined): ToolHiveDocument['servers'] =>
+  const pick = <T>(m: Readonly<Record<string, T>> | undefined): Record<string, T> =>
     Object.fromEntries(Object.entries(m ?? {}).filter(([k]) => keep(k)))
   return { ...doc, servers: pick(doc.servers), remote_servers: pick(doc.remote_servers) }
 }

@@ -20,13 +20,13 @@ export type { OperatorDeploymentInfo, OperatorHandle, OperatorRuntime, StartOper
 export { buildOperator, OPERATOR_BUILD_PROJECTS } from './operator-build.js'
 export { REPO_ROOT, sharedDir, fixturePath } from './paths.js'
 export { withoutFlags, flagValue } from './process-args.js'
-export { getToolHiveDocument, listAllUpstream, toolHiveKeys, OFFICIAL_META_KEY } from './registry-api-client.js'
+export { getToolHiveDocument, listAllUpstream, toolHiveKeys } from './registry-api-client.js'
 export type { ToolHiveDocument, UpstreamItem } from './registry-api-client.js'
 export {
-  TOOLHIVE_GROUP, TOOLHIVE_VERSION, findCondition, applySourceConfigMap, applyRegistry, readRegistry, annotateRegistry, patchRegistry,
+  TOOLHIVE_GROUP, TOOLHIVE_VERSION, applySourceConfigMap, applyRegistry, readRegistry, annotateRegistry, patchRegistry,
   waitForRegistryReady, registryEvents,
 } from './registry-resources.js'
-export type { Condition, RegistryObject } from './registry-resources.js'
+export type { RegistryObject } from './registry-resources.js'
 export { loadToolHiveFixture, subsetOf, keysWithTag } from './fixture-data.js'
 export { startRegistryScenario } from './registry-scenario.js'
 export type { RegistryScenario } from './registry-scenario.js'

@@ -10,7 +10,7 @@ import { REPO_ROOT } from './paths.js'
  * through their built `dist/` typings. The same list and order as the build stage of apps/operator/Dockerfile.
  */
 export const OPERATOR_BUILD_PROJECTS = [
-  'libs/registry-model', 'libs/converters', 'libs/k8s-reconcile', 'libs/sources', 'libs/storage', 'apps/operator',
+  'libs/registry-model', 'libs/kube-calls', 'libs/app-runtime', 'libs/converters', 'libs/k8s-reconcile', 'libs/sources', 'libs/storage', 'apps/operator',
 ] as const
 
 /**

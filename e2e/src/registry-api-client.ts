@@ -1,22 +1,15 @@
 /** Reading the registry API the way clients do, for assertions. */
+import type { ToolHiveRegistry } from '@thv/registry-model'
 import { getJson } from './http.js'
 
-/** A ToolHive registry document as served by `/api/v1/registry/servers`. */
-export interface ToolHiveDocument {
-  readonly version: string
-  readonly last_updated: string
-  readonly servers: Record<string, { description?: string; tags?: string[] } & Record<string, unknown>>
-  readonly remote_servers?: Record<string, { description?: string; tags?: string[] } & Record<string, unknown>>
-}
+/** A ToolHive registry document as served by `/api/v1/registry/servers` (the model's codec type). */
+export type ToolHiveDocument = ToolHiveRegistry
 
 /** One upstream list item (`{server, _meta}`). */
 export interface UpstreamItem {
   readonly server: { name: string; version: string; description?: string } & Record<string, unknown>
   readonly _meta: Record<string, unknown>
 }
-
-/** The official registry metadata key every list item must carry. */
-export const OFFICIAL_META_KEY = 'io.modelcontextprotocol.registry/official'
 
 /** Every ToolHive key (servers and remote_servers) of a document, sorted. */
 export function toolHiveKeys(doc: Pick<ToolHiveDocument, 'servers' | 'remote_servers'>): string[] {

@@ -1,21 +1,12 @@
 /** Creating, reading and waiting on MCPRegistry resources and their source ConfigMaps in e2e scenarios. */
 import { CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, type CoreV1Event, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node'
+import { findCondition, type Condition } from '@thv/k8s-reconcile'
 import { eventually } from './eventually.js'
 import { applyObjects, E2E_FIELD_MANAGER, isApiStatus } from './manifests.js'
 
 /** API group and version of MCPRegistry and MCPServer. */
 export const TOOLHIVE_GROUP = 'toolhive.stacklok.dev'
 export const TOOLHIVE_VERSION = 'v1alpha1'
-
-/** One status condition as the operator writes it. */
-export interface Condition {
-  readonly type: string
-  readonly status: 'True' | 'False' | 'Unknown'
-  readonly reason: string
-  readonly message: string
-  readonly observedGeneration?: number
-  readonly lastTransitionTime?: string
-}
 
 /** The parts of an MCPRegistry the scenarios look at. */
 export interface RegistryObject {
@@ -35,11 +26,6 @@ export interface RegistryObject {
     readonly storageRef?: { type: string; configMapRef?: { name: string; namespace?: string; key?: string } }
     readonly conditions?: readonly Condition[]
   }
-}
-
-/** Finds a condition by type. */
-export function findCondition(reg: RegistryObject, type: string): Condition | undefined {
-  return reg.status?.conditions?.find((c) => c.type === type)
 }
 
 /** Creates or replaces (server-side apply) the source ConfigMap holding `data` under `key`. */
@@ -97,7 +83,7 @@ export async function waitForRegistryReady(
   return eventually(async () => {
     const reg = await readRegistry(kc, namespace, name)
     if (!reg) throw new Error(`MCPRegistry ${namespace}/${name} does not exist`)
-    const ready = findCondition(reg, 'Ready')
+    const ready = findCondition(reg.status?.conditions, 'Ready')
     if (reg.status?.phase !== 'Ready' || ready?.status !== 'True' || reg.status.observedGeneration !== reg.metadata.generation) {
       throw new Error(`MCPRegistry ${namespace}/${name} not Ready: ${JSON.stringify(reg.status)}`)
     }

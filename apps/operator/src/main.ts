@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import { parseConfig, type OperatorConfig } from './config.js'
 import { listen, metricsServer, probeServer, type ListeningServer } from './http/probe-servers.js'
-import { createLogger } from './logger.js'
+import { createLogger } from '@thv/app-runtime'
 import { createOperator } from './operator.js'
 
 const InClusterNamespaceFile = '/var/run/secrets/kubernetes.io/serviceaccount/namespace'

@@ -8,7 +8,7 @@ import { ConfigMapKind, httpStatusOf, KubeClient, patchContentType } from '@thv/
 import type { MCPRegistry, MCPRegistryStatus, RegistrySnapshot } from '@thv/registry-model'
 import { ConfigMapStorageManager, type StorageLimits } from '@thv/storage'
 import { Registry } from 'prom-client'
-import { createLogger } from '../src/logger.js'
+import { createLogger } from '@thv/app-runtime'
 import { MCPRegistryKind } from '../src/kinds.js'
 import { createOperator, type Operator, type OperatorOptions } from '../src/operator.js'
 import { ensureMcpRegistryCrd } from './crd-install.js'

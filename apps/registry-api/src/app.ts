@@ -9,9 +9,9 @@ import type { ByteLruOptions } from './http/byte-lru.js'
 import { installClientErrorHandler } from './http/client-error.js'
 import { observeRequests } from './http/observe-requests.middleware.js'
 import { problemJson } from './http/problem-json.middleware.js'
-import { DEFAULT_REQUEST_LIMITS, requestLimits, type RequestLimits } from './http/request-limits.middleware.js'
+import { DefaultRequestLimits, requestLimits, type RequestLimits } from './http/request-limits.middleware.js'
 import { RequestObserver } from './http/request-observer.js'
-import { DEFAULT_RESPONSE_MEMO, rememberResponses, replayFromMemo, ResponseMemo } from './http/response-memo.js'
+import { DefaultResponseMemo, rememberResponses, replayFromMemo, ResponseMemo } from './http/response-memo.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { registryRoutes } from './routes/registry.routes.js'
 import { serversRoutes } from './routes/servers.routes.js'
@@ -25,9 +25,9 @@ export interface AppDeps {
   readonly log: Logger
   /** The OpenAPI document served at `/openapi.yaml` (see `loadOpenApiYaml`). */
   readonly openApiYaml: string
-  /** Size limits; defaults in `DEFAULT_REQUEST_LIMITS`. */
+  /** Size limits; defaults in `DefaultRequestLimits`. */
   readonly limits?: RequestLimits
-  /** Bounds of the memo of answered GET targets; default `DEFAULT_RESPONSE_MEMO`. */
+  /** Bounds of the memo of answered GET targets; default `DefaultResponseMemo`. */
   readonly responseMemo?: ByteLruOptions
 }
 
@@ -85,11 +85,11 @@ export class RegistryApiApp extends Koa {
 export function createApp(deps: AppDeps): RegistryApiApp {
   const app = new RegistryApiApp(deps.log)
   const observer = new RequestObserver(deps.metrics, deps.log)
-  const memo = new ResponseMemo(() => deps.store.current, deps.responseMemo ?? DEFAULT_RESPONSE_MEMO)
+  const memo = new ResponseMemo(() => deps.store.current, deps.responseMemo ?? DefaultResponseMemo)
   app.answerEarly(replayFromMemo(memo, observer))
   app.use(problemJson(deps.log))
   app.use(observeRequests(observer))
-  app.use(requestLimits(deps.limits ?? DEFAULT_REQUEST_LIMITS))
+  app.use(requestLimits(deps.limits ?? DefaultRequestLimits))
   app.use(rememberResponses(memo))
   // One router for every route: one match per request, and allowedMethods() sees every route of a path.
   const router = new Router()

@@ -38,7 +38,7 @@ describe('parseConfig', () => {
     ['both sources', ['--file', 'f', '--registry', 'a/b'], {}, 'Exactly one of --file (THV_REGISTRY_FILE) and --registry (THV_REGISTRY_REGISTRY) is required'],
     ['a bad port from env', ['--file', 'f'], { THV_REGISTRY_PORT: 'http' }, '--port (THV_REGISTRY_PORT): must be an integer from 0 to 65535, got "http"'],
     ['a registry without namespace', ['--registry', 'prod'], {}, '--registry (THV_REGISTRY_REGISTRY): must be <namespace>/<name>, got "prod"'],
-    ['an unknown log level', ['--file', 'f', '--log-level', 'trace'], {}, '--log-level (THV_REGISTRY_LOG_LEVEL): invalid value, got "trace"'],
+    ['an unknown log level', ['--file', 'f', '--log-level', 'trace'], {}, '--log-level (THV_REGISTRY_LOG_LEVEL): must be error, warn, info or debug, got "trace"'],
   ]
   for (const [title, argv, env, message] of errors) it(`rejects ${title}`, () => expect(run(argv, env)).to.equal(message))
 

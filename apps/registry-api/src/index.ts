@@ -6,11 +6,11 @@
  */
 export { createApp, RegistryApiApp } from './app.js'
 export type { AppDeps } from './app.js'
-export { parseConfig, helpText, ConfigError, FLAGS } from './config.js'
+export { parseConfig, helpText, ConfigError, Flags } from './config.js'
 export type { ApiConfig, ConfigOutcome, RegistryRef, SnapshotSourceConfig } from './config.js'
 export { createApiMetrics } from './http/api-metrics.js'
 export type { ApiMetrics } from './http/api-metrics.js'
-export { DEFAULT_REQUEST_LIMITS } from './http/request-limits.middleware.js'
+export { DefaultRequestLimits } from './http/request-limits.middleware.js'
 export type { RequestLimits } from './http/request-limits.middleware.js'
 export { closeGracefully } from './http/graceful-close.js'
 export { loadOpenApiYaml } from './openapi.document.js'

@@ -11,7 +11,7 @@ import { parseConfig, type ApiConfig, type SnapshotSourceConfig } from './config
 import { decodeStoredSnapshot, fileSnapshotBuilder, renderToolHive } from './formats.js'
 import { createApiMetrics, type ApiMetrics } from './http/api-metrics.js'
 import { closeGracefully } from './http/graceful-close.js'
-import { createLogger } from './logger.js'
+import { createLogger } from '@thv/app-runtime'
 import { loadOpenApiYaml } from './openapi.document.js'
 import { FileSnapshotLoader } from './snapshot/file-snapshot.loader.js'
 import { SnapshotStore } from './snapshot/snapshot-store.js'

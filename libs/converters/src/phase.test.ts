@@ -1,6 +1,9 @@
 import { expect } from 'chai'
-import type { Condition, MCPRegistryStatus } from '@thv/registry-model'
+import type { MCPRegistryStatus } from '@thv/registry-model'
 import { apiStateOf, derivePhase } from './phase.js'
+
+/** One condition of the status, as the model types it. */
+type Condition = NonNullable<MCPRegistryStatus['conditions']>[number]
 
 const at = '2026-01-01T00:00:00Z'
 const cond = (type: string, status: Condition['status'], reason: string, message = `${type} ${status}`): Condition =>

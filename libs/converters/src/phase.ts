@@ -2,7 +2,6 @@
 import {
   ConditionReason,
   ConditionType,
-  findCondition,
   type MCPRegistryPhase,
   type MCPRegistryStatus,
 } from '@thv/registry-model'
@@ -47,7 +46,7 @@ export interface DerivedPhase {
  * @since 0.1.0
  */
 export function apiStateOf(status: MCPRegistryStatus | undefined): ApiState {
-  const c = findCondition(status?.conditions, ConditionType.APIReady)
+  const c = status?.conditions?.find((c) => c.type === ConditionType.APIReady)
   if (c === undefined || c.status === 'Unknown') return 'NotDeployed'
   if (c.status === 'True') return 'Ready'
   if (c.reason === ConditionReason.ApplyFailed) return 'Error'
@@ -80,8 +79,8 @@ export function apiStateOf(status: MCPRegistryStatus | undefined): ApiState {
 export function derivePhase(status: MCPRegistryStatus | undefined, terminating: boolean): DerivedPhase {
   const synced = status?.lastSyncTime !== undefined
   const api = apiStateOf(status)
-  const apiCondition = findCondition(status?.conditions, ConditionType.APIReady)
-  const sync = findCondition(status?.conditions, ConditionType.SyncSuccessful)
+  const apiCondition = status?.conditions?.find((c) => c.type === ConditionType.APIReady)
+  const sync = status?.conditions?.find((c) => c.type === ConditionType.SyncSuccessful)
   const servers = status?.serverCount ?? 0
   const ready = synced && api === 'Ready'
   const readyCondition = ready

@@ -163,22 +163,3 @@ export const ConditionCodec = t.intersection(
   ],
   'Condition',
 )
-/** @category model @since 0.1.0 */
-export type Condition = t.TypeOf<typeof ConditionCodec>
-
-// -------------------------------------------------------------------------------------
-// utils
-// -------------------------------------------------------------------------------------
-
-/**
- * The condition of the given type, or `undefined`.
- *
- * @category utils
- * @since 0.1.0
- */
-export function findCondition(
-  conditions: ReadonlyArray<Condition> | undefined,
-  type: string,
-): Condition | undefined {
-  return conditions?.find((c) => c.type === type)
-}

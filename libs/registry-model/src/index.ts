@@ -76,9 +76,9 @@ export type {
   SnapshotSource, SnapshotFormat, SnapshotToolHiveHeader, SnapshotRegistryMeta, DeployedServerSummary, RegistrySnapshot,
 } from './snapshot.codec.js'
 export {
-  ConditionType, ConditionReason, EventReason, ConditionStatusCodec, ConditionCodec, findCondition,
+  ConditionType, ConditionReason, EventReason, ConditionStatusCodec, ConditionCodec,
 } from './conditions.js'
-export type { Condition, ConditionStatus } from './conditions.js'
+export type { ConditionStatus } from './conditions.js'
 export {
   MCPRegistryGroup, MCPRegistryVersion, MCPRegistryKindName, MCPRegistryPlural, SyncTriggerAnnotation,
   GoDurationPattern, MultiplierPattern, NameGlobPattern, ObjectNamePattern, ConfigMapKeyPattern, MaxGlobLength,

@@ -1,6 +1,6 @@
 // What the url, git and api handlers share: options, timeouts, Secret/ConfigMap reads, error classification, build.
 import { createHash } from 'node:crypto'
-import { ApiException, type CoreV1Api } from '@kubernetes/client-node'
+import type { CoreV1Api } from '@kubernetes/client-node'
 import * as E from 'fp-ts/lib/Either.js'
 import { buildSnapshot, validateFilter } from '@thv/converters'
 import type { MCPRegistry, MCPRegistrySource, RegistrySnapshot } from '@thv/registry-model'
@@ -17,7 +17,7 @@ import {
   type SourceError,
   type SourceLocation,
 } from './source.errors.js'
-import { withSignal } from './with-signal.js'
+import { httpStatusOf, withSignal } from '@thv/kube-calls'
 
 /** Default `timeout` of a remote source. */
 export const DefaultRemoteTimeoutMs = 30_000
@@ -141,7 +141,7 @@ export class SourceReferenceReader {
       return await read(withSignal(signal))
     } catch (err) {
       signal.throwIfAborted()
-      const status = err instanceof ApiException ? err.code : undefined
+      const status = httpStatusOf(err)
       if (status === 404) throw new SourceConfigError('InvalidSourceConfig', field, `${kind} ${namespace}/${name} named by ${field} not found in the registry's namespace`)
       const kindOf = status === 401 || status === 403 ? 'unauthorized' : 'http'
       throw new RemoteSourceError(location, kindOf, status, `could not read ${kind} ${namespace}/${name} named by ${field}${status === undefined ? '' : ` (HTTP ${status})`}`, { cause: err })

@@ -2,7 +2,8 @@
 import type { CoreV1Api, V1ConfigMap, V1OwnerReference } from '@kubernetes/client-node'
 import * as E from 'fp-ts/lib/Either.js'
 import type { MCPRegistry, RegistrySnapshot, StorageRef } from '@thv/registry-model'
-import { apiCall, readOrUndefined, statusOf, withSignal } from './api-call.js'
+import { httpStatusOf, withSignal } from '@thv/kube-calls'
+import { apiCall, readOrUndefined } from './api-call.js'
 import { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'
 import { encodeShardIndex, type ShardIndex } from './shard-index.codec.js'
 import { hashBytes, planStorage, serializeSnapshot, type SnapshotVerification, type StoragePlan } from './snapshot-payload.js'
@@ -216,7 +217,7 @@ export class ConfigMapStorageManager implements StorageManager {
         await this.#core.createNamespacedConfigMap({ namespace: ctx.namespace, body }, withSignal(signal))
       } catch (err) {
         signal.throwIfAborted()
-        if (statusOf(err) !== 409) throw new StorageApiError('create', target, statusOf(err), { cause: err })
+        if (httpStatusOf(err) !== 409) throw new StorageApiError('create', target, httpStatusOf(err), { cause: err })
         // A leftover in this slot (an interrupted store): the current index does not name it, so overwrite it.
         await apiCall('replace', target, signal, () =>
           this.#core.replaceNamespacedConfigMap({ namespace: ctx.namespace, name: shardName, body }, withSignal(signal)),

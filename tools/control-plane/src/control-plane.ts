@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { CoreV1Api, KubeConfig, type AuthenticationV1TokenRequest } from '@kubernetes/client-node'
 import { apiGet, type ApiEndpoint } from './api-http.js'
 import {
-  CONTROLLER_BINARIES,
-  CORE_BINARIES,
+  ControllerBinaries,
+  CoreBinaries,
   ensureBinaries,
   findKwokStages,
   type BinaryName,
@@ -91,7 +91,7 @@ export class ControlPlane {
   /** Starts a plane; see {@link startControlPlane}. */
   static async start(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
     const withControllers = opts.withControllers ?? false
-    const binaries = await ensureBinaries([...CORE_BINARIES, ...(withControllers ? CONTROLLER_BINARIES : [])], {
+    const binaries = await ensureBinaries([...CoreBinaries, ...(withControllers ? ControllerBinaries : [])], {
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     })

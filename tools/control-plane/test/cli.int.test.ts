@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import { expect } from 'chai'
-import { FAKE_NODE_NAME } from '../src/index.js'
+import { FakeNodeName } from '../src/index.js'
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 const run = promisify(execFile)
@@ -47,8 +47,8 @@ describe('control plane: npm run cluster -- up | status | down', function () {
     // `up` has returned; the plane still serves, with the kwok node of a controllers-enabled plane.
     const kc = new KubeConfig()
     kc.loadFromFile(kubeconfigPath as string)
-    const node = await kc.makeApiClient(CoreV1Api).readNode({ name: FAKE_NODE_NAME })
-    expect(node.metadata?.name).to.equal(FAKE_NODE_NAME)
+    const node = await kc.makeApiClient(CoreV1Api).readNode({ name: FakeNodeName })
+    expect(node.metadata?.name).to.equal(FakeNodeName)
 
     const again = await cluster('up')
     expect(again.stdout).to.contain('already running').and.contain(`KUBECONFIG=${kubeconfigPath}`)

@@ -1,6 +1,6 @@
 import { ApiException, AppsV1Api, CoreV1Api } from '@kubernetes/client-node'
 import { expect } from 'chai'
-import { createTestNamespace, FAKE_NODE_NAME, getTestControlPlane, pollUntil } from '../src/index.js'
+import { createTestNamespace, FakeNodeName, getTestControlPlane, pollUntil } from '../src/index.js'
 
 const TIMEOUT_MS = 60_000
 
@@ -34,7 +34,7 @@ describe('control plane: controllers, scheduler and kwok', () => {
     const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: 'app=web' })
     expect(pods.items).to.have.length(1)
     const pod = pods.items[0]
-    expect(pod?.spec?.nodeName).to.equal(FAKE_NODE_NAME)
+    expect(pod?.spec?.nodeName).to.equal(FakeNodeName)
     expect(pod?.status?.phase).to.equal('Running')
     expect(pod?.status?.conditions?.find((c) => c.type === 'Ready')?.status).to.equal('True')
     expect(pod?.status?.podIP).to.match(/^10\.244\./)

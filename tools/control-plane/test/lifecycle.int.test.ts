@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { CoreV1Api } from '@kubernetes/client-node'
 import { expect } from 'chai'
-import { FAKE_NODE_NAME, pollUntil, startControlPlane, type ControlPlane } from '../src/index.js'
+import { FakeNodeName, pollUntil, startControlPlane, type ControlPlane } from '../src/index.js'
 
 const OWNER = fileURLToPath(new URL('./fixtures/plane-owner.ts', import.meta.url))
 
@@ -44,7 +44,7 @@ describe('control plane: lifecycle', function () {
         expect(located?.source, `${name} must come from a cache, not a fresh build`).to.be.oneOf(['cache', 'KUBEBUILDER_ASSETS', 'TEST_ASSET'])
       }
       expect(elapsedMs, 'start-up time with cached binaries').to.be.below(60_000)
-      const node = await plane.kubeConfig().makeApiClient(CoreV1Api).readNode({ name: FAKE_NODE_NAME })
+      const node = await plane.kubeConfig().makeApiClient(CoreV1Api).readNode({ name: FakeNodeName })
       expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).to.equal('True')
     } finally {
       await plane.stop()

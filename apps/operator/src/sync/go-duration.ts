@@ -1,4 +1,5 @@
 /** Go duration strings (`time.ParseDuration` syntax) to milliseconds. */
+import { GoDurationPattern } from '@thv/registry-model'
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ns: 1e-6,
@@ -11,7 +12,8 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 }
 
 const TERM = /([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/gu
-const WHOLE = /^([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+$/u
+/** The syntax the CRD admits (its OpenAPI `pattern`). */
+const WHOLE = new RegExp(GoDurationPattern, 'u')
 
 /**
  * Parses a Go duration without sign (`30s`, `1h30m`, `1.5h`, `250ms`) into milliseconds, or `undefined` when the

@@ -1,5 +1,6 @@
 /** RegistryView: every response derived from one snapshot, computed once (or on first use) and cached. */
 import { toolHiveKeyOf } from '@thv/converters'
+import type { ToolHiveRegistry } from '@thv/registry-model'
 import { ByteLru, type ByteLruOptions } from '../http/byte-lru.js'
 import { CachedBody } from '../http/cached-body.js'
 import type { ListQuery } from '../query/list-query.js'
@@ -7,11 +8,8 @@ import type { ServedSnapshot } from '../snapshot/served-snapshot.js'
 import { renderServerList, selectPage } from './list-page.js'
 import { byNameThenVersion, newestFirst, toViewEntry, type ViewEntry } from './view-entry.js'
 
-/** A ToolHive registry document (`{version, last_updated, servers, remote_servers, groups?}`), as rendered. */
-export interface ToolHiveDocument {
-  readonly servers?: Readonly<Record<string, unknown>>
-  readonly remote_servers?: Readonly<Record<string, unknown>>
-}
+/** The parts of a ToolHive registry document (the model's `ToolHiveRegistry`) that a view reads: its entries. */
+export type ToolHiveDocument = Pick<ToolHiveRegistry, 'servers' | 'remote_servers'>
 
 /** What a view needs besides the snapshot. */
 export interface RegistryViewOptions<S extends ServedSnapshot> {
@@ -38,7 +36,7 @@ export interface ServedView {
 }
 
 /** The default bounds of the page memo. */
-export const DEFAULT_PAGE_CACHE: ByteLruOptions = { maxEntries: 2000, maxBytes: 64 * 1024 * 1024 }
+export const DefaultPageCache: ByteLruOptions = { maxEntries: 2000, maxBytes: 64 * 1024 * 1024 }
 
 /**
  * The served form of one snapshot. Whole documents (ToolHive, upstream, info, deployed) are built eagerly;
@@ -68,7 +66,7 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
       else list.push(entry)
     }
     for (const list of this.#byName.values()) list.sort(newestFirst)
-    this.#pages = new ByteLru(options.pageCache ?? DEFAULT_PAGE_CACHE, (b) => b.bytes.length)
+    this.#pages = new ByteLru(options.pageCache ?? DefaultPageCache, (b) => b.bytes.length)
 
     this.#toolHive = options.renderToolHive(snapshot)
     this.toolHiveDocument = CachedBody.json(JSON.stringify(this.#toolHive))

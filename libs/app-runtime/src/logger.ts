@@ -1,9 +1,9 @@
-/** The process logger: winston, JSON lines unless stdout is a terminal. */
+/** The process logger of an app: winston, JSON lines unless stdout is a terminal. */
 import winston from 'winston'
 
 /**
- * Creates the one logger of the process (libraries get children of it). JSON with a timestamp, so log
- * collectors can parse every line; colourised human text when `tty` is true.
+ * Creates the one logger of the process (controllers and libraries get children of it with their context bound).
+ * JSON with a timestamp, so log collectors can parse every line; colourised human text when `tty` is true.
  */
 export function createLogger(level: string, tty: boolean): winston.Logger {
   const format = tty
