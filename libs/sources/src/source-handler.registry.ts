@@ -41,6 +41,11 @@ export class SourceHandlerRegistry implements SourceHandler {
     return E.isLeft(handler) ? handler : handler.right.validate(source, registryNamespace)
   }
 
+  /** Tells every handler to drop what it remembers of registry `namespace/name`. */
+  forget(registryKey: string): void {
+    for (const handler of this.#handlers.values()) handler.forget?.(registryKey)
+  }
+
   /** Syncs with the handler for `spec.source.type`. Without `previousHash` the result is always a full {@link SyncResult}. */
   sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions & { readonly previousHash?: undefined }): Promise<SyncResult>
   sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult | UnchangedSyncResult>

@@ -63,6 +63,11 @@ export interface SourceHandler {
    * may leave it only when the handler allows cross-namespace sources).
    */
   validate(source: MCPRegistrySource, registryNamespace: string): E.Either<SourceConfigError, void>
+  /**
+   * Drops what the handler remembers of registry `namespace/name` (validators, a mirror's entries), e.g. when the
+   * registry is deleted. Optional: handlers without memory need none.
+   */
+  forget?(registryKey: string): void
   /** Fetches and converts the registry's data, or reports it unchanged (remote sources, see {@link SyncOptions.previousHash}). */
   sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult | UnchangedSyncResult>
 }

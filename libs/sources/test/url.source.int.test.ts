@@ -74,7 +74,10 @@ describe('UrlSourceHandler (HTTPS on 127.0.0.1 with a test CA, Secrets on the re
     etag = '"v2"'
     const third = full(await h.sync(reg, testSignal(), { now: NOW, previousHash: first.hash }))
     expect(third.revision).to.equal('"v2"')
-    expect(seen).to.deep.equal([undefined, '"v1"', undefined, '"v1"'])
+    // A forgotten registry (deleted) starts over: no conditional request.
+    h.forget(`${f.namespace}/remote`)
+    expect(full(await h.sync(reg, testSignal(), { now: NOW, previousHash: third.hash })).hash).to.equal(third.hash)
+    expect(seen).to.deep.equal([undefined, '"v1"', undefined, '"v1"', undefined])
   })
 
   it('round-trips Last-Modified with If-Modified-Since', async () => {

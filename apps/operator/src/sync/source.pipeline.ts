@@ -110,6 +110,7 @@ export class SourceSyncPipeline implements SyncPipeline {
   }
 
   async delete(registry: MCPRegistry, signal: AbortSignal): Promise<void> {
+    this.#deps.sources.forget(`${registry.metadata.namespace ?? ''}/${registry.metadata.name}`)
     await this.#deps.storage.delete(registry, signal)
   }
 }
