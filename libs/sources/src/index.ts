@@ -22,5 +22,6 @@ export { DefaultRemoteTimeoutMs, MaxRemoteTimeoutMs, DefaultMaxSourceBytes } fro
 export type { RemoteSourceOptions } from './remote-source.common.js'
 export { UrlSourceHandler } from './url.source.js'
 export { GitSourceHandler, DefaultGitPath } from './git.source.js'
+export type { GitSourceOptions } from './git.source.js'
 export { ApiMirrorSourceHandler, MirrorPageLimit, MirrorPageAttempts } from './api-mirror.source.js'
 export type { ApiMirrorOptions } from './api-mirror.source.js'

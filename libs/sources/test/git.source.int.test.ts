@@ -103,9 +103,14 @@ describe('GitSourceHandler (git http-backend behind a CGI bridge, HTTPS and Basi
     expect(branch.message).to.include('refs/heads/does-not-exist')
   })
 
-  it('reads the registry from a repository with a 50 MB unrelated file', async () => {
+  it('bounds the pack of a repository with a 50 MB unrelated file while streaming, and reads it with a higher limit', async () => {
     const commit = server.commit({ 'registry.json': raw, 'assets/blob.bin': randomBytes(50 * 1024 * 1024) }, 'big')
-    const result = full(await handler.sync(gitRegistry('big', { branch: 'main' }), testSignal(), { now: NOW }))
+    // Default: the pack limit is --max-source-bytes (32 MiB): a clear SourceTooLarge, not an operator out of memory.
+    const err = await failure(handler.sync(gitRegistry('big', { branch: 'main' }), testSignal(), { now: NOW }))
+    expect(err.code).to.equal('SourceTooLarge')
+    expect(err.message).to.include('the fetched pack of the commit').and.include('33554432 bytes')
+    const roomy = new GitSourceHandler(f.core, { policy: new EgressPolicy({ allowLoopback: true, resolve: testResolver() }), maxPackBytes: 128 * 1024 * 1024 })
+    const result = full(await roomy.sync(gitRegistry('big', { branch: 'main' }), testSignal(), { now: NOW }))
     expect(result.revision).to.equal(commit)
     expect(Buffer.from(result.raw).toString('utf8')).to.equal(raw)
   })
