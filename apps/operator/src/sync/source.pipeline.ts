@@ -37,9 +37,11 @@ export function classifySourceFailure(err: unknown): SyncFailure | undefined {
 /** A short description of a registry's source for messages, e.g. `ConfigMap ns/data key registry.json`. */
 export function describeSource(registry: MCPRegistry): string {
   const { url, git, api } = registry.spec.source
-  if (url !== undefined) return `url ${url.endpoint}`
-  if (git !== undefined) return `git ${git.repository} ${git.commit ?? git.tag ?? git.branch ?? 'HEAD'} path ${git.path ?? DefaultSourceKey}`
-  if (api !== undefined) return `api ${api.endpoint}`
+  // Remote endpoints without query values or user info: a token in a URL must not reach status or Events.
+  const clean = (u: string) => u.replace(/\?.*$/s, (q) => (q === '' ? '' : '?…')).replace(/\/\/[^/@]*@/, '//')
+  if (url !== undefined) return `url ${clean(url.endpoint)}`
+  if (git !== undefined) return `git ${clean(git.repository)} ${git.commit ?? git.tag ?? git.branch ?? 'HEAD'} path ${git.path ?? DefaultSourceKey}`
+  if (api !== undefined) return `api ${clean(api.endpoint)}`
   const cm = registry.spec.source.configmap
   return `ConfigMap ${cm?.namespace ?? registry.metadata.namespace ?? ''}/${cm?.name ?? ''} key ${cm?.key ?? DefaultSourceKey}`
 }
