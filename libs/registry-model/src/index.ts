@@ -97,3 +97,4 @@ export {
   MCPServerPlural, MCPServerKindName, RegistryNameLabel, RegistryNamespaceLabel, ServerNameLabel, MCPServerCodec,
 } from './mcpserver.codec.js'
 export type { MCPServer } from './mcpserver.codec.js'
+export { parseGoDurationMs } from './go-duration.js'

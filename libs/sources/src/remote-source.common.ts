@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import type { CoreV1Api } from '@kubernetes/client-node'
 import * as E from 'fp-ts/lib/Either.js'
 import { buildSnapshot, validateFilter } from '@thv/converters'
-import type { MCPRegistry, MCPRegistrySource, RegistrySnapshot } from '@thv/registry-model'
+import { parseGoDurationMs, type MCPRegistry, type MCPRegistrySource, type RegistrySnapshot } from '@thv/registry-model'
 import { toSourceError } from './configmap.source.js'
 import { EgressPolicy, EgressRefusedError } from './egress-policy.js'
 import { BodyTooLargeError, TooManyRedirectsError } from './source-http.js'
@@ -47,14 +47,10 @@ export function resolveRemoteOptions(options: RemoteSourceOptions): ResolvedRemo
   return { policy: options.policy ?? new EgressPolicy(), maxSourceBytes }
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-
 /** A source `timeout` (Go duration) in ms: default 30 s, more than 0 and at most 5 m, else a {@link SourceConfigError}. */
 export function timeoutMsOf(timeout: string | undefined, field: string): E.Either<SourceConfigError, number> {
   if (timeout === undefined) return E.right(DefaultRemoteTimeoutMs)
-  let ms = 0
-  if (!/^([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+$/u.test(timeout)) ms = Number.NaN
-  else for (const m of timeout.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/gu)) ms += Number(m[1]) * (UNIT_MS[m[2] as string] ?? 0)
+  const ms = parseGoDurationMs(timeout) ?? Number.NaN
   if (!(ms > 0 && ms <= MaxRemoteTimeoutMs)) {
     return E.left(new SourceConfigError('InvalidSourceConfig', field, `${field} ${JSON.stringify(timeout)} must be a Go duration above 0 and at most 5m`))
   }
