@@ -66,7 +66,7 @@ async function boot(options: SystemOptions): Promise<E2ESystem> {
   // flags meant for tests and the local stack, through their env twins (the manifests stay as shipped).
   const env = {
     POD_NAMESPACE: operatorInfo.namespace, ...operatorInfo.env,
-    THV_REGISTRY_ALLOW_LOOPBACK_SOURCES: 'true', THV_REGISTRY_ALLOW_INSECURE_SOURCES: 'true',
+    THV_REGISTRY_ALLOW_LOOPBACK_SOURCES: 'true', THV_REGISTRY_ALLOW_INSECURE_SOURCES: 'true', THV_REGISTRY_ALLOWED_SOURCE_HOSTS: '127.0.0.1,localhost',
   }
   const start = (): Promise<OperatorHandle> =>
     startOperatorProcess({ kubeconfigPath, args: operatorInfo.args, logDir, env, ...(options.operatorRuntime === undefined ? {} : { runtime: options.operatorRuntime }) })

@@ -49,7 +49,9 @@ export async function startOperator(
     maxConcurrentReconciles: 2,
     gracefulShutdownTimeoutMs: 5_000,
     ...(options.storageLimits === undefined ? {} : { storageLimits: options.storageLimits }),
-    remoteSources: options.remoteSources,
+    // Tests never leave 127.0.0.0/8: remote sources may reach only loopback names unless a test says otherwise, so a
+    // registry left by another test file that names a real host (ToolHive's git examples) is refused without a lookup.
+    remoteSources: options.remoteSources ?? { allowedHosts: ['127.0.0.1', 'localhost'] },
   })
   const abort = new AbortController()
   const exit = operator.manager.start(abort.signal)

@@ -21,7 +21,7 @@ describe('MCPRegistry with a url source (operator in-process, HTTP server on 127
 
   before(async () => {
     client = (await testClients(await createTestNamespace('op-url-crd'))).client
-    running = await startOperator({ remoteSources: { allowLoopback: true, allowInsecure: true } })
+    running = await startOperator({ remoteSources: { allowLoopback: true, allowInsecure: true, allowedHosts: ['127.0.0.1', 'localhost', '169.254.169.254'] } })
     server = createServer((req, res) => {
       const ifNoneMatch = req.headers['if-none-match']
       const status = ifNoneMatch === etag ? 304 : 200

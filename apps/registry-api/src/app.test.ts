@@ -5,9 +5,9 @@ import { expect } from 'chai'
 import { parse } from 'yaml'
 import { startApi, type RunningApi } from '../test/support/api-harness.js'
 import { getChecked, rawGet } from '../test/support/http-client.js'
-import { fixtureSnapshot } from '../test/support/snapshots.js'
+import { fixtureSnapshot, served } from '../test/support/snapshots.js'
 import { renderToolHiveForTests } from '../test/support/toolhive.js'
-import type { ServedSnapshot } from './snapshot/served-snapshot.js'
+import type { ServedServerResponse, ServedSnapshot } from './snapshot/served-snapshot.js'
 
 const OFFICIAL = 'io.modelcontextprotocol.registry/official'
 
@@ -72,7 +72,7 @@ describe('registry API app (HTTP)', () => {
 
     it('serves every non-deleted version as an upstream ServerList with format=upstream', async () => {
       const res = await getChecked(`${api.url}/api/v1/registry/servers?format=upstream`, '/api/v1/registry/servers', { upstream: 'ServerList' })
-      const expected = snapshot.servers.filter((s) => s._meta[OFFICIAL].status !== 'deleted')
+      const expected = snapshot.servers.filter((s) => s._meta[OFFICIAL].status !== 'deleted').map(served)
       expect(res.json).to.deep.equal({ servers: expected, metadata: { count: 15 } })
     })
 
@@ -110,6 +110,18 @@ describe('registry API app (HTTP)', () => {
         error: 'format must be toolhive or upstream', errors: [{ location: 'query.format', message: 'format must be toolhive or upstream', value: 'xml' }],
       })
     })
+
+    it('answers an empty format with 400 naming format, as the parameter enum says (document and entry)', async () => {
+      for (const [path, template] of [['/api/v1/registry/servers', '/api/v1/registry/servers'], ['/api/v1/registry/servers/fetch', '/api/v1/registry/servers/{name}']] as const) {
+        const res = await getChecked(`${api.url}${path}?format=`, template)
+        expect(res.headers.get('content-type')).to.equal('application/problem+json')
+        expect([res.status, res.json]).to.deep.equal([400, {
+          type: 'urn:thv-registry:problem:invalid-parameter', title: 'Bad Request', status: 400,
+          detail: 'format must be toolhive or upstream', instance: path,
+          error: 'format must be toolhive or upstream', errors: [{ location: 'query.format', message: 'format must be toolhive or upstream', value: '' }],
+        }])
+      }
+    })
   })
 
   describe('/v0 and /v0.1 server versions', () => {
@@ -136,8 +148,12 @@ describe('registry API app (HTTP)', () => {
     it('returns the exact stored item with the official _meta block', async () => {
       const res = await getChecked(`${api.url}/v0.1/servers/io.github.stacklok%2Fgithub/versions/0.5.0`, '/v0.1/servers/{serverName}/versions/{version}')
       const expected = snapshot.servers.find((s) => s.server.name === 'io.github.stacklok/github' && s.server.version === '0.5.0')
-      expect(res.json).to.deep.equal(expected)
-      expect((res.json as { _meta: Record<string, unknown> })._meta[OFFICIAL]).to.deep.include({ status: 'deprecated', isLatest: false })
+      expect(res.json).to.deep.equal(served(expected as ServedServerResponse))
+      const official = (res.json as { _meta: Record<string, Record<string, unknown>> })._meta[OFFICIAL]
+      expect(official).to.deep.include({ status: 'deprecated', isLatest: false })
+      // The snapshot records no status change for it, so the status dates from its publication, as upstream says.
+      expect(Object.keys(official ?? {})).to.deep.equal(['status', 'statusChangedAt', 'publishedAt', 'updatedAt', 'isLatest'])
+      expect(official?.['statusChangedAt']).to.equal(expected?._meta[OFFICIAL].publishedAt)
     })
 
     it('hides deleted versions unless include_deleted=true', async () => {

@@ -312,6 +312,22 @@ describe('buildSnapshot', () => {
       expect(fresh.hash).to.not.equal(first.hash)
     })
 
+    it('records a status change (statusChangedAt and updatedAt = now) and keeps it while the status stays', () => {
+      const doc = (status: string) => JSON.stringify({ ...toolhiveDoc, servers: { fetch: { ...toolhiveDoc.servers['fetch'], status } }, remote_servers: {} })
+      const first = ok(buildSnapshot(input(doc('Active'))))
+      const meta = (s: RegistrySnapshot) => s.servers[0]?._meta['io.modelcontextprotocol.registry/official']
+      expect(meta(first)).to.not.have.property('statusChangedAt')
+      const unchanged = ok(buildSnapshot(input(doc('Active'), { now: new Date('2027-01-01T00:00:00Z'), previous: first })))
+      expect(unchanged.hash).to.equal(first.hash)
+      const changedAt = '2027-02-01T00:00:00.000Z'
+      const deprecated = ok(buildSnapshot(input(doc('Deprecated'), { now: new Date(changedAt), previous: unchanged })))
+      expect(meta(deprecated)).to.deep.equal({ status: 'deprecated', statusChangedAt: changedAt, publishedAt: meta(first)?.publishedAt, updatedAt: changedAt, isLatest: true })
+      const later = ok(buildSnapshot(input(doc('Deprecated'), { now: new Date('2027-03-01T00:00:00Z'), previous: deprecated })))
+      expect(meta(later)).to.deep.equal(meta(deprecated))
+      expect(later.hash).to.equal(deprecated.hash)
+      expect(E.isRight(decodeSnapshot(JSON.parse(JSON.stringify(later))))).to.equal(true)
+    })
+
     it('sorts deployed servers by namespace and name', () => {
       const d = (namespace: string, name: string) => ({ name, namespace, serverName: 'fetch', image: 'img', transport: 'stdio', ready: true })
       const s = ok(buildSnapshot(input('[]', { deployedServers: [d('b', 'x'), d('a', 'y'), d('a', 'x')] })))

@@ -95,6 +95,11 @@ function findDuplicate(servers: ReadonlyArray<DecodedServer>): SnapshotError | u
   return undefined
 }
 
+/** The later of two RFC 3339 instants (a status change never dates after the version's last update). */
+function laterOf(a: string, b: string): string {
+  return Date.parse(a) >= Date.parse(b) ? a : b
+}
+
 function previousTimes(previous: RegistrySnapshot | undefined): Map<string, OfficialMeta> {
   const out = new Map<string, OfficialMeta>()
   for (const s of previous?.servers ?? []) out.set(`${s.server.name}@${s.server.version}`, s._meta[OfficialMetaKey])
@@ -106,7 +111,8 @@ function previousTimes(previous: RegistrySnapshot | undefined): Map<string, Offi
  * offset) -> detect the format (and check it against `declaredFormat`) -> decode and validate -> convert to
  * upstream `server.json` -> reject duplicate name@version -> filter -> sort by name, then version -> registry
  * `_meta` (`status` from the data, `deprecated` for ToolHive `Deprecated` entries, else `active`; `publishedAt`/`updatedAt` from the data when present, else the
- * document's `last_updated`, else `previous`, else `now`; `isLatest` by the official registry's rules) -> hash.
+ * document's `last_updated`, else `previous`, else `now`; a status that differs from `previous` sets
+ * `statusChangedAt` and `updatedAt` to `now`, and a recorded `statusChangedAt` is kept while the status stays; `isLatest` by the official registry's rules) -> hash.
  * Deterministic: the same input gives a snapshot with byte-identical canonical JSON. Never throws.
  *
  * @returns the snapshot and what was learnt, or a {@link SnapshotError} naming the failed step.
@@ -163,16 +169,28 @@ function build(input: BuildSnapshotInput): E.Either<SnapshotError, SnapshotBuild
   const metas = kept.map((d): OfficialMeta => {
     if (d.official !== undefined) return d.official
     const prior = before.get(`${d.server.name}@${d.server.version}`)
+    const status = d.status ?? 'active'
     const publishedAt = d.publishedAt ?? doc.lastUpdated ?? prior?.publishedAt ?? nowIso
+    // A status other than the previous snapshot's is a status change: it is dated now and counts as an update.
+    // Until a version's status changes, `statusChangedAt` stays absent and readers take `publishedAt`, so
+    // snapshots whose statuses never changed keep their content and hash.
+    if (prior !== undefined && prior.status !== status) {
+      return { status, statusChangedAt: nowIso, publishedAt, updatedAt: nowIso, isLatest: false }
+    }
     const updatedAt = d.publishedAt ?? doc.lastUpdated ?? prior?.updatedAt ?? publishedAt
-    return { status: d.status ?? 'active', publishedAt, updatedAt, isLatest: false }
+    const statusChangedAt = prior?.statusChangedAt
+    return statusChangedAt === undefined
+      ? { status, publishedAt, updatedAt, isLatest: false }
+      : { status, statusChangedAt, publishedAt, updatedAt: laterOf(updatedAt, statusChangedAt), isLatest: false }
   })
   const latest = computeIsLatest(kept.map((d, i) => ({ name: d.server.name, version: d.server.version, publishedAt: metas[i]?.publishedAt, status: metas[i]?.status })))
   const servers: ServerResponse[] = kept.map((d, i) => {
     const m = metas[i] as OfficialMeta
     const isLatest = latest[i] ?? false
     const official: OfficialMeta = d.official === undefined
-      ? { status: m.status, publishedAt: m.publishedAt, updatedAt: m.updatedAt, isLatest }
+      ? m.statusChangedAt === undefined
+        ? { status: m.status, publishedAt: m.publishedAt, updatedAt: m.updatedAt, isLatest }
+        : { status: m.status, statusChangedAt: m.statusChangedAt, publishedAt: m.publishedAt, updatedAt: m.updatedAt, isLatest }
       : { ...m, isLatest }
     // Spread only when there is something to copy, then a plain assignment: a literal with a computed key takes a
     // slow runtime path in V8, which 10,000 servers make noticeable.

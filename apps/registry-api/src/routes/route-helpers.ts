@@ -22,11 +22,14 @@ export function orThrow<A>(result: E.Either<HttpProblem, A>): A {
 /** Output formats of the `/api/v1/registry/servers` routes. */
 export type RegistryFormat = 'toolhive' | 'upstream'
 
-/** Reads `format` (`toolhive`, the default, or `upstream`); anything else is a 400 naming the parameter. */
+/**
+ * Reads `format` (`toolhive`, the default when the parameter is absent, or `upstream`); anything else, the empty
+ * value included (the parameter's enum excludes it), is a 400 naming the parameter.
+ */
 export function parseFormat(query: RawQuery): E.Either<HttpProblem, RegistryFormat> {
   const raw = singleParam(query, 'format')
   if (E.isLeft(raw)) return raw
-  if (raw.right === undefined || raw.right === '' || raw.right === 'toolhive') return E.right('toolhive')
+  if (raw.right === undefined || raw.right === 'toolhive') return E.right('toolhive')
   if (raw.right === 'upstream') return E.right('upstream')
   return E.left(HttpProblem.invalidQuery(400, 'format', 'format must be toolhive or upstream', raw.right))
 }

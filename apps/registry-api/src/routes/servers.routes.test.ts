@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import fc from 'fast-check'
 import { startApi, type RunningApi } from '../../test/support/api-harness.js'
 import { getChecked } from '../../test/support/http-client.js'
-import { fixtureSnapshot, manyVersionsSnapshot } from '../../test/support/snapshots.js'
+import { fixtureSnapshot, manyVersionsSnapshot, served } from '../../test/support/snapshots.js'
 import { renderToolHiveForTests } from '../../test/support/toolhive.js'
 import type { ServedServerResponse, ServedSnapshot } from '../snapshot/served-snapshot.js'
 
@@ -10,7 +10,7 @@ const OFFICIAL = 'io.modelcontextprotocol.registry/official'
 
 interface ListBody { servers: ServedServerResponse[]; metadata: { count: number; nextCursor?: string } }
 
-/** The expected list, computed directly from the snapshot with plain filters (not through the code under test). */
+/** The expected list, computed directly from the snapshot with plain filters (not through the code under test), as served. */
 function expectedList(snapshot: ServedSnapshot, q: { search?: string; version?: string; updatedSince?: string }): ServedServerResponse[] {
   return snapshot.servers.filter((s) => {
     const meta = s._meta[OFFICIAL]
@@ -24,7 +24,7 @@ function expectedList(snapshot: ServedSnapshot, q: { search?: string; version?: 
       if (!hay.some((h) => h.includes(needle))) return false
     }
     return true
-  })
+  }).map(served)
 }
 
 async function walk(api: RunningApi, prefix: string, params: Record<string, string>): Promise<{ items: ServedServerResponse[]; pages: ListBody[] }> {

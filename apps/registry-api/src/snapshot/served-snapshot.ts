@@ -6,6 +6,8 @@
 /** `_meta["io.modelcontextprotocol.registry/official"]`: registry-managed lifecycle data of one server version. */
 export interface OfficialMeta {
   readonly status: string
+  /** When the status last changed; absent in a snapshot until it has changed (then it is `publishedAt`). */
+  readonly statusChangedAt?: string | undefined
   readonly publishedAt: string
   readonly updatedAt: string
   readonly isLatest: boolean

@@ -34,9 +34,22 @@ export function toViewEntry(response: ServedServerResponse): ViewEntry {
     publishedAt: official.publishedAt,
     isLatest: official.isLatest,
     deleted: official.status === 'deleted',
-    json: JSON.stringify(response),
+    json: JSON.stringify(withStatusChangedAt(response)),
     response,
   }
+}
+
+/**
+ * The item as served: the official `_meta` always carries `statusChangedAt`, as the upstream registry's answers
+ * do, right after `status`. A snapshot records it only once a version's status has changed; until then it is the
+ * version's `publishedAt`. Other `_meta` keys and the server stay as stored.
+ */
+export function withStatusChangedAt(response: ServedServerResponse): ServedServerResponse {
+  const { status, statusChangedAt, ...rest } = response._meta[OfficialMetaKey]
+  const official = { status, statusChangedAt: statusChangedAt ?? rest.publishedAt, ...rest }
+  const meta: Record<string, unknown> = { ...response._meta }
+  meta[OfficialMetaKey] = official
+  return { ...response, _meta: meta as ServedServerResponse['_meta'] }
 }
 
 /** Orders entries by name, then version (code-unit order, like upstream's `ORDER BY server_name, version`). */

@@ -36,6 +36,15 @@ export function serverResponse(v: VersionSpec): ServedServerResponse {
   }
 }
 
+/**
+ * An item as the API serves it: the official `_meta` block always carries `statusChangedAt` (the stored one, else
+ * `publishedAt`), placed right after `status` as the upstream registry places it.
+ */
+export function served(item: ServedServerResponse): ServedServerResponse {
+  const { status, statusChangedAt, publishedAt, ...rest } = item._meta['io.modelcontextprotocol.registry/official']
+  return { ...item, _meta: { ...item._meta, 'io.modelcontextprotocol.registry/official': { status, statusChangedAt: statusChangedAt ?? publishedAt, publishedAt, ...rest } } }
+}
+
 const minute = (base: string, n: number): string => new Date(Date.parse(base) + n * 60_000).toISOString()
 
 /**
