@@ -7,7 +7,7 @@
 #     (or, failing that, prints it as the last line of its stdout);
 #   - the object is either flat (merged into the section named after the file, see SECTION below) or keyed by
 #     section ({"api": {...}, "sync": {...}}); numbers are medians of repeated runs, ratios measured in the same run.
-# Required keys of latest.json (DESIGN §13, issue 9): api.ratioToBareNode, api.p99Ms, freshness.p50Ms,
+# Required keys of latest.json: api.ratioToBareNode, api.p99Ms, freshness.p50Ms,
 # freshness.p95Ms, sync.tenThousandMs, operator.rssMiB, operator.scaleSeconds, machine. A key no benchmark
 # measured is written as null, with the reason under `missing`.
 # Usage: npm run bench                     every benchmark

@@ -1,5 +1,5 @@
 /**
- * Snapshot build benchmark (DESIGN §4, §13): how long the CPU-bound steps of a sync and of a snapshot load take for
+ * Snapshot build benchmark: how long the CPU-bound steps of a sync and of a snapshot load take for
  * ToolHive registries of 1,000 and 10,000 servers generated from the real fixture by @thv/generate-registry.
  *
  * Steps: `parseJson` (raw source bytes -> value), decode ToolHive (`decodeToolHiveRegistry`, which copies, and with

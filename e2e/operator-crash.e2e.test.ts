@@ -6,6 +6,7 @@
 // THV_CRASH_SEED and THV_CRASH_SPAN_MS replay a run (same versions, same kill delays).
 import { randomInt } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
+import { systemPlane } from '@thv/control-plane'
 import { CoordinationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node'
 import { computeSnapshotHash } from '@thv/converters'
 import { createSeededRandom } from '@thv/generate-registry'
@@ -15,8 +16,8 @@ import { expect } from 'chai'
 import {
   applySourceConfigMap, flagValue, getToolHiveDocument, httpGet, isApiStatus, loadToolHiveFixture, readRegistry, startRegistryScenario, subsetOf,
   toolHiveKeys, waitForRegistryReady, eventually, type ApiHandle, type RegistryObject, type ToolHiveDocument,
-} from './src/index.js'
-import { getSystem, stopSystem, type E2ESystem } from './src/system.js'
+} from '@thv/testkit'
+import { getSystem, stopSystem, type E2ESystem } from '@thv/testkit'
 
 after(stopSystem)
 
@@ -29,7 +30,7 @@ describe('operator crash mid-sync (issue 8 scenario 7)', function () {
   let api: ApiHandle | undefined
 
   before(async function () {
-    sys = await getSystem()
+    sys = await getSystem({ plane: systemPlane })
     ;({ namespace: ns, api } = await startRegistryScenario(sys, 'e2e-crash', name, JSON.stringify(fixture)))
   })
 
@@ -117,7 +118,7 @@ describe(`operator SIGKILLed at ${KILLS} random points of syncs (issue 9)`, func
   }
 
   before(async function () {
-    sys = await getSystem()
+    sys = await getSystem({ plane: systemPlane })
     ;({ namespace: ns, api } = await startRegistryScenario(sys, 'e2e-crash-many', name, JSON.stringify(fixture)))
   })
 

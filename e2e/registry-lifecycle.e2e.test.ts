@@ -4,17 +4,17 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node'
-import { createTestNamespace } from '@thv/control-plane'
+import { createTestNamespace, renderKustomization, systemPlane } from '@thv/control-plane'
 import { findCondition } from '@thv/k8s-reconcile'
 import { OfficialMetaKey } from '@thv/registry-model'
 import { expect, use } from 'chai'
 import chaiAsPromised from 'chai-as-promised'
 import {
   applyObjects, applySourceConfigMap, consistently, eventually, getJson, getToolHiveDocument, httpGet,
-  listAllUpstream, parseManifests, readRegistry, registryEvents, renderKustomization, REPO_ROOT,
+  listAllUpstream, parseManifests, readRegistry, registryEvents, REPO_ROOT,
   TOOLHIVE_GROUP, TOOLHIVE_VERSION, toolHiveKeys, waitForRegistryReady, type ApiHandle, type RegistryObject, type ToolHiveDocument,
-} from './src/index.js'
-import { getSystem, stopSystem, type E2ESystem } from './src/system.js'
+} from '@thv/testkit'
+import { getSystem, stopSystem, type E2ESystem } from '@thv/testkit'
 
 use(chaiAsPromised)
 after(stopSystem)
@@ -60,7 +60,7 @@ describe('registry lifecycle (issue 8 scenarios 1, 3, 4, 8)', function () {
   let lastGood: { hash: string; doc: ToolHiveDocument }
 
   before(async function () {
-    sys = await getSystem()
+    sys = await getSystem({ plane: systemPlane })
     ns = await createTestNamespace('e2e-lifecycle')
     const objects = await sampleObjects()
     const registry = objects.find((o) => o.kind === 'MCPRegistry') as (KubernetesObject & { spec: { source: { configmap: { name: string; key?: string } } } }) | undefined

@@ -1,12 +1,11 @@
 // Issue 14 through config/default: registries over a url source (headers from a Secret, CA from a ConfigMap), a git
 // source (Basic auth from a Secret) and an api mirror of another registry's API, all Ready and served. The operator
 // runs with its shipped RBAC (get on Secrets by name) as its ServiceAccount.
-import { createTestNamespace } from '@thv/control-plane'
+import { createTestNamespace, systemPlane } from '@thv/control-plane'
 import { expect } from 'chai'
 import { startGitServer, type TestGitServer } from '../libs/sources/test/git-server.js'
 import { makeTestTls, startHttpsServer, type TestHttpsServer } from '../libs/sources/test/remote-harness.js'
-import { applyObjects, applyRegistry, getJson, listAllUpstream, loadToolHiveFixture, waitForRegistryReady } from './src/index.js'
-import { getSystem, stopSystem, type E2ESystem } from './src/system.js'
+import { applyObjects, applyRegistry, getJson, getSystem, listAllUpstream, loadToolHiveFixture, stopSystem, waitForRegistryReady, type E2ESystem } from '@thv/testkit'
 
 after(stopSystem)
 
@@ -17,7 +16,7 @@ describe('remote sources through config/default (issue 14)', function () {
   let git: TestGitServer | undefined
 
   before(async () => {
-    sys = await getSystem()
+    sys = await getSystem({ plane: systemPlane })
   })
   after(async () => {
     await web?.close()

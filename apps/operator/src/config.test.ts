@@ -19,8 +19,12 @@ describe('parseConfig', () => {
       healthProbeBindAddress: { host: '0.0.0.0', port: 8081 }, leaderElect: false, leaderElectionNamespace: undefined,
       leaderElectionId: 'thv-operator-leader', registryApiImage: DefaultRegistryApiImage, allowCrossNamespaceSources: false,
       remoteSources: { maxSourceBytes: 33_554_432, allowInsecure: false, allowLoopback: false, denyPrivate: false, allowedHosts: [] },
-      maxConcurrentReconciles: 2, logLevel: 'info', shutdownTimeoutMs: 30_000,
+      maxConcurrentReconciles: 2, logLevel: 'info', shutdownTimeoutMs: 30_000, otlpEndpoint: undefined,
     })
+  })
+  it('takes an http(s) --otlp-endpoint and refuses anything else', () => {
+    expect(run(['--otlp-endpoint', 'http://otel:4318']).otlpEndpoint).to.equal('http://otel:4318')
+    expect(error(['--otlp-endpoint', 'otel:4318'])).to.include('--otlp-endpoint (THV_REGISTRY_OTLP_ENDPOINT)')
   })
   it('lets a flag beat its env twin and the env twin beat the default', () => {
     const c = run(['--registry-api-image', 'flag:1', '--leader-elect'], { THV_REGISTRY_REGISTRY_API_IMAGE: 'env:1', THV_REGISTRY_WATCH_NAMESPACE: 'team-a', THV_REGISTRY_ALLOW_CROSS_NAMESPACE_SOURCES: 'true' })

@@ -28,6 +28,7 @@ export const Flags: readonly FlagSpec[] = [
   str('max-concurrent-reconciles', 'Reconcile workers per controller', '2'),
   str('log-level', 'error, warn, info or debug (LOG_LEVEL is read too)', 'info'),
   str('shutdown-timeout-ms', 'Longest wait for in-flight reconciles on SIGTERM, in ms', '30000'),
+  str('otlp-endpoint', 'OTLP/HTTP receiver URL for sync traces (e.g. http://otel-collector:4318)', undefined, '(tracing off)'),
 ]
 
 export type { LogLevel }
@@ -78,7 +79,11 @@ const RawConfigCodec = t.intersection([
     'log-level': LogLevelCodec,
     'shutdown-timeout-ms': intFromString('Milliseconds', 0, 600_000),
   }),
-  t.partial({ kubeconfig: t.string, 'watch-namespace': dnsLabel, 'leader-election-namespace': dnsLabel, 'allowed-source-hosts': hostGlobs }),
+  t.partial({
+    kubeconfig: t.string, 'watch-namespace': dnsLabel, 'leader-election-namespace': dnsLabel,
+    'allowed-source-hosts': hostGlobs,
+    'otlp-endpoint': t.refinement(t.string, (s) => /^https?:\/\/[^\s]+$/.test(s), 'OtlpEndpoint'),
+  }),
 ], 'OperatorConfig')
 
 /** The decoded configuration of the operator. */
@@ -97,6 +102,8 @@ export interface OperatorConfig {
   readonly maxConcurrentReconciles: number
   readonly logLevel: LogLevel
   readonly shutdownTimeoutMs: number
+  /** `--otlp-endpoint`: sync traces are exported there when set. */
+  readonly otlpEndpoint: string | undefined
 }
 
 /** The flags that bound url, git and api sources. */
@@ -157,6 +164,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
       maxConcurrentReconciles: c['max-concurrent-reconciles'],
       logLevel: c['log-level'],
       shutdownTimeoutMs: c['shutdown-timeout-ms'],
+      otlpEndpoint: c['otlp-endpoint'],
     },
   })
 }

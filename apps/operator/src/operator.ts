@@ -15,7 +15,7 @@ import {
   type Logger,
 } from '@thv/k8s-reconcile'
 import { createSourceHandlers } from './sync/source-handlers.js'
-import { ConfigMapStorageManager, storageReaderPolicyRules, type StorageLimits } from '@thv/storage'
+import { ConfigMapStorageManager, DefaultStorageLimits, storageReaderPolicyRules, type StorageLimits } from '@thv/storage'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Registry } from 'prom-client'
 import { ApiDeployReconciler, apiDeployController } from './controllers/api-deploy.controller.js'
@@ -25,9 +25,10 @@ import { registryKeyOfServer, ServersByRegistryIndex, summarizeDeployedServers }
 import type { RemoteSourceConfig } from './config.js'
 import { FieldManager, MCPRegistryKind, MCPServerKind } from './kinds.js'
 import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-metrics.js'
-import type { OperatorBus, OperatorEvents } from './operator-events.js'
+import { connectOperatorBus, type OperatorBus, type OperatorEvents } from './operator-events.js'
 import type { RegistryObject } from './status/registry-status.js'
 import { SourceSyncPipeline } from './sync/source.pipeline.js'
+import { TracedSyncPipeline } from './telemetry/traced-sync-pipeline.js'
 import { KeyedMutex } from './sync/keyed-mutex.js'
 
 /** Settings of {@link createOperator} (the process flags that shape behaviour). */
@@ -58,7 +59,6 @@ export interface OperatorOptions {
 /** A composed operator: start it with a signal; `manager` exposes health, readiness and leadership. */
 export interface Operator {
   readonly manager: Manager
-  readonly bus: OperatorBus
   readonly metrics: RegistryMetrics
   readonly controllers: readonly Controller[]
 }
@@ -100,13 +100,15 @@ export function createOperator(options: OperatorOptions): Operator {
   const storageLimits = options.storageLimits ?? {}
   const core = options.kubeConfig.makeApiClient(CoreV1Api)
   const storage = new ConfigMapStorageManager(core, { limits: storageLimits })
+  metrics.storageLimitBytes.set(storageLimits.maxStoredBytes ?? DefaultStorageLimits.maxStoredBytes)
   const sources = createSourceHandlers(core, options)
-  const pipeline = new SourceSyncPipeline({
+  // Traced through the global tracer provider: spans are exported when main registered one (--otlp-endpoint).
+  const pipeline = new TracedSyncPipeline(new SourceSyncPipeline({
     sources,
     storage,
     clock,
     log: log.child({ component: 'sync-pipeline' }),
-  })
+  }))
   const locks = new KeyedMutex()
   const workers = options.maxConcurrentReconciles
 
@@ -124,6 +126,7 @@ export function createOperator(options: OperatorOptions): Operator {
   const api = must(apiDeployController(
     new ApiDeployReconciler({
       client: manager.client,
+      metrics,
       events,
       clock,
       image: options.registryApiImage,
@@ -134,16 +137,14 @@ export function createOperator(options: OperatorOptions): Operator {
   ))
   const deployed = must(deployedServersController(
     new DeployedServersReconciler({
-      client: manager.client, servers, pipeline, bus, metrics, locks, clock,
+      client: manager.client, servers, pipeline, metrics, locks, clock,
       log: log.child({ controller: 'mcpregistry-deployed-servers' }),
     }),
     workers,
   ))
-  // The bus carries triggers: each subscriber only enqueues a key, and its reconcile reads current state.
-  bus.subscribe('RegistrySynced', (ref) => api.enqueue({ namespace: ref.namespace, name: ref.name }))
-  bus.subscribe('RegistrySyncFailed', (ref) => api.enqueue({ namespace: ref.namespace, name: ref.name }))
+  connectOperatorBus(bus, { apiDeploy: api })
   for (const c of [sync, api, deployed]) manager.add(c)
-  return { manager, bus, metrics, controllers: [sync, api, deployed] }
+  return { manager, metrics, controllers: [sync, api, deployed] }
 }
 
 function must(built: E.Either<Error, Controller>): Controller {

@@ -4,9 +4,10 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { expect } from 'chai'
 import { createTestNamespace } from '@thv/control-plane'
+import { eventually } from '@thv/testkit'
 import type { KubeClient } from '@thv/k8s-reconcile'
 import {
-  AllTrue, conditionSummary, createRegistry, entryCount, eventually, readRegistry, startOperator, testClients, toolHiveFixture,
+  AllTrue, conditionSummary, createRegistry, entryCount, readRegistry, startOperator, testClients, toolHiveFixture,
   toolHiveFixtureText, type RunningOperator,
 } from './operator-harness.js'
 
@@ -43,12 +44,12 @@ describe('MCPRegistry with a url source (operator in-process, HTTP server on 127
       const r = await readRegistry(client, ns, 'web')
       expect(conditionSummary(r?.status)).to.deep.equal(AllTrue)
       return r
-    }, 60_000)
+    }, { timeoutMs: 60_000 })
     expect(ready?.status?.serverCount).to.equal(entryCount(toolHiveFixture()))
     // Interval syncs now send If-None-Match and get 304s: nothing fetched in full, the hash stays.
     const fullFetches = seen.filter((s) => s.status === 200).length
     await eventually(async () => expect(seen.slice(-3)).to.deep.equal([
-      { ifNoneMatch: '"one"', status: 304 }, { ifNoneMatch: '"one"', status: 304 }, { ifNoneMatch: '"one"', status: 304 }]), 30_000)
+      { ifNoneMatch: '"one"', status: 304 }, { ifNoneMatch: '"one"', status: 304 }, { ifNoneMatch: '"one"', status: 304 }]), { timeoutMs: 30_000 })
     expect(seen.filter((s) => s.status === 200).length).to.equal(fullFetches)
     expect((await readRegistry(client, ns, 'web'))?.status?.lastSyncHash).to.equal(ready?.status?.lastSyncHash)
 
@@ -57,7 +58,7 @@ describe('MCPRegistry with a url source (operator in-process, HTTP server on 127
     delete doc.servers[first as string]
     body = JSON.stringify(doc)
     etag = '"two"'
-    await eventually(async () => expect((await readRegistry(client, ns, 'web'))?.status?.serverCount).to.equal(entryCount(doc)), 30_000)
+    await eventually(async () => expect((await readRegistry(client, ns, 'web'))?.status?.serverCount).to.equal(entryCount(doc)), { timeoutMs: 30_000 })
   })
 
   it('refuses the metadata address: SourceAvailable=False naming the host and the rule', async () => {
@@ -67,7 +68,7 @@ describe('MCPRegistry with a url source (operator in-process, HTTP server on 127
       const c = (await readRegistry(client, ns, 'meta'))?.status?.conditions?.find((x) => x.type === 'SourceAvailable')
       expect(c?.status).to.equal('False')
       return c
-    }, 60_000)
+    }, { timeoutMs: 60_000 })
     expect(cond?.reason).to.equal('SourceRefusedByPolicy')
     expect(cond?.message).to.include('169.254.169.254').and.include('rule link-local')
   })

@@ -11,7 +11,8 @@ import type { KubernetesObject } from '@kubernetes/client-node'
 import { createTestNamespace } from '@thv/control-plane'
 import { KubeApiError, type KubeClient } from '@thv/k8s-reconcile'
 import { parseAllDocuments } from 'yaml'
-import { AllTrue, conditionSummary, eventually, readRegistry, startOperator, testClients, type RunningOperator } from './operator-harness.js'
+import { eventually } from '@thv/testkit'
+import { AllTrue, conditionSummary, readRegistry, startOperator, testClients, type RunningOperator } from './operator-harness.js'
 
 const EXAMPLES = fileURLToPath(new URL('../../../testdata/toolhive-examples', import.meta.url))
 
@@ -124,7 +125,7 @@ describe("ToolHive's example MCPRegistry manifests", function () {
             const r = await readRegistry(client, ns, name)
             expect(conditionSummary(r?.status), name).to.deep.equal(AllTrue)
             return r
-          }, 120_000)
+          }, { timeoutMs: 120_000 })
           counts[name] = registry?.status?.serverCount
         }
         expect(counts).to.deep.equal(expectation.accepted)
@@ -138,7 +139,7 @@ describe("ToolHive's example MCPRegistry manifests", function () {
           const c = (await readRegistry(client, ns, registry))?.status?.conditions?.find((x) => x.type === 'SourceAvailable')
           expect(c?.status).to.equal('False')
           return c
-        }, 60_000)
+        }, { timeoutMs: 60_000 })
         expect(condition?.reason).to.equal('SourceRefusedByPolicy')
         expect(condition?.message).to.include(host).and.include('rule allowed-source-hosts')
       })

@@ -10,7 +10,7 @@ import { installClientErrorHandler } from './http/client-error.js'
 import { observeRequests } from './http/observe-requests.middleware.js'
 import { problemJson } from './http/problem-json.middleware.js'
 import { DefaultRequestLimits, requestLimits, type RequestLimits } from './http/request-limits.middleware.js'
-import { RequestObserver } from './http/request-observer.js'
+import { RequestObserver, type RequestHook } from './http/request-observer.js'
 import { DefaultResponseMemo, rememberResponses, replayFromMemo, ResponseMemo } from './http/response-memo.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { registryRoutes } from './routes/registry.routes.js'
@@ -29,6 +29,8 @@ export interface AppDeps {
   readonly limits?: RequestLimits
   /** Bounds of the memo of answered GET targets; default `DefaultResponseMemo`. */
   readonly responseMemo?: ByteLruOptions
+  /** Also told about every answered request (OpenTelemetry); none by default. */
+  readonly requestHook?: RequestHook
 }
 
 /** Answers a request before koa does and returns true, or returns false to leave it to koa. */
@@ -84,7 +86,7 @@ export class RegistryApiApp extends Koa {
  */
 export function createApp(deps: AppDeps): RegistryApiApp {
   const app = new RegistryApiApp(deps.log)
-  const observer = new RequestObserver(deps.metrics, deps.log)
+  const observer = new RequestObserver(deps.metrics, deps.log, deps.requestHook)
   const memo = new ResponseMemo(() => deps.store.current, deps.responseMemo ?? DefaultResponseMemo)
   app.answerEarly(replayFromMemo(memo, observer))
   app.use(problemJson(deps.log))

@@ -28,6 +28,14 @@ describe('parseConfig', () => {
     })
   })
 
+  it('turns OpenTelemetry export on with --otlp-endpoint and decodes its settings', () => {
+    const outcome = run(['--file', 'f', '--otlp-endpoint', 'http://otel:4318', '--otlp-sampling', '0.25'], { THV_REGISTRY_OTLP_METRICS: 'false', THV_REGISTRY_OTLP_SERVICE_NAME: 'reg' }) as { config: { otlp?: unknown } }
+    expect(outcome.config.otlp).to.deep.equal({ endpoint: 'http://otel:4318', serviceName: 'reg', traces: true, metrics: false, sampling: 0.25, metricsIntervalMs: 60000 })
+    expect(run(['--file', 'f', '--otlp-sampling', '2'])).to.include('--otlp-sampling (THV_REGISTRY_OTLP_SAMPLING): must be a decimal ratio from 0 to 1')
+    expect(run(['--file', 'f', '--otlp-endpoint', 'otel:4318'])).to.include('--otlp-endpoint')
+    expect(run(['--file', 'f', '--otlp-traces', 'yes'])).to.include('--otlp-traces')
+  })
+
   it('prefers THV_REGISTRY_LOG_LEVEL over LOG_LEVEL', () => {
     const outcome = run(['--file', 'f'], { LOG_LEVEL: 'debug', THV_REGISTRY_LOG_LEVEL: 'warn' }) as { config: { logLevel: string } }
     expect(outcome.config.logLevel).to.equal('warn')

@@ -4,6 +4,7 @@ import {
 } from '@thv/app-runtime'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import type { OtlpSettings } from './telemetry/otlp-telemetry.js'
 
 /** Every flag, in `--help` order. An explicit flag beats its env twin, which beats the default. */
 export const Flags: readonly FlagSpec[] = [
@@ -16,7 +17,23 @@ export const Flags: readonly FlagSpec[] = [
   stringFlag('log-level', 'error, warn, info or debug (LOG_LEVEL is read too)', 'info'),
   stringFlag('reload-debounce-ms', 'Quiet time after a file change before reloading, in ms', '200'),
   stringFlag('shutdown-timeout-ms', 'Longest wait for in-flight requests on SIGTERM, in ms', '10000'),
+  stringFlag('otlp-endpoint', 'OTLP/HTTP receiver URL for traces and metrics (e.g. http://otel-collector:4318)', undefined, '(telemetry off)'),
+  stringFlag('otlp-service-name', 'service.name of the exported telemetry', 'thv-registry-api'),
+  stringFlag('otlp-service-version', 'service.version of the exported telemetry', undefined, '(none)'),
+  stringFlag('otlp-traces', 'Export one span per request (true or false)', 'true'),
+  stringFlag('otlp-metrics', 'Export the request duration histogram (true or false)', 'true'),
+  stringFlag('otlp-sampling', 'Ratio of traces sampled, 0 to 1', '1'),
+  stringFlag('otlp-metrics-interval-ms', 'Interval of metric exports, in ms', '60000'),
 ]
+
+const BoolCodec = t.keyof({ true: null, false: null }, 'Boolean')
+const RatioCodec = new t.Type<number, string, unknown>(
+  'Ratio',
+  (u): u is number => typeof u === 'number' && u >= 0 && u <= 1,
+  (u, c) => (typeof u === 'string' && /^(0([.][0-9]+)?|1([.]0+)?)$/.test(u) ? t.success(Number(u)) : t.failure(u, c, 'must be a decimal ratio from 0 to 1')),
+  String,
+)
+const UrlCodec = t.refinement(t.string, (s) => /^https?:\/\/[^\s]+$/.test(s), 'OtlpEndpoint')
 
 /** `<namespace>/<name>` of an MCPRegistry, both DNS-1123 labels/subdomains. */
 export interface RegistryRef { readonly namespace: string; readonly name: string }
@@ -39,8 +56,13 @@ const ApiConfigCodec = t.intersection([
     'log-level': LogLevelCodec,
     'reload-debounce-ms': intFromString('Milliseconds', 0, 60_000),
     'shutdown-timeout-ms': intFromString('Milliseconds', 0, 600_000),
+    'otlp-service-name': t.string,
+    'otlp-traces': BoolCodec,
+    'otlp-metrics': BoolCodec,
+    'otlp-sampling': RatioCodec,
+    'otlp-metrics-interval-ms': intFromString('Milliseconds', 100, 3_600_000),
   }),
-  t.partial({ file: t.string, registry: RegistryRefCodec, name: t.string, kubeconfig: t.string }),
+  t.partial({ file: t.string, registry: RegistryRefCodec, name: t.string, kubeconfig: t.string, 'otlp-endpoint': UrlCodec, 'otlp-service-version': t.string }),
 ], 'ApiConfig')
 
 /** Where the snapshot comes from. */
@@ -56,6 +78,8 @@ export interface ApiConfig {
   readonly logLevel: t.TypeOf<typeof LogLevelCodec>
   readonly reloadDebounceMs: number
   readonly shutdownTimeoutMs: number
+  /** OpenTelemetry export; absent without `--otlp-endpoint`. */
+  readonly otlp?: OtlpSettings
 }
 
 /** What the command line asked for: run with a config, or print help. */
@@ -95,6 +119,14 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     config: {
       source, host: c.host, port: c.port, logLevel: c['log-level'],
       reloadDebounceMs: c['reload-debounce-ms'], shutdownTimeoutMs: c['shutdown-timeout-ms'],
+      ...(c['otlp-endpoint'] === undefined ? {} : {
+        otlp: {
+          endpoint: c['otlp-endpoint'], serviceName: c['otlp-service-name'],
+          ...(c['otlp-service-version'] === undefined ? {} : { serviceVersion: c['otlp-service-version'] }),
+          traces: c['otlp-traces'] === 'true', metrics: c['otlp-metrics'] === 'true', sampling: c['otlp-sampling'],
+          metricsIntervalMs: c['otlp-metrics-interval-ms'],
+        },
+      }),
     },
   })
 }

@@ -40,5 +40,3 @@ export {
   toToolHiveRegistry, toToolHiveView, toUpstreamServerList, toUpstreamServers, ToolHiveRegistrySchemaUrl,
 } from './snapshot-views.js'
 export type { ToolHiveRegistryDocument, ToolHiveView } from './snapshot-views.js'
-export { apiStateOf, derivePhase } from './phase.js'
-export type { ApiState, DerivedPhase } from './phase.js'

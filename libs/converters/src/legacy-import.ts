@@ -4,7 +4,7 @@ import { CurrentServerSchemaUrl } from '@thv/registry-model'
 type Json = Record<string, unknown>
 
 /**
- * How each legacy (pre-2025-07) field maps onto the 2025-12-11 `server.json` (research/upstream.md §1.1).
+ * How each legacy (pre-2025-07) field maps onto the 2025-12-11 `server.json`.
  * `null` means the field has no counterpart and is dropped for every entry.
  *
  * @category legacy

@@ -107,7 +107,7 @@ function previousTimes(previous: RegistrySnapshot | undefined): Map<string, Offi
 }
 
 /**
- * Builds the snapshot storage holds and the API serves, as DESIGN §4: parse the raw bytes (a Left names the byte
+ * Builds the snapshot storage holds and the API serves: parse the raw bytes (a Left names the byte
  * offset) -> detect the format (and check it against `declaredFormat`) -> decode and validate -> convert to
  * upstream `server.json` -> reject duplicate name@version -> filter -> sort by name, then version -> registry
  * `_meta` (`status` from the data, `deprecated` for ToolHive `Deprecated` entries, else `active`; `publishedAt`/`updatedAt` from the data when present, else the

@@ -1,4 +1,4 @@
-// The real fixtures (copied into the repository from shared/): `$THV_SHARED_DIR/fixtures`, else `testdata/fixtures`.
+// The real fixtures (copied into the repository): `$THV_SHARED_DIR/fixtures`, else `testdata/fixtures`.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'

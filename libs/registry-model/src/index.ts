@@ -88,10 +88,13 @@ export {
   RetryPolicyCodec, SyncModeCodec, SyncPolicyCodec, NameFilterCodec, TagFilterCodec, RegistryFilterSpecCodec,
   MCPRegistrySpecCodec, MCPRegistryPhaseCodec, StorageRefCodec, MCPRegistryStatusCodec, ObjectMetaCodec,
   MCPRegistryCodec, decodeMCPRegistry, decodeMCPRegistrySpec,
+  HostnamePattern, SamplingRatioPattern, MaxReplicas, PodTemplateSpecCodec, LocalObjectReferenceCodec, IngressExposeCodec,
+  ParentRefCodec, HTTPRouteExposeCodec, ExposeCodec, TelemetryConfigCodec,
 } from './mcpregistry.codec.js'
 export type {
   ConfigMapSource, KeySelector, SecretRef, UrlSource, GitSource, ApiSource, SourceFormat, MCPRegistrySource, RetryPolicy, SyncMode, SyncPolicy, TagFilter,
   RegistryFilterSpec, MCPRegistrySpec, MCPRegistryPhase, StorageRef, MCPRegistryStatus, ObjectMeta, MCPRegistry,
+  IngressExpose, HTTPRouteExpose, Expose, TelemetryConfig,
 } from './mcpregistry.codec.js'
 export {
   MCPServerPlural, MCPServerKindName, RegistryNameLabel, RegistryNamespaceLabel, ServerNameLabel, MCPServerCodec,

@@ -263,6 +263,89 @@ export const RegistryFilterSpecCodec = t.refinement(
 /** @category model @since 0.1.0 */
 export type RegistryFilterSpec = t.TypeOf<typeof RegistryFilterSpecCodec>
 
+/** A DNS host name, optionally with a leading `*.` wildcard. @category model @since 0.2.0 */
+export const HostnamePattern = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'
+/** A sampling ratio between 0 and 1 written as a decimal string (`"1"`, `"0.25"`). @category model @since 0.2.0 */
+export const SamplingRatioPattern = '^(0([.][0-9]+)?|1([.]0+)?)$'
+/** Most API replicas accepted. @category model @since 0.2.0 */
+export const MaxReplicas = 100
+
+const ObjectNameCodec = patterned(ObjectNamePattern, 'ObjectName', 1, 253)
+const BoundedStringCodec = (name: string, max: number) => t.refinement(t.string, (s) => s.length >= 1 && s.length <= max, name)
+const HostnameCodec = patterned(HostnamePattern, 'Hostname', 1, 253)
+const maxItems = <C extends t.Mixed>(item: C, max: number, name: string, min = 0) =>
+  t.refinement(t.array(item), (a) => a.length >= min && a.length <= max, name)
+
+/**
+ * `spec.podTemplateSpec`: a raw pod template (`metadata`, `spec`) merged over the generated API pod. The CRD keeps
+ * it schemaless (unknown fields preserved); the operator checks it when merging.
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const PodTemplateSpecCodec = t.UnknownRecord
+/** `spec.imagePullSecrets[]` item. @category combinators @since 0.2.0 */
+export const LocalObjectReferenceCodec = strictStruct({ name: ObjectNameCodec }, 'LocalObjectReference')
+/** `spec.expose.ingress`. @category combinators @since 0.2.0 */
+export const IngressExposeCodec = strictStruct(
+  {
+    className: optional(BoundedStringCodec('IngressClassName', 253)),
+    host: HostnameCodec,
+    tls: optional(strictStruct({ secretName: ObjectNameCodec }, 'IngressTLS')),
+  },
+  'IngressExpose',
+)
+/** @category model @since 0.2.0 */
+export type IngressExpose = t.TypeOf<typeof IngressExposeCodec>
+/** A Gateway API parent reference. @category combinators @since 0.2.0 */
+export const ParentRefCodec = strictStruct(
+  {
+    name: BoundedStringCodec('ParentName', 253),
+    namespace: optional(BoundedStringCodec('ParentNamespace', 63)),
+    sectionName: optional(BoundedStringCodec('SectionName', 253)),
+  },
+  'ParentRef',
+)
+/** `spec.expose.httpRoute`. @category combinators @since 0.2.0 */
+export const HTTPRouteExposeCodec = strictStruct(
+  { parentRefs: maxItems(ParentRefCodec, 32, 'ParentRefs', 1), hostnames: optional(maxItems(HostnameCodec, 16, 'Hostnames')) },
+  'HTTPRouteExpose',
+)
+/** @category model @since 0.2.0 */
+export type HTTPRouteExpose = t.TypeOf<typeof HTTPRouteExposeCodec>
+/** `spec.expose`: an Ingress or an HTTPRoute, not both. @category combinators @since 0.2.0 */
+export const ExposeCodec = t.refinement(
+  strictStruct({ ingress: optional(IngressExposeCodec), httpRoute: optional(HTTPRouteExposeCodec) }, 'ExposeFields'),
+  (e) => e.ingress === undefined || e.httpRoute === undefined,
+  'Expose(ingress or httpRoute, not both)',
+)
+/** @category model @since 0.2.0 */
+export type Expose = t.TypeOf<typeof ExposeCodec>
+/**
+ * `spec.telemetryConfig` (ToolHive's field names): OTLP/HTTP traces and metrics of the registry API.
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const TelemetryConfigCodec = t.refinement(
+  strictStruct(
+    {
+      enabled: optional(t.boolean),
+      serviceName: optional(BoundedStringCodec('ServiceName', 253)),
+      serviceVersion: optional(BoundedStringCodec('ServiceVersion', 128)),
+      endpoint: optional(BoundedStringCodec('Endpoint', 2048)),
+      insecure: optional(t.boolean),
+      tracing: optional(strictStruct({ enabled: optional(t.boolean), sampling: optional(patterned(SamplingRatioPattern, 'SamplingRatio', 1, 32)) }, 'TracingConfig')),
+      metrics: optional(strictStruct({ enabled: optional(t.boolean) }, 'MetricsConfig')),
+    },
+    'TelemetryConfigFields',
+  ),
+  (c) => c.enabled !== true || c.endpoint !== undefined,
+  'TelemetryConfig(endpoint required when enabled)',
+)
+/** @category model @since 0.2.0 */
+export type TelemetryConfig = t.TypeOf<typeof TelemetryConfigCodec>
+
 /** `spec` of an MCPRegistry. Unknown keys are rejected. @category combinators @since 0.1.0 */
 export const MCPRegistrySpecCodec = strictStruct(
   {
@@ -270,6 +353,11 @@ export const MCPRegistrySpecCodec = strictStruct(
     displayName: optional(t.refinement(t.string, (s) => s.length <= 256, 'DisplayName')),
     syncPolicy: optional(SyncPolicyCodec),
     filter: optional(RegistryFilterSpecCodec),
+    podTemplateSpec: optional(PodTemplateSpecCodec),
+    imagePullSecrets: optional(maxItems(LocalObjectReferenceCodec, 100, 'ImagePullSecrets')),
+    replicas: optional(t.refinement(NonNegativeIntCodec, (n) => n <= MaxReplicas, 'Replicas')),
+    expose: optional(ExposeCodec),
+    telemetryConfig: optional(TelemetryConfigCodec),
   },
   'MCPRegistrySpec',
 )
@@ -314,6 +402,9 @@ export const MCPRegistryStatusCodec = strictPartial(
     syncAttempts: NonNegativeIntCodec,
     lastManualSyncTrigger: t.string,
     apiEndpoint: t.string,
+    url: t.string,
+    readyReplicas: NonNegativeIntCodec,
+    ready: t.string,
     storageRef: StorageRefCodec,
     conditions: t.array(ConditionCodec),
   },

@@ -4,7 +4,7 @@ import { decodeServerJson, isVersionRange, serverSchemaDate, ServerSchemaDates }
 import { decodeToolHiveUpstreamRegistry } from './toolhive-upstream.codec.js'
 import { clone, fixture, issuesOf, serverSchemaAccepts } from '../test/support.js'
 
-// research/upstream.md §1.4 (example A, 2025-12-11) and §1.5 (example B, hybrid remote + OCI).
+// the upstream registry's documented examples (A: 2025-12-11 schema; B: hybrid remote + OCI).
 const exampleA = {
   $schema: 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json',
   name: 'io.github.domdomegg/airtable-mcp-server',

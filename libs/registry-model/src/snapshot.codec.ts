@@ -1,5 +1,5 @@
 /**
- * The stored registry snapshot (DESIGN §5): what storage holds and the registry API serves. Every object is
+ * The stored registry snapshot: what storage holds and the registry API serves. Every object is
  * closed: the snapshot is our own format, so an unknown key is a bug or a newer writer, never data to keep.
  */
 import type * as E from 'fp-ts/lib/Either.js'

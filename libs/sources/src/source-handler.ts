@@ -1,4 +1,4 @@
-// The SourceHandler contract (DESIGN §2): fetch registry data for an MCPRegistry and turn it into a snapshot.
+// The SourceHandler contract: fetch registry data for an MCPRegistry and turn it into a snapshot.
 import type * as E from 'fp-ts/lib/Either.js'
 import type { DeployedServerSummary, MCPRegistry, MCPRegistrySource, RegistrySnapshot } from '@thv/registry-model'
 import type { SourceConfigError } from './source.errors.js'

@@ -27,7 +27,7 @@ import {
   type StorageTier,
 } from './storage-layout.js'
 import { resolveStorageLimits, type StorageLimits } from './storage-limits.js'
-import type { StorageManager } from './storage-manager.js'
+import type { StorageManager, StoreResult } from './storage-manager.js'
 import { StorageApiError, StorageTooLargeError } from './storage.errors.js'
 
 /** Options of {@link ConfigMapStorageManager}; every field has a default. */
@@ -42,16 +42,10 @@ export interface ConfigMapStorageOptions {
   readonly verification?: SnapshotVerification
 }
 
-/** What one {@link ConfigMapStorageManager.storeWithReport} call did. */
-export interface StoreReport {
-  /** Where the snapshot is stored (`status.storageRef`). */
-  readonly ref: StorageRef
-  /** False when the stored snapshot already had the same hash and nothing was written. */
-  readonly written: boolean
+/** What one {@link ConfigMapStorageManager.store} call did: the {@link StoreResult} plus the ConfigMap layout. */
+export interface StoreReport extends StoreResult {
   /** Tier of the stored snapshot (of the existing one when `written` is false). */
   readonly tier: StorageTier
-  /** Bytes of snapshot data stored (JSON for `plain`, gzip otherwise); 0 when nothing was written. */
-  readonly storedBytes: number
   /** Shard ConfigMaps of the stored generation (0 below the sharded tier or when nothing was written). */
   readonly shardCount: number
 }
@@ -61,7 +55,7 @@ const OwnerKind = 'MCPRegistry'
 
 /**
  * Stores each registry's snapshot in ConfigMap `<registry>-registry-storage` of the registry's namespace, owned by
- * the MCPRegistry (controller owner reference) and labelled as DESIGN §6 says. Small snapshots are plain JSON, larger
+ * the MCPRegistry (controller owner reference) and labelled as this library's README says. Small snapshots are plain JSON, larger
  * ones gzip, larger still gzip cut into shard ConfigMaps `<registry>-registry-storage-<a|b>-<n>` behind an index in
  * the storage ConfigMap. Publication is atomic: new shards, then the index flip, then deletion of the old shards.
  *
@@ -93,12 +87,8 @@ export class ConfigMapStorageManager implements StorageManager {
     return this.#limits
   }
 
-  async store(registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StorageRef> {
-    return (await this.storeWithReport(registry, snapshot, signal)).ref
-  }
-
-  /** {@link store}, also reporting the tier, size and shard count (for logs, metrics and benchmarks). */
-  async storeWithReport(registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StoreReport> {
+  /** Stores the snapshot, reporting also the tier and shard count (for logs, metrics and benchmarks). */
+  async store(registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StoreReport> {
     const { namespace, name, uid } = identify(registry)
     const indexName = storageConfigMapName(name)
     const ref: StorageRef = { type: 'configmap', configMapRef: { name: indexName, namespace, key: PlainSnapshotKey } }

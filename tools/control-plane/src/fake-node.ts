@@ -1,6 +1,6 @@
 import { CoreV1Api, ApiException, type KubeConfig, type V1Node } from '@kubernetes/client-node'
 import { KwokNodeAnnotation } from './component-args.js'
-import { pollUntil } from './poll-until.js'
+import { eventually, notYet } from '@thv/testkit'
 
 /** Name of the fake node kwok manages. */
 export const FakeNodeName = 'kwok-node-0'
@@ -32,11 +32,11 @@ export async function createFakeNode(kc: KubeConfig, timeoutMs: number, abortIf?
   } catch (err) {
     if (!(err instanceof ApiException) || err.code !== 409) throw new Error(`Cannot create node ${FakeNodeName}`, { cause: err })
   }
-  await pollUntil(
+  await eventually(
     async () => {
       const node = await core.readNode({ name: FakeNodeName })
       const ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
-      return ready && (node.spec?.taints ?? []).length === 0 ? true : undefined
+      return ready && (node.spec?.taints ?? []).length === 0 ? true : notYet()
     },
     { description: `node ${FakeNodeName} Ready (kwok)`, timeoutMs, intervalMs: 200, ...(abortIf ? { abortIf } : {}) },
   )

@@ -5,6 +5,7 @@
 export { startControlPlane, ControlPlane } from './control-plane.js'
 export type { ControlPlaneOptions } from './control-plane.js'
 export { getTestControlPlane, stopTestControlPlane, createTestNamespace, TestNamespaceLabel } from './test-plane.js'
+export { systemPlane } from './system-plane.js'
 export {
   KubernetesVersion,
   BinaryNames,
@@ -22,8 +23,6 @@ export type { BinaryLookup, BinaryName, BinarySource, EnsureBinariesOptions, Loc
 export type { ComponentName } from './component-process.js'
 export type { PlaneFiles, PlanePorts } from './component-args.js'
 export { FakeNodeName } from './fake-node.js'
-export { allocateFreePorts } from './free-ports.js'
+export { kustomizeCommand, renderKustomization } from './kustomize.js'
 export { renderKubeconfig } from './kubeconfig.js'
 export type { KubeconfigParams } from './kubeconfig.js'
-export { pollUntil } from './poll-until.js'
-export type { PollOptions } from './poll-until.js'

@@ -7,18 +7,10 @@ import { promisify } from 'node:util'
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import { expect } from 'chai'
 import { FakeNodeName } from '../src/index.js'
+import { processAlive as alive } from '../src/cluster-state.js'
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 const run = promisify(execFile)
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('control plane: npm run cluster -- up | status | down', function () {
   this.timeout(180_000)

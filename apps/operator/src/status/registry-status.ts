@@ -1,6 +1,6 @@
 /** Writing an MCPRegistry's status: each controller changes its own fields, then phase and Ready are re-derived. */
 import type { KubernetesObject } from '@kubernetes/client-node'
-import { derivePhase } from '@thv/converters'
+import { derivePhase } from './phase.js'
 import {
   findCondition, httpStatusOf, setCondition, updateStatus, type Condition, type ConditionInput, type KubeClient, type ObjectKey,
 } from '@thv/k8s-reconcile'

@@ -3,16 +3,16 @@ import { computeSnapshotHash } from '@thv/converters'
 import type { Clock, Logger } from '@thv/k8s-reconcile'
 import { ConditionReason, type DeployedServerSummary, type MCPRegistry, type RegistrySnapshot } from '@thv/registry-model'
 import { DefaultSourceKey, SourceConfigError, SourceError, type SourceHandlerRegistry } from '@thv/sources'
-import { StorageTooLargeError, type ConfigMapStorageManager } from '@thv/storage'
+import { StorageTooLargeError, type StorageManager } from '@thv/storage'
 import * as E from 'fp-ts/lib/Either.js'
-import type { SyncFailure, SyncOutcome } from './sync-outcome.js'
+import type { SyncFailure, SyncOutcome } from '../status/sync-outcome.js'
 import type { SyncPipeline } from './sync-pipeline.js'
 
 /** What the pipeline needs. */
 export interface SourcePipelineDeps {
   /** Handlers by `spec.source.type` (ConfigMap today), configured with `--allow-cross-namespace-sources`. */
   readonly sources: SourceHandlerRegistry
-  readonly storage: ConfigMapStorageManager
+  readonly storage: StorageManager
   readonly clock: Clock
   readonly log: Logger
 }
@@ -47,7 +47,7 @@ export function describeSource(registry: MCPRegistry): string {
 }
 
 /**
- * {@link SyncPipeline} over a {@link SourceHandlerRegistry} and {@link ConfigMapStorageManager}: validate → fetch,
+ * {@link SyncPipeline} over a {@link SourceHandlerRegistry} and {@link StorageManager}: validate → fetch,
  * detect, decode, convert, filter, hash (the handler, given the last stored snapshot and the deployed servers) →
  * store when the hash changed. Source and data failures come back as a failed outcome and leave storage untouched.
  */
@@ -92,8 +92,8 @@ export class SourceSyncPipeline implements SyncPipeline {
       return { ok: false, failure }
     }
     try {
-      const report = await storage.storeWithReport(registry, snapshot, signal)
-      return { ok: true, serverCount: snapshot.servers.length, hash: snapshot.hash, stored: report.written, storageRef: report.ref, source: describeSource(registry) }
+      const report = await storage.store(registry, snapshot, signal)
+      return { ok: true, serverCount: snapshot.servers.length, hash: snapshot.hash, stored: report.written, storedBytes: report.storedBytes, storageRef: report.ref, source: describeSource(registry) }
     } catch (err) {
       if (signal.aborted) throw err
       const reason = err instanceof StorageTooLargeError ? ConditionReason.StorageTooLarge : ConditionReason.StorageFailed
@@ -108,7 +108,7 @@ export class SourceSyncPipeline implements SyncPipeline {
     const next = { ...rest, deployedServers: [...deployedServers].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name)) }
     const hash = computeSnapshotHash(next)
     if (hash === stored.hash) return false
-    return (await this.#deps.storage.storeWithReport(registry, { ...next, hash }, signal)).written
+    return (await this.#deps.storage.store(registry, { ...next, hash }, signal)).written
   }
 
   async delete(registry: MCPRegistry, signal: AbortSignal): Promise<void> {

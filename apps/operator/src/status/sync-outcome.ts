@@ -1,6 +1,6 @@
 /** What one sync attempt did, and how it shows in the registry's status and Events. */
 import { ConditionReason, ConditionType, EventReason, type StorageRef } from '@thv/registry-model'
-import type { StatusDraft } from '../status/registry-status.js'
+import type { StatusDraft } from './registry-status.js'
 import type { ResolvedSyncPolicy } from './sync-policy.js'
 import { attemptsAfter, nextSyncTime, type SyncTrigger } from './sync-schedule.js'
 
@@ -21,6 +21,8 @@ export type SyncOutcome =
       readonly serverCount: number
       readonly hash: string
       readonly stored: boolean
+      /** Bytes written to storage (0 when `stored` is false). */
+      readonly storedBytes?: number
       readonly storageRef: StorageRef
       /** e.g. `ConfigMap toolhive-system/registry-data key registry.json`, for messages. */
       readonly source: string

@@ -1,8 +1,8 @@
 /** Runs the operator from source as a separate process, authenticated as the ServiceAccount of config/rbac. */
 import { join } from 'node:path'
 import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node'
-import { eventually } from './eventually.js'
-import { freePort } from './free-port.js'
+import { eventually } from './poll.js'
+import { freePort } from './free-ports.js'
 import { ManagedProcess } from './managed-process.js'
 import { REPO_ROOT } from './paths.js'
 import { withoutFlags } from './process-args.js'

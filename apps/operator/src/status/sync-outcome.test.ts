@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { MCPRegistryStatus } from '@thv/registry-model'
-import { nextStatus } from '../status/registry-status.js'
+import { nextStatus } from './registry-status.js'
 import { applySyncOutcome, syncEvents, type SyncOutcome } from './sync-outcome.js'
 import { resolveSyncPolicy } from './sync-policy.js'
 

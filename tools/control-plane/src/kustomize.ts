@@ -2,8 +2,8 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import type { KubernetesObject } from '@kubernetes/client-node'
-import { binaryCacheDir, findBinaries } from '@thv/control-plane'
-import { parseManifests } from './manifests.js'
+import { parseManifests } from '@thv/testkit'
+import { binaryCacheDir, findBinaries } from './binaries.js'
 
 const run = promisify(execFile)
 

@@ -7,19 +7,39 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node'
-import { getTestControlPlane, type ControlPlane } from '@thv/control-plane'
 import { startApiForRegistry, type ApiHandle } from './api-process.js'
-import { eventually } from './eventually.js'
-import { renderKustomization } from './kustomize.js'
+import { eventually } from './poll.js'
 import { applyObjects, parseManifests, readIfExists } from './manifests.js'
 import {
   findOperatorDeployment, startOperatorProcess, type OperatorDeploymentInfo, type OperatorHandle, type OperatorRuntime,
 } from './operator-process.js'
 import { REPO_ROOT } from './paths.js'
 
+/**
+ * What the system needs from the control plane of the run. `@thv/control-plane` provides it as `systemPlane`
+ * (the testkit sits below the control plane, so it names what it needs instead of importing it).
+ */
+export interface SystemPlane {
+  /** The run's shared control plane (started by the mocha root hook). */
+  getPlane(): Promise<PlaneAccess>
+  /** Creates a fresh labelled namespace `<prefix>-<random>` on it. */
+  createNamespace(prefix: string): Promise<string>
+  /** Renders a kustomization folder into objects, as `kubectl apply -k` would. */
+  renderKustomization(dir: string): Promise<KubernetesObject[]>
+}
+
+/** The parts of a running control plane the system uses. */
+export interface PlaneAccess {
+  kubeConfig(): KubeConfig
+  kubeConfigForServiceAccount(namespace: string, serviceAccountName: string): Promise<KubeConfig>
+  writeKubeconfigForServiceAccount(namespace: string, serviceAccountName: string): Promise<string>
+}
+
 /** Handle on the running system shared by every e2e scenario. */
 export interface E2ESystem {
-  readonly plane: ControlPlane
+  readonly plane: PlaneAccess
+  /** Creates a fresh labelled namespace `<prefix>-<random>`. */
+  createNamespace(prefix: string): Promise<string>
   /** Admin client (for arranging and inspecting; the operator and APIs use their own tokens). */
   readonly kc: KubeConfig
   /** What config/default rendered to. */
@@ -39,6 +59,8 @@ export interface E2ESystem {
 
 /** Options of {@link getSystem}, used by the call that starts the system. */
 export interface SystemOptions {
+  /** The control plane of the run (`systemPlane` of `@thv/control-plane`). */
+  readonly plane: SystemPlane
   /** How the operator runs (default `source`); `compiled` needs `buildOperator()` first. */
   readonly operatorRuntime?: OperatorRuntime
 }
@@ -47,7 +69,7 @@ let system: Promise<E2ESystem> | undefined
 let current: { operator: OperatorHandle; apis: Set<ApiHandle> } | undefined
 
 async function boot(options: SystemOptions): Promise<E2ESystem> {
-  const plane = await getTestControlPlane()
+  const plane = await options.plane.getPlane()
   const kc = plane.kubeConfig()
   const logDir = mkdtempSync(join(tmpdir(), 'thv-e2e-logs-'))
   await applyObjects(kc, parseManifests(readFileSync(join(REPO_ROOT, 'e2e/fixtures/mcpserver.crd.yaml'), 'utf8')))
@@ -57,7 +79,7 @@ async function boot(options: SystemOptions): Promise<E2ESystem> {
     })
     if (!crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) throw new Error('MCPServer CRD not established')
   }, { timeoutMs: 30_000 })
-  const installed = await renderKustomization(join(REPO_ROOT, 'config/default'))
+  const installed = await options.plane.renderKustomization(join(REPO_ROOT, 'config/default'))
   await applyObjects(kc, installed)
   const operatorInfo = findOperatorDeployment(installed)
   const kubeconfigPath = await plane.writeKubeconfigForServiceAccount(operatorInfo.namespace, operatorInfo.serviceAccountName)
@@ -74,6 +96,7 @@ async function boot(options: SystemOptions): Promise<E2ESystem> {
   const state = current
   return {
     plane, kc, installed, operatorInfo, logDir,
+    createNamespace: (prefix) => options.plane.createNamespace(prefix),
     operator: () => state.operator,
     async killOperator() { await state.operator.process.kill() },
     async restartOperator() {
@@ -93,7 +116,7 @@ async function boot(options: SystemOptions): Promise<E2ESystem> {
 }
 
 /** Starts the system on first call (with `options`) and returns the same handle afterwards. */
-export function getSystem(options: SystemOptions = {}): Promise<E2ESystem> {
+export function getSystem(options: SystemOptions): Promise<E2ESystem> {
   system ??= boot(options)
   return system
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
 /**
- * The `shared/` folder with the real fixtures: `$THV_SHARED_DIR`, else `testdata/` in the repository.
+ * The folder with the real fixtures: `$THV_SHARED_DIR`, else `testdata/` in the repository.
  * Throws when it does not exist, naming where it looked.
  */
 export function sharedDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
@@ -16,7 +16,7 @@ export function sharedDir(env: Readonly<Record<string, string | undefined>> = pr
   return dir
 }
 
-/** Path of one file in `shared/fixtures`, e.g. `toolhive-registry.json`. */
+/** Path of one file in `testdata/fixtures`, e.g. `toolhive-registry.json`. */
 export function fixturePath(name: string): string {
   return join(sharedDir(), 'fixtures', name)
 }

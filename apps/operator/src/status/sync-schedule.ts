@@ -3,7 +3,7 @@ import { SyncTriggerAnnotation, type MCPRegistryStatus } from '@thv/registry-mod
 import { SyncPolicyDefaults, type ResolvedSyncPolicy } from './sync-policy.js'
 
 /**
- * Why a sync runs. The first four start a new round of attempts (DESIGN §4 triggers 1–4); `retry` continues
+ * Why a sync runs. The first four start a new round of attempts; `retry` continues
  * the current round after a failure.
  */
 export type SyncTrigger = 'spec-changed' | 'manual-trigger' | 'source-changed' | 'initial' | 'interval' | 'retry'

@@ -1,4 +1,5 @@
 /** Pure derivation of an MCPRegistry's phase, message and Ready condition from the rest of its status. */
+import { findCondition } from '@thv/k8s-reconcile'
 import {
   ConditionReason,
   ConditionType,
@@ -12,17 +13,11 @@ import {
 
 /**
  * The state of the registry API as read from the `APIReady` condition.
- *
- * @category phase
- * @since 0.1.0
  */
 export type ApiState = 'NotDeployed' | 'Deploying' | 'Ready' | 'Error'
 
 /**
  * What {@link derivePhase} computes: the phase, its message and the `Ready` condition's status/reason/message.
- *
- * @category phase
- * @since 0.1.0
  */
 export interface DerivedPhase {
   readonly phase: MCPRegistryPhase
@@ -41,12 +36,9 @@ export interface DerivedPhase {
 /**
  * Reads the API state from the `APIReady` condition: `True` → Ready; `False` with reason `ApplyFailed` → Error;
  * other `False` reasons (`DeploymentNotAvailable`) → Deploying; absent, Unknown or `WaitingForData` → NotDeployed.
- *
- * @category phase
- * @since 0.1.0
  */
 export function apiStateOf(status: MCPRegistryStatus | undefined): ApiState {
-  const c = status?.conditions?.find((c) => c.type === ConditionType.APIReady)
+  const c = findCondition(status?.conditions, ConditionType.APIReady)
   if (c === undefined || c.status === 'Unknown') return 'NotDeployed'
   if (c.status === 'True') return 'Ready'
   if (c.reason === ConditionReason.ApplyFailed) return 'Error'
@@ -73,14 +65,12 @@ export function apiStateOf(status: MCPRegistryStatus | undefined): ApiState {
  *
  * @example
  * derivePhase({ lastSyncTime: '2026-01-01T00:00:00Z', serverCount: 3, conditions: [] }, false).phase // 'Pending'
- * @category phase
- * @since 0.1.0
  */
 export function derivePhase(status: MCPRegistryStatus | undefined, terminating: boolean): DerivedPhase {
   const synced = status?.lastSyncTime !== undefined
   const api = apiStateOf(status)
-  const apiCondition = status?.conditions?.find((c) => c.type === ConditionType.APIReady)
-  const sync = status?.conditions?.find((c) => c.type === ConditionType.SyncSuccessful)
+  const apiCondition = findCondition(status?.conditions, ConditionType.APIReady)
+  const sync = findCondition(status?.conditions, ConditionType.SyncSuccessful)
   const servers = status?.serverCount ?? 0
   const ready = synced && api === 'Ready'
   const readyCondition = ready

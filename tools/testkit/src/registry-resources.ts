@@ -1,7 +1,7 @@
 /** Creating, reading and waiting on MCPRegistry resources and their source ConfigMaps in e2e scenarios. */
 import { CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, type CoreV1Event, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node'
-import { findCondition, type Condition } from '@thv/k8s-reconcile'
-import { eventually } from './eventually.js'
+import type { MCPRegistryStatus } from '@thv/registry-model'
+import { eventually } from './poll.js'
 import { applyObjects, E2E_FIELD_MANAGER, isApiStatus } from './manifests.js'
 
 /** API group and version of MCPRegistry and MCPServer. */
@@ -24,7 +24,7 @@ export interface RegistryObject {
     readonly lastManualSyncTrigger?: string
     readonly apiEndpoint?: string
     readonly storageRef?: { type: string; configMapRef?: { name: string; namespace?: string; key?: string } }
-    readonly conditions?: readonly Condition[]
+    readonly conditions?: MCPRegistryStatus['conditions']
   }
 }
 
@@ -83,7 +83,7 @@ export async function waitForRegistryReady(
   return eventually(async () => {
     const reg = await readRegistry(kc, namespace, name)
     if (!reg) throw new Error(`MCPRegistry ${namespace}/${name} does not exist`)
-    const ready = findCondition(reg.status?.conditions, 'Ready')
+    const ready = reg.status?.conditions?.find((c) => c.type === 'Ready')
     if (reg.status?.phase !== 'Ready' || ready?.status !== 'True' || reg.status.observedGeneration !== reg.metadata.generation) {
       throw new Error(`MCPRegistry ${namespace}/${name} not Ready: ${JSON.stringify(reg.status)}`)
     }

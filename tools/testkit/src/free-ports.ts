@@ -1,3 +1,4 @@
+/** Free loopback TCP ports for child processes and servers under test. */
 import { createServer, type Server } from 'node:net'
 
 /**
@@ -24,4 +25,11 @@ export async function allocateFreePorts(count: number): Promise<number[]> {
   } finally {
     await Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve()))))
   }
+}
+
+/** One free port on 127.0.0.1 (see {@link allocateFreePorts}). */
+export async function freePort(): Promise<number> {
+  const [port] = await allocateFreePorts(1)
+  if (port === undefined) throw new Error('No free loopback port was allocated')
+  return port
 }

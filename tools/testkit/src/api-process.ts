@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path'
 import type { KubeConfig, V1Deployment } from '@kubernetes/client-node'
-import { eventually } from './eventually.js'
-import { freePort } from './free-port.js'
+import { eventually } from './poll.js'
+import { freePort } from './free-ports.js'
 import { ManagedProcess } from './managed-process.js'
 import { readIfExists } from './manifests.js'
 import { REPO_ROOT } from './paths.js'
@@ -23,7 +23,7 @@ export interface ApiDeploymentSpec {
   readonly env: Readonly<Record<string, string>>
 }
 
-/** Name of the API Deployment of a registry (DESIGN §7). */
+/** Name of the API Deployment of a registry: `<registry>-api`, as the operator names it. */
 export function apiDeploymentName(registryName: string): string {
   return `${registryName}-api`
 }

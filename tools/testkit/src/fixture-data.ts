@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { fixturePath } from './paths.js'
 import type { ToolHiveDocument } from './registry-api-client.js'
 
-/** The ToolHive registry fixture (`shared/fixtures/toolhive-registry.json`, 86 servers) parsed. */
+/** The ToolHive registry fixture (`testdata/fixtures/toolhive-registry.json`, 86 servers) parsed. */
 export function loadToolHiveFixture(): ToolHiveDocument {
   return JSON.parse(readFileSync(fixturePath('toolhive-registry.json'), 'utf8')) as ToolHiveDocument
 }
