@@ -22,8 +22,7 @@ import { CoreV1Api } from '@kubernetes/client-node'
 import { startControlPlane } from '@thv/control-plane'
 import { OfficialMetaKey, type MCPRegistry, type ServerResponse } from '@thv/registry-model'
 import { ApiMirrorSourceHandler, EgressPolicy, GitSourceHandler, UrlSourceHandler, type SourceHandler, type SyncResult, type UnchangedSyncResult } from '@thv/sources'
-import { startGitServer } from '../libs/sources/test/git-server.js'
-import { makeTestTls, startHttpsServer, testResolver } from '../libs/sources/test/remote-harness.js'
+import { makeTestTls, startGitServer, startHttpsServer, testResolver } from '@thv/testkit'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const NODE_ARGS = ['--conditions=@thv/source', '--import', 'tsx']

@@ -3,8 +3,7 @@
 // runs with its shipped RBAC (get on Secrets by name) as its ServiceAccount.
 import { createTestNamespace, systemPlane } from '@thv/control-plane'
 import { expect } from 'chai'
-import { startGitServer, type TestGitServer } from '../libs/sources/test/git-server.js'
-import { makeTestTls, startHttpsServer, type TestHttpsServer } from '../libs/sources/test/remote-harness.js'
+import { makeTestTls, startGitServer, startHttpsServer, type TestGitServer, type TestHttpsServer } from '@thv/testkit'
 import { applyObjects, applyRegistry, getJson, getSystem, listAllUpstream, loadToolHiveFixture, stopSystem, waitForRegistryReady, type E2ESystem } from '@thv/testkit'
 
 after(stopSystem)

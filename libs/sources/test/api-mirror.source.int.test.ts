@@ -9,7 +9,8 @@ import { expect } from 'chai'
 import { OfficialMetaKey, type ServerResponse } from '@thv/registry-model'
 import { ApiMirrorSourceHandler, EgressPolicy, type SourceError, type SyncResult, type UnchangedSyncResult } from '../src/index.js'
 import { createSourceFixture, testSignal, type SourceFixture } from './harness.js'
-import { registryObject, testResolver } from './remote-harness.js'
+import { testResolver } from '@thv/testkit'
+import { registryObject } from './remote-harness.js'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 const NOW = new Date('2026-12-04T10:00:00Z')

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import { EgressPolicy, GitSourceHandler, type SourceError, type SyncResult, type UnchangedSyncResult } from '../src/index.js'
-import { startGitServer, type TestGitServer } from './git-server.js'
 import { createSourceFixture, putConfigMap, readFixtureBytes, testSignal, type SourceFixture } from './harness.js'
-import { makeTestTls, putSecret, registryObject, testResolver, type TestTls } from './remote-harness.js'
+import { makeTestTls, startGitServer, testResolver, type TestGitServer, type TestTls } from '@thv/testkit'
+import { putSecret, registryObject } from './remote-harness.js'
 
 const NOW = new Date('2026-12-04T10:00:00Z')
 

@@ -10,7 +10,8 @@ import {
   type UnchangedSyncResult,
 } from '../src/index.js'
 import { createSourceFixture, putConfigMap, readFixtureBytes, testSignal, type SourceFixture } from './harness.js'
-import { countSockets, makeTestTls, putSecret, registryObject, startHttpsServer, testResolver, type TestHttpsServer, type TestTls } from './remote-harness.js'
+import { countSockets, makeTestTls, startHttpsServer, testResolver, type TestHttpsServer, type TestTls } from '@thv/testkit'
+import { putSecret, registryObject } from './remote-harness.js'
 
 const NOW = new Date('2026-12-04T10:00:00Z')
 

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { mkdirSync } from 'node:fs'
-import { startHttpsServer, type TestHttpsServer, type TestTls } from './remote-harness.js'
+import { startHttpsServer, type TestHttpsServer, type TestTls } from './remote-sources.js'
 
 /** A bare repository served at `<origin>/repo.git`, and a work tree to commit from. */
 export interface TestGitServer {
