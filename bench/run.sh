@@ -55,7 +55,7 @@ const fs = require('node:fs'); const os = require('node:os'); const path = requi
 const [outDir, ...names] = process.argv.slice(2)
 const SECTION = { api: 'api', storage: 'sync', sync: 'sync', freshness: 'freshness', 'operator-scale': 'operator', sources: 'sources' }
 const REQUIRED = { api: ['ratioToBareNode', 'p99Ms'], freshness: ['p50Ms', 'p95Ms'], sync: ['tenThousandMs'],
-  operator: ['rssMiB', 'scaleSeconds'] }
+  operator: ['rssMiB', 'scaleSeconds'], ui: ['listP99Ms'] }
 const latestPath = path.join(outDir, 'latest.json')
 let latest = {}
 try { latest = JSON.parse(fs.readFileSync(latestPath, 'utf8')) } catch { latest = {} }

@@ -120,6 +120,8 @@ async function main(): Promise<void> {
     process.stdout.write([
       '',
       `thv-registry local stack is up (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      `  catalogue         ${base}/   (open in a browser)`,
+      `  API reference     ${base}/docs`,
       `  ToolHive format   ${base}/api/v1/registry/servers`,
       `  upstream API      ${base}/v0.1/servers`,
       `  registry info     ${base}/api/v1/registry/info`,

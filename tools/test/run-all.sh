@@ -63,6 +63,7 @@ if wants int || wants e2e || wants node24; then
   if ! bash tools/control-plane/build/build-binaries.sh >/dev/null; then
     echo "FAILED: could not build or find the control-plane binaries"
   fi
+  bash tools/test/ensure-chromium.sh >/dev/null || echo "FAILED: could not install Debian's chromium (catalogue browser tests)"
 fi
 # The OpenTelemetry Collector of the telemetry test (built once from its Go modules, cached like the binaries above).
 if wants int || wants node24; then bash tools/otel-collector/build-collector.sh >/dev/null || echo "FAILED: could not build the OpenTelemetry Collector"; fi

@@ -12,6 +12,8 @@ import { problemJson } from './http/problem-json.middleware.js'
 import { DefaultRequestLimits, requestLimits, type RequestLimits } from './http/request-limits.middleware.js'
 import { RequestObserver, type RequestHook } from './http/request-observer.js'
 import { DefaultResponseMemo, rememberResponses, replayFromMemo, ResponseMemo } from './http/response-memo.js'
+import { catalogueAssetRoutes, catalogueRoutes, type CatalogueMount } from './catalogue/catalogue.routes.js'
+import { docsRoutes } from './catalogue/docs.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { registryRoutes } from './routes/registry.routes.js'
 import { serversRoutes } from './routes/servers.routes.js'
@@ -78,6 +80,18 @@ export class RegistryApiApp extends Koa {
   }
 }
 
+/** The catalogue at `/`; a JSON client asking for `/` gets the API's entry points instead. */
+const RootCatalogue: CatalogueMount = {
+  prefix: '',
+  json: (ctx) => {
+    ctx.type = 'application/json'
+    ctx.body = JSON.stringify({
+      catalogue: '/', docs: '/docs', openapi: '/openapi.yaml',
+      registry: '/api/v1/registry/servers', servers: ['/v0/servers', '/v0.1/servers'],
+    })
+  },
+}
+
 /**
  * Builds the app. Reading top-down: problem+json outermost (maps every error, logs 5xx), request metrics and
  * debug logs, size limits, recording of GETs answered from cached bodies, then the router followed by
@@ -99,6 +113,9 @@ export function createApp(deps: AppDeps): RegistryApiApp {
   registryRoutes(router, deps.store)
   serversRoutes(router, deps.store, '/v0')
   serversRoutes(router, deps.store, '/v0.1')
+  catalogueAssetRoutes(router)
+  catalogueRoutes(router, deps.store, RootCatalogue)
+  docsRoutes(router)
   app.use(router.routes()).use(router.allowedMethods())
   return app
 }

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** Absolute path of the repository root. */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..') // tools/testkit/src -> repository root
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
 /**
  * The folder with the real fixtures: `$THV_SHARED_DIR`, else `testdata/` in the repository.

@@ -5,6 +5,7 @@ import { ByteLru, type ByteLruOptions } from '../http/byte-lru.js'
 import { CachedBody } from '../http/cached-body.js'
 import type { ListQuery } from '../query/list-query.js'
 import type { ServedSnapshot } from '../snapshot/served-snapshot.js'
+import { CatalogueIndex, type UpstreamInfo } from '../catalogue/catalogue-index.js'
 import { renderServerList, selectPage } from './list-page.js'
 import { byNameThenVersion, newestFirst, toViewEntry, type ViewEntry } from './view-entry.js'
 
@@ -33,6 +34,10 @@ export interface ServedView {
   toolHiveEntry(name: string): CachedBody | undefined
   deployedFor(name: string): CachedBody | undefined
   precompress(): Promise<void>
+  /** The registry's display name (its name when it has none). */
+  readonly registryName: string
+  /** The ToolHive entries prepared for the HTML catalogue; built on first use. */
+  readonly catalogue: CatalogueIndex
 }
 
 /** The default bounds of the page memo. */
@@ -57,6 +62,7 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   readonly #memo = new Map<string, CachedBody | undefined>()
   readonly #entryBodies = new WeakMap<ViewEntry, CachedBody>()
   #namesByKey: Map<string, string[]> | undefined
+  #catalogue: CatalogueIndex | undefined
 
   constructor(readonly snapshot: S, private readonly options: RegistryViewOptions<S>) {
     this.entries = snapshot.servers.map(toViewEntry).sort(byNameThenVersion)
@@ -78,6 +84,29 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   /** The snapshot's content hash (what `/api/v1/registry/info` reports). */
   get hash(): string {
     return this.snapshot.hash
+  }
+
+  /** The registry's display name (its name when it has none). */
+  get registryName(): string {
+    return this.snapshot.registry.displayName ?? this.snapshot.registry.name
+  }
+
+  /** The catalogue index of this snapshot, built on the first catalogue request. */
+  get catalogue(): CatalogueIndex {
+    this.#catalogue ??= new CatalogueIndex(this.#toolHive, (key) => this.#upstreamOf(key))
+    return this.#catalogue
+  }
+
+  /** Full name, title and visible versions (newest first) of the upstream server whose ToolHive key is `key`. */
+  #upstreamOf(key: string): UpstreamInfo {
+    const fullName = this.#byName.has(key) ? key : this.#fullNameOfKey(key)
+    const versions = fullName === undefined ? [] : this.#visibleVersions(fullName, false)
+    const latest = versions.find((e) => e.isLatest) ?? versions[0]
+    return {
+      fullName,
+      title: latest?.response.server.title,
+      versions: versions.map((e) => ({ version: e.version, publishedAt: e.publishedAt, isLatest: e.isLatest })),
+    }
   }
 
   /** Compresses the big documents ahead of time, off the main thread. */
