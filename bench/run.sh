@@ -53,7 +53,7 @@ done
 node - "$OUT" "${names[@]}" <<'NODE'
 const fs = require('node:fs'); const os = require('node:os'); const path = require('node:path')
 const [outDir, ...names] = process.argv.slice(2)
-const SECTION = { api: 'api', storage: 'sync', sync: 'sync', freshness: 'freshness', 'operator-scale': 'operator' }
+const SECTION = { api: 'api', storage: 'sync', sync: 'sync', freshness: 'freshness', 'operator-scale': 'operator', sources: 'sources' }
 const REQUIRED = { api: ['ratioToBareNode', 'p99Ms'], freshness: ['p50Ms', 'p95Ms'], sync: ['tenThousandMs'],
   operator: ['rssMiB', 'scaleSeconds'], ui: ['listP99Ms'] }
 const latestPath = path.join(outDir, 'latest.json')

@@ -20,6 +20,11 @@ export const Flags: readonly FlagSpec[] = [
   str('leader-election-id', 'Name of the Lease', 'thv-operator-leader'),
   str('registry-api-image', 'Image of the registry API Deployment created per MCPRegistry', DefaultRegistryApiImage),
   bool('allow-cross-namespace-sources', 'Let an MCPRegistry read a source ConfigMap in another namespace'),
+  str('max-source-bytes', 'Largest registry document a source may deliver, in bytes (enforced while streaming)', '33554432'),
+  bool('allow-insecure-sources', 'Accept http:// endpoints for url, git and api sources (HTTPS only otherwise)'),
+  bool('allow-loopback-sources', 'Let url, git and api sources connect to loopback addresses (tests and the local stack only)'),
+  bool('deny-private-source-addresses', 'Also refuse RFC 1918, CGNAT and ULA addresses for url, git and api sources'),
+  str('allowed-source-hosts', 'Comma-separated host globs (*.example.com) url, git and api sources may reach', undefined, '(any host)'),
   str('max-concurrent-reconciles', 'Reconcile workers per controller', '2'),
   str('log-level', 'error, warn, info or debug (LOG_LEVEL is read too)', 'info'),
   str('shutdown-timeout-ms', 'Longest wait for in-flight reconciles on SIGTERM, in ms', '30000'),
@@ -48,6 +53,16 @@ const bindAddress = new t.Type<BindAddress | undefined, string, unknown>(
 
 const dnsLabel = t.refinement(t.string, (s) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s), 'NamespaceName')
 
+const hostGlobs = new t.Type<string[], string, unknown>(
+  'HostGlobs',
+  (u): u is string[] => Array.isArray(u),
+  (u, c) => {
+    const globs = typeof u === 'string' ? u.split(',').map((g) => g.trim().toLowerCase()).filter((g) => g !== '') : []
+    return typeof u === 'string' && globs.every((g) => /^[a-z0-9*?.:[\]-]+$/.test(g)) ? t.success(globs) : t.failure(u, c, 'must be comma-separated host globs such as *.example.com,git.example.org')
+  },
+  (a) => a.join(','),
+)
+
 const RawConfigCodec = t.intersection([
   t.type({
     'metrics-bind-address': bindAddress,
@@ -56,12 +71,17 @@ const RawConfigCodec = t.intersection([
     'leader-election-id': t.refinement(t.string, (s) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(s), 'LeaseName'),
     'registry-api-image': t.refinement(t.string, (s) => s.length > 0 && !/\s/.test(s), 'Image'),
     'allow-cross-namespace-sources': BooleanFromString,
+    'max-source-bytes': intFromString('Bytes', 1024, 1024 * 1024 * 1024),
+    'allow-insecure-sources': BooleanFromString,
+    'allow-loopback-sources': BooleanFromString,
+    'deny-private-source-addresses': BooleanFromString,
     'max-concurrent-reconciles': intFromString('Workers', 1, 64),
     'log-level': LogLevelCodec,
     'shutdown-timeout-ms': intFromString('Milliseconds', 0, 600_000),
   }),
   t.partial({
     kubeconfig: t.string, 'watch-namespace': dnsLabel, 'leader-election-namespace': dnsLabel,
+    'allowed-source-hosts': hostGlobs,
     'otlp-endpoint': t.refinement(t.string, (s) => /^https?:\/\/[^\s]+$/.test(s), 'OtlpEndpoint'),
   }),
 ], 'OperatorConfig')
@@ -77,11 +97,23 @@ export interface OperatorConfig {
   readonly leaderElectionId: string
   readonly registryApiImage: string
   readonly allowCrossNamespaceSources: boolean
+  /** Egress and size limits of url, git and api sources. */
+  readonly remoteSources: RemoteSourceConfig
   readonly maxConcurrentReconciles: number
   readonly logLevel: LogLevel
   readonly shutdownTimeoutMs: number
   /** `--otlp-endpoint`: sync traces are exported there when set. */
   readonly otlpEndpoint: string | undefined
+}
+
+/** The flags that bound url, git and api sources. */
+export interface RemoteSourceConfig {
+  readonly maxSourceBytes: number
+  readonly allowInsecure: boolean
+  readonly allowLoopback: boolean
+  readonly denyPrivate: boolean
+  /** Empty: any host. */
+  readonly allowedHosts: readonly string[]
 }
 
 /** What the command line asked for: run with a config, or print help. */
@@ -122,6 +154,13 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
       leaderElectionId: c['leader-election-id'],
       registryApiImage: c['registry-api-image'],
       allowCrossNamespaceSources: c['allow-cross-namespace-sources'],
+      remoteSources: {
+        maxSourceBytes: c['max-source-bytes'],
+        allowInsecure: c['allow-insecure-sources'],
+        allowLoopback: c['allow-loopback-sources'],
+        denyPrivate: c['deny-private-source-addresses'],
+        allowedHosts: c['allowed-source-hosts'] ?? [],
+      },
       maxConcurrentReconciles: c['max-concurrent-reconciles'],
       logLevel: c['log-level'],
       shutdownTimeoutMs: c['shutdown-timeout-ms'],

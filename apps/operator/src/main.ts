@@ -41,6 +41,7 @@ async function run(config: OperatorConfig): Promise<number> {
     metricsRegistry,
     registryApiImage: config.registryApiImage,
     allowCrossNamespaceSources: config.allowCrossNamespaceSources,
+    remoteSources: config.remoteSources,
     maxConcurrentReconciles: config.maxConcurrentReconciles,
     watchNamespace: config.watchNamespace,
     leaderElection: config.leaderElect ? { namespace: leaseNamespace(config), name: config.leaderElectionId } : undefined,
@@ -56,6 +57,7 @@ async function run(config: OperatorConfig): Promise<number> {
   log.info('Started thv-operator', {
     metrics: servers[0]?.address.port, watchNamespace: config.watchNamespace ?? '(all)', leaderElect: config.leaderElect,
     registryApiImage: config.registryApiImage, allowCrossNamespaceSources: config.allowCrossNamespaceSources,
+    remoteSources: config.remoteSources,
     tracing: config.otlpEndpoint === undefined ? false : new URL(config.otlpEndpoint).origin,
   })
   const shutdown = new AbortController()

@@ -14,7 +14,7 @@ import {
   type Controller,
   type Logger,
 } from '@thv/k8s-reconcile'
-import { ConfigMapSourceHandler, SourceHandlerRegistry } from '@thv/sources'
+import { createSourceHandlers } from './sync/source-handlers.js'
 import { ConfigMapStorageManager, DefaultStorageLimits, storageReaderPolicyRules, type StorageLimits } from '@thv/storage'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Registry } from 'prom-client'
@@ -22,6 +22,7 @@ import { ApiDeployReconciler, apiDeployController } from './controllers/api-depl
 import { DeployedServersReconciler, deployedServersController } from './controllers/deployed-servers.controller.js'
 import { RegistriesBySourceIndex, sourceKeyOfRegistry, syncController, SyncReconciler } from './controllers/sync.controller.js'
 import { registryKeyOfServer, ServersByRegistryIndex, summarizeDeployedServers } from './deployed/deployed-servers.js'
+import type { RemoteSourceConfig } from './config.js'
 import { FieldManager, MCPRegistryKind, MCPServerKind } from './kinds.js'
 import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-metrics.js'
 import { connectOperatorBus, type OperatorBus, type OperatorEvents } from './operator-events.js'
@@ -37,6 +38,12 @@ export interface OperatorOptions {
   readonly metricsRegistry: Registry
   readonly registryApiImage: string
   readonly allowCrossNamespaceSources: boolean
+  /**
+   * Egress policy and size limit of url, git and api sources (`--max-source-bytes`, `--allow-insecure-sources`,
+   * `--allow-loopback-sources`, `--deny-private-source-addresses`, `--allowed-source-hosts`). Default: 32 MiB,
+   * HTTPS only, no loopback, any public or private host.
+   */
+  readonly remoteSources?: Partial<RemoteSourceConfig> | undefined
   readonly maxConcurrentReconciles: number
   /** Only watch this namespace; all when undefined. */
   readonly watchNamespace?: string | undefined
@@ -94,7 +101,7 @@ export function createOperator(options: OperatorOptions): Operator {
   const core = options.kubeConfig.makeApiClient(CoreV1Api)
   const storage = new ConfigMapStorageManager(core, { limits: storageLimits })
   metrics.storageLimitBytes.set(storageLimits.maxStoredBytes ?? DefaultStorageLimits.maxStoredBytes)
-  const sources = new SourceHandlerRegistry().register('configmap', new ConfigMapSourceHandler(core, { allowCrossNamespace: options.allowCrossNamespaceSources }))
+  const sources = createSourceHandlers(core, options)
   // Traced through the global tracer provider: spans are exported when main registered one (--otlp-endpoint).
   const pipeline = new TracedSyncPipeline(new SourceSyncPipeline({
     sources,

@@ -11,7 +11,7 @@ import { ConfigMapStorageManager, type StorageLimits } from '@thv/storage'
 import { Registry } from 'prom-client'
 import { createLogger } from '@thv/app-runtime'
 import { MCPRegistryKind } from '../src/kinds.js'
-import { createOperator, type Operator } from '../src/operator.js'
+import { createOperator, type Operator, type OperatorOptions } from '../src/operator.js'
 import { ensureMcpRegistryCrd } from './crd-install.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
@@ -39,7 +39,7 @@ export interface RunningOperator {
 
 /** Starts the operator (all namespaces unless `watchNamespace` is given) with test-friendly settings. */
 export async function startOperator(
-  options: { image?: string; allowCrossNamespaceSources?: boolean; kubeConfig?: KubeConfig; storageLimits?: Partial<StorageLimits>; watchNamespace?: string } = {},
+  options: { image?: string; allowCrossNamespaceSources?: boolean; kubeConfig?: KubeConfig; storageLimits?: Partial<StorageLimits>; watchNamespace?: string; remoteSources?: OperatorOptions['remoteSources'] } = {},
 ): Promise<RunningOperator> {
   const plane = await getTestControlPlane()
   const log = createLogger(process.env['OPERATOR_TEST_LOG'] ?? 'error', false)
@@ -53,6 +53,9 @@ export async function startOperator(
     maxConcurrentReconciles: 2,
     gracefulShutdownTimeoutMs: 5_000,
     ...(options.storageLimits === undefined ? {} : { storageLimits: options.storageLimits }),
+    // Tests never leave 127.0.0.0/8: remote sources may reach only loopback names unless a test says otherwise, so a
+    // registry left by another test file that names a real host (ToolHive's git examples) is refused without a lookup.
+    remoteSources: options.remoteSources ?? { allowedHosts: ['127.0.0.1', 'localhost'] },
     ...(options.watchNamespace === undefined ? {} : { watchNamespace: options.watchNamespace }),
   })
   const abort = new AbortController()

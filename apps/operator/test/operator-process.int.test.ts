@@ -31,7 +31,7 @@ describe('thv-operator process', function () {
       '--conditions=@thv/source', '--import', 'tsx', 'apps/operator/src/main.ts',
       '--kubeconfig', plane.kubeconfigPath, '--metrics-bind-address', `127.0.0.1:${metricsPort}`,
       '--health-probe-bind-address', `127.0.0.1:${probePort}`, '--leader-elect', '--leader-election-namespace', ns,
-    ], { cwd: REPO_ROOT, env: { ...process.env, THV_REGISTRY_REGISTRY_API_IMAGE: 'example.com/api:env', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    ], { cwd: REPO_ROOT, env: { ...process.env, THV_REGISTRY_REGISTRY_API_IMAGE: 'example.com/api:env', THV_REGISTRY_ALLOWED_SOURCE_HOSTS: '127.0.0.1,localhost', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] })
     child.stdout?.on('data', (d: Buffer) => { output += d.toString() })
     child.stderr?.on('data', (d: Buffer) => { output += d.toString() })
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)))

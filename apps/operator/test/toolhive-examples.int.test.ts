@@ -18,12 +18,14 @@ const EXAMPLES = fileURLToPath(new URL('../../../testdata/toolhive-examples', im
 
 type Expectation =
   | { readonly accepted: Readonly<Record<string, number>> }
+  | { readonly fetchRefused: { readonly registry: string; readonly host: string } }
   | { readonly refused: { readonly registry: string; readonly code: number; readonly message: RegExp } }
 
 /**
  * Every example file and what happens to it. Accepted: each MCPRegistry in it and the servers its filter keeps
  * (counted from the file's data with ToolHive's rules: a name or tag include list keeps only matches, an exclude
- * list drops matches). Refused: the MCPRegistry the API server refuses, its HTTP status and message.
+ * list drops matches). Fetch refused: admitted and decoded unchanged, but its remote source (github.com) is refused
+ * by the egress policy the test runs with. Refused: the MCPRegistry the API server refuses, its HTTP status and message.
  */
 const EXPECTED: Readonly<Record<string, Expectation>> = {
   'v1alpha1-2e72ffe/mcpregistry-minimal.yaml': { accepted: { 'minimal-registry': 2 } },
@@ -36,13 +38,13 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
     accepted: { 'security-tools-registry': 3, 'utility-tools-registry': 2, 'ai-ml-registry': 1 },
   },
   'v1alpha1-2e72ffe/mcpregistry-git-simple.yaml': {
-    refused: { registry: 'toolhive-git-simple', code: 400, message: /unknown field "spec\.source\.git"/ },
+    fetchRefused: { registry: 'toolhive-git-simple', host: 'github.com' },
   },
   'v1alpha1-2e72ffe/mcpregistry-git-commit.yaml': {
-    refused: { registry: 'toolhive-git-commit', code: 400, message: /unknown field "spec\.source\.git"/ },
+    fetchRefused: { registry: 'toolhive-git-commit', host: 'github.com' },
   },
   'v1alpha1-2e72ffe/mcpregistry-git-toolhive.yaml': {
-    refused: { registry: 'toolhive-git-registry', code: 400, message: /unknown field "spec\.source\.git"/ },
+    fetchRefused: { registry: 'toolhive-git-registry', host: 'github.com' },
   },
   'v1alpha1-2e72ffe/mcpregistry-enforcing.yaml': {
     refused: { registry: 'enforcing-registry', code: 400, message: /unknown field "spec\.enforceServers"/ },
@@ -84,7 +86,9 @@ describe("ToolHive's example MCPRegistry manifests", function () {
 
   before(async () => {
     client = (await testClients(await createTestNamespace('th-examples-crd'))).client
-    running = await startOperator()
+    // The git examples name github.com: tests never leave 127.0.0.0/8, so the host allow-list excludes it and the
+    // egress policy refuses the fetch before any DNS lookup or connection.
+    running = await startOperator({ remoteSources: { allowedHosts: ['*.test.invalid'] } })
   })
   after(async () => {
     await running?.stop()
@@ -125,6 +129,19 @@ describe("ToolHive's example MCPRegistry manifests", function () {
           counts[name] = registry?.status?.serverCount
         }
         expect(counts).to.deep.equal(expectation.accepted)
+      })
+    } else if ('fetchRefused' in expectation) {
+      const { registry, host } = expectation.fetchRefused
+      it(`accepts ${registry} of ${file} unchanged; the fetch is refused by the test's egress policy (no traffic leaves the machine)`, async () => {
+        const ns = await createTestNamespace('th-example')
+        for (const object of manifests(file)) await create(client, ns, object)
+        const condition = await eventually(async () => {
+          const c = (await readRegistry(client, ns, registry))?.status?.conditions?.find((x) => x.type === 'SourceAvailable')
+          expect(c?.status).to.equal('False')
+          return c
+        }, { timeoutMs: 60_000 })
+        expect(condition?.reason).to.equal('SourceRefusedByPolicy')
+        expect(condition?.message).to.include(host).and.include('rule allowed-source-hosts')
       })
     } else {
       const { registry, code, message } = expectation.refused

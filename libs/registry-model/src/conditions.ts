@@ -55,6 +55,18 @@ export const ConditionReason = {
   CrossNamespaceSourceForbidden: 'CrossNamespaceSourceForbidden',
   /** Reading the source failed for another reason (API server error, permissions). */
   FetchFailed: 'FetchFailed',
+  /** A remote source (url, git, api) could not be reached (DNS, connection refused or reset): check the endpoint. */
+  SourceUnreachable: 'SourceUnreachable',
+  /** A remote source did not answer within its `timeout`: raise it or check the endpoint. */
+  SourceTimeout: 'SourceTimeout',
+  /** TLS with a remote source failed (untrusted or wrong certificate): set `caCertRef` or fix the server. */
+  SourceTLSFailed: 'SourceTLSFailed',
+  /** A remote source answered 401 or 403: fix the credentials Secret. */
+  SourceUnauthorized: 'SourceUnauthorized',
+  /** A remote source answered another HTTP error status (5xx after retries, 400, ...). */
+  SourceHTTPError: 'SourceHTTPError',
+  /** The operator's egress policy refused the endpoint or its resolved address; the message names host and rule. */
+  SourceRefusedByPolicy: 'SourceRefusedByPolicy',
 
   // DataValid
   /** True: the data decoded and converted. */

@@ -83,7 +83,8 @@ export {
   MCPRegistryGroup, MCPRegistryVersion, MCPRegistryKindName, MCPRegistryPlural, SyncTriggerAnnotation,
   GoDurationPattern, MultiplierPattern, NameGlobPattern, ObjectNamePattern, ConfigMapKeyPattern, MaxGlobLength,
   MaxFilterItems, GoDurationCodec, MultiplierCodec, NameGlobCodec, FilterTagCodec, PositiveIntCodec,
-  NonNegativeIntCodec, ConfigMapSourceCodec, SourceTypeCodec, SourceFormatCodec, MCPRegistrySourceCodec,
+  NonNegativeIntCodec, ConfigMapSourceCodec, KeySelectorCodec, SecretRefCodec, HttpUrlCodec, UrlSourceCodec, GitAuthCodec,
+  GitSourceCodec, ApiSourceCodec, SourceTypeCodec, SourceFormatCodec, MCPRegistrySourceCodec,
   RetryPolicyCodec, SyncModeCodec, SyncPolicyCodec, NameFilterCodec, TagFilterCodec, RegistryFilterSpecCodec,
   MCPRegistrySpecCodec, MCPRegistryPhaseCodec, StorageRefCodec, MCPRegistryStatusCodec, ObjectMetaCodec,
   MCPRegistryCodec, decodeMCPRegistry, decodeMCPRegistrySpec,
@@ -91,7 +92,7 @@ export {
   ParentRefCodec, HTTPRouteExposeCodec, ExposeCodec, TelemetryConfigCodec,
 } from './mcpregistry.codec.js'
 export type {
-  ConfigMapSource, SourceFormat, MCPRegistrySource, RetryPolicy, SyncMode, SyncPolicy, TagFilter,
+  ConfigMapSource, KeySelector, SecretRef, UrlSource, GitSource, ApiSource, SourceFormat, MCPRegistrySource, RetryPolicy, SyncMode, SyncPolicy, TagFilter,
   RegistryFilterSpec, MCPRegistrySpec, MCPRegistryPhase, StorageRef, MCPRegistryStatus, ObjectMeta, MCPRegistry,
   IngressExpose, HTTPRouteExpose, Expose, TelemetryConfig,
 } from './mcpregistry.codec.js'
@@ -99,3 +100,4 @@ export {
   MCPServerPlural, MCPServerKindName, RegistryNameLabel, RegistryNamespaceLabel, ServerNameLabel, MCPServerCodec,
 } from './mcpserver.codec.js'
 export type { MCPServer } from './mcpserver.codec.js'
+export { parseGoDurationMs } from './go-duration.js'

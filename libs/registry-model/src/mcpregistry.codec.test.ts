@@ -29,7 +29,8 @@ describe('MCPRegistrySpecCodec', () => {
 
   const invalid: ReadonlyArray<[string, unknown, string[]]> = [
     ['a missing source', {}, ['source']],
-    ['an unknown source type', { source: { type: 'git', configmap: { name: 'x' } } }, ['source/type']],
+    ['an unknown source type', { source: { type: 'svn', configmap: { name: 'x' } } }, ['source/type']],
+    ['a git source without its block', { source: { type: 'git', configmap: { name: 'x' } } }, ['source']],
     ['a source type without its block', { source: { type: 'configmap' } }, ['source']],
     ['an unknown spec field', { source, sycnPolicy: {} }, ['sycnPolicy']],
     ['an unknown nested field', { source: { ...source, configmap: { name: 'x', keys: 'y' } } }, ['source/configmap/keys']],

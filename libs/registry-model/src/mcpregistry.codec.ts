@@ -92,22 +92,104 @@ export const ConfigMapSourceCodec = strictStruct(
 /** @category model @since 0.1.0 */
 export type ConfigMapSource = t.TypeOf<typeof ConfigMapSourceCodec>
 
-/** Source types; only `configmap` exists today. @category primitives @since 0.1.0 */
-export const SourceTypeCodec = t.keyof({ configmap: null }, 'SourceType')
+/** A key of a Secret or ConfigMap (`SecretKeySelector`/`ConfigMapKeySelector` shape). @category combinators @since 0.2.0 */
+export const KeySelectorCodec = strictStruct(
+  { name: patterned(ObjectNamePattern, 'ObjectName', 1, 253), key: patterned(ConfigMapKeyPattern, 'ConfigMapKey', 1, 253) },
+  'KeySelector',
+)
+/** @category model @since 0.2.0 */
+export type KeySelector = t.TypeOf<typeof KeySelectorCodec>
+/** A Secret named in the registry's namespace (all its keys are used). @category combinators @since 0.2.0 */
+export const SecretRefCodec = strictStruct({ name: patterned(ObjectNamePattern, 'ObjectName', 1, 253) }, 'SecretRef')
+/** @category model @since 0.2.0 */
+export type SecretRef = t.TypeOf<typeof SecretRefCodec>
+/** An `http://` or `https://` URL (the handler checks it further; HTTP needs `--allow-insecure-sources`). @category primitives @since 0.2.0 */
+export const HttpUrlCodec = patterned('^https?://[^\\s]+$', 'HttpUrl', 8, 2048)
+
+/**
+ * `spec.source.url`: registry data from an HTTPS URL. `timeout` default 30s, at most 5m; `caCertRef` a ConfigMap key
+ * with PEM CA certificates; `headersSecretRef` a Secret whose keys are request header names.
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const UrlSourceCodec = strictStruct(
+  { endpoint: HttpUrlCodec, timeout: optional(GoDurationCodec), caCertRef: optional(KeySelectorCodec), headersSecretRef: optional(SecretRefCodec) },
+  'UrlSource',
+)
+/** @category model @since 0.2.0 */
+export type UrlSource = t.TypeOf<typeof UrlSourceCodec>
+
+/** `spec.source.git.auth`: HTTP Basic with a password or token from a Secret key. @category combinators @since 0.2.0 */
+export const GitAuthCodec = strictStruct(
+  { username: t.refinement(t.string, (s) => s.length >= 1 && s.length <= 256, 'Username'), passwordSecretRef: KeySelectorCodec },
+  'GitAuth',
+)
+const GitSourceStructCodec = strictStruct(
+  {
+    repository: t.refinement(t.string, (s) => s.length >= 1 && s.length <= 2048, 'Repository'),
+    branch: optional(t.refinement(t.string, (s) => s.length >= 1 && s.length <= 255, 'Branch')),
+    tag: optional(t.refinement(t.string, (s) => s.length >= 1 && s.length <= 255, 'Tag')),
+    commit: optional(patterned('^[0-9a-f]{40}([0-9a-f]{24})?$', 'CommitSha', 40, 64)),
+    path: optional(patterned('^[^\\s]+$', 'RepositoryPath', 1, 1024)),
+    timeout: optional(GoDurationCodec),
+    auth: optional(GitAuthCodec),
+    caCertRef: optional(KeySelectorCodec),
+  },
+  'GitSource',
+)
+/**
+ * `spec.source.git`: a file of a git repository over smart HTTP(S). At most one of `branch`, `tag`, `commit`
+ * (none: the default branch); `path` default `registry.json`.
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const GitSourceCodec = t.refinement(
+  GitSourceStructCodec,
+  (g) => [g.branch, g.tag, g.commit].filter((x) => x !== undefined).length <= 1,
+  'GitSource(at most one of branch, tag, commit)',
+)
+/** @category model @since 0.2.0 */
+export type GitSource = t.TypeOf<typeof GitSourceCodec>
+
+/**
+ * `spec.source.api`: a mirror of an upstream MCP Registry API (`<endpoint>/v0.1/servers`). `authSecretRef` is a
+ * Secret key sent as the `Authorization` header (a bare token as `Bearer <token>`).
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const ApiSourceCodec = strictStruct(
+  { endpoint: HttpUrlCodec, timeout: optional(GoDurationCodec), authSecretRef: optional(KeySelectorCodec), caCertRef: optional(KeySelectorCodec) },
+  'ApiSource',
+)
+/** @category model @since 0.2.0 */
+export type ApiSource = t.TypeOf<typeof ApiSourceCodec>
+
+/** Source types: `configmap`, `url`, `git`, `api`. @category primitives @since 0.1.0 */
+export const SourceTypeCodec = t.keyof({ configmap: null, url: null, git: null, api: null }, 'SourceType')
 /** Registry data formats; omitted means auto-detect. @category primitives @since 0.1.0 */
 export const SourceFormatCodec = t.keyof({ toolhive: null, upstream: null }, 'SourceFormat')
 /** @category model @since 0.1.0 */
 export type SourceFormat = t.TypeOf<typeof SourceFormatCodec>
 
 const SourceStructCodec = strictStruct(
-  { type: SourceTypeCodec, format: optional(SourceFormatCodec), configmap: optional(ConfigMapSourceCodec) },
+  {
+    type: SourceTypeCodec,
+    format: optional(SourceFormatCodec),
+    configmap: optional(ConfigMapSourceCodec),
+    url: optional(UrlSourceCodec),
+    git: optional(GitSourceCodec),
+    api: optional(ApiSourceCodec),
+  },
   'MCPRegistrySource',
 )
-/** `spec.source`; a source type requires its block (`type: configmap` → `configmap`). @category combinators @since 0.1.0 */
+/** `spec.source`; a source type requires its block (`type: git` → `git`). @category combinators @since 0.1.0 */
 export const MCPRegistrySourceCodec = t.refinement(
   SourceStructCodec,
-  (s) => s.type !== 'configmap' || s.configmap !== undefined,
-  'MCPRegistrySource(configmap block required when type is configmap)',
+  (s) => s[s.type] !== undefined,
+  'MCPRegistrySource(the block named by type is required)',
 )
 /** @category model @since 0.1.0 */
 export type MCPRegistrySource = t.TypeOf<typeof MCPRegistrySourceCodec>

@@ -84,7 +84,12 @@ async function boot(options: SystemOptions): Promise<E2ESystem> {
   const operatorInfo = findOperatorDeployment(installed)
   const kubeconfigPath = await plane.writeKubeconfigForServiceAccount(operatorInfo.namespace, operatorInfo.serviceAccountName)
   // POD_NAMESPACE as the downward API would set it (the Lease namespace of --leader-elect).
-  const env = { POD_NAMESPACE: operatorInfo.namespace, ...operatorInfo.env }
+  // Remote sources in e2e are servers on 127.0.0.1 (plain HTTP for the api mirror of another registry's API): the
+  // flags meant for tests and the local stack, through their env twins (the manifests stay as shipped).
+  const env = {
+    POD_NAMESPACE: operatorInfo.namespace, ...operatorInfo.env,
+    THV_REGISTRY_ALLOW_LOOPBACK_SOURCES: 'true', THV_REGISTRY_ALLOW_INSECURE_SOURCES: 'true', THV_REGISTRY_ALLOWED_SOURCE_HOSTS: '127.0.0.1,localhost',
+  }
   const start = (): Promise<OperatorHandle> =>
     startOperatorProcess({ kubeconfigPath, args: operatorInfo.args, logDir, env, ...(options.operatorRuntime === undefined ? {} : { runtime: options.operatorRuntime }) })
   current = { operator: await start(), apis: new Set() }

@@ -1,6 +1,5 @@
 /** `spec.syncPolicy` with every default filled in, in one place. */
-import type { MCPRegistrySpec } from '@thv/registry-model'
-import { parseGoDurationMs } from './go-duration.js'
+import { parseGoDurationMs, type MCPRegistrySpec } from '@thv/registry-model'
 
 /**
  * Defaults applied when `spec.syncPolicy` (or a part of it) is absent: 5 attempts, first retry after 30 s,

@@ -36,6 +36,12 @@ export function classifySourceFailure(err: unknown): SyncFailure | undefined {
 
 /** A short description of a registry's source for messages, e.g. `ConfigMap ns/data key registry.json`. */
 export function describeSource(registry: MCPRegistry): string {
+  const { url, git, api } = registry.spec.source
+  // Remote endpoints without query values or user info: a token in a URL must not reach status or Events.
+  const clean = (u: string) => u.replace(/\?.*$/s, (q) => (q === '' ? '' : '?…')).replace(/\/\/[^/@]*@/, '//')
+  if (url !== undefined) return `url ${clean(url.endpoint)}`
+  if (git !== undefined) return `git ${clean(git.repository)} ${git.commit ?? git.tag ?? git.branch ?? 'HEAD'} path ${git.path ?? DefaultSourceKey}`
+  if (api !== undefined) return `api ${clean(api.endpoint)}`
   const cm = registry.spec.source.configmap
   return `ConfigMap ${cm?.namespace ?? registry.metadata.namespace ?? ''}/${cm?.name ?? ''} key ${cm?.key ?? DefaultSourceKey}`
 }
@@ -70,8 +76,16 @@ export class SourceSyncPipeline implements SyncPipeline {
       }
     }
     let snapshot: RegistrySnapshot
+    // A remote source may answer "unchanged" (304, same commit, no mirror updates) only against the hash storage holds.
+    const storedRef = registry.status?.storageRef
+    const previousHash = storedRef === undefined ? undefined : registry.status?.lastSyncHash
     try {
-      snapshot = (await handler.right.sync(registry, signal, { loadPrevious, deployedServers, now: new Date(this.#deps.clock.now()) })).data
+      const result = await handler.right.sync(registry, signal, { loadPrevious, deployedServers, previousHash, now: new Date(this.#deps.clock.now()) })
+      if (result.unchanged === true && storedRef !== undefined) {
+        return { ok: true, serverCount: result.serverCount, hash: result.hash, stored: false, storageRef: storedRef, source: describeSource(registry) }
+      }
+      if (result.unchanged === true) throw new Error('a source handler answered unchanged without a previous hash')
+      snapshot = result.data
     } catch (err) {
       const failure = signal.aborted ? undefined : classifySourceFailure(err)
       if (failure === undefined) throw err
@@ -98,6 +112,7 @@ export class SourceSyncPipeline implements SyncPipeline {
   }
 
   async delete(registry: MCPRegistry, signal: AbortSignal): Promise<void> {
+    this.#deps.sources.forget(`${registry.metadata.namespace ?? ''}/${registry.metadata.name}`)
     await this.#deps.storage.delete(registry, signal)
   }
 }

@@ -1,5 +1,5 @@
 /** Go duration strings (`time.ParseDuration` syntax) to milliseconds. */
-import { GoDurationPattern } from '@thv/registry-model'
+import { GoDurationPattern } from './mcpregistry.codec.js'
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ns: 1e-6,
