@@ -40,3 +40,5 @@ export {
   toToolHiveRegistry, toToolHiveView, toUpstreamServerList, toUpstreamServers, ToolHiveRegistrySchemaUrl,
 } from './snapshot-views.js'
 export type { ToolHiveRegistryDocument, ToolHiveView } from './snapshot-views.js'
+export { mergeSources, mergeView, describeShadowing } from './source-merge.js'
+export type { MergeableServer, SourceServers, ShadowedServer, MergedSources } from './source-merge.js'
