@@ -101,3 +101,9 @@ export {
 } from './mcpserver.codec.js'
 export type { MCPServer } from './mcpserver.codec.js'
 export { parseGoDurationMs } from './go-duration.js'
+export {
+  MaxSources, SourceNamePattern, DefaultSourceName, SourceKinds, ConfigMapRefCodec, ClaimsCodec, ManagedSourceCodec,
+  KubernetesSourceCodec, MCPRegistrySourceEntryCodec, RegistryViewCodec, SourceEntriesCodec, RegistryViewsCodec,
+  MultiSourceCodec, decodeMultiSource, kindsOf, defaultSourceEntry, viewsOf,
+} from './multi-source.codec.js'
+export type { SourceKind, ConfigMapRef, MCPRegistrySourceEntry, RegistryView, MultiSource } from './multi-source.codec.js'
