@@ -1,4 +1,4 @@
-// API throughput against a bare node:http baseline serving the same bytes, for a 10,000-server registry (DESIGN §13),
+// API throughput against a bare node:http baseline serving the same bytes, for a 10,000-server registry,
 // and 1 vs 2 API processes behind a round-robin proxy (issue 9: horizontal scaling).
 // Run: node --conditions=@thv/source --import tsx bench/api.bench.ts
 // Env: THV_BENCH_API_SERVERS (10000), THV_BENCH_API_SECONDS per measurement (5), THV_BENCH_API_ROUNDS (3),

@@ -1,16 +1,16 @@
 /**
- * Freshness benchmark (DESIGN §13, issue 9): source ConfigMap edited -> first API response carrying the new snapshot
+ * Freshness benchmark: source ConfigMap edited -> first API response carrying the new snapshot
  * hash. The whole system runs as in e2e (config/default, operator as its ServiceAccount, API from its Deployment);
  * 20 edits, each timed from the ConfigMap write to the first /api/v1/registry/info with a new hash, while a second
  * client keeps requesting /v0.1/servers and counts failures. Target: p95 <= 5 s, zero failed requests.
  * Writes {p50Ms, p95Ms, maxMs, edits, failedRequests, requestsDuringEdits} to $THV_BENCH_RESULT_FILE.
  */
 import { writeFileSync } from 'node:fs'
-import { createTestNamespace, stopTestControlPlane } from '@thv/control-plane'
+import { createTestNamespace, stopTestControlPlane, systemPlane } from '@thv/control-plane'
 import {
   applyRegistry, applySourceConfigMap, getJson, getSystem, httpGet, loadToolHiveFixture, stopSystem, waitForRegistryReady,
   type ToolHiveDocument,
-} from '@thv/e2e'
+} from '@thv/testkit'
 
 const EDITS = Number(process.env.THV_BENCH_FRESHNESS_EDITS ?? 20)
 const DEADLINE_MS = 30_000
@@ -21,12 +21,13 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const sys = await getSystem()
+  const sys = await getSystem({ plane: systemPlane })
   const ns = await createTestNamespace('bench-freshness')
   const fixture = loadToolHiveFixture()
-  const key = Object.keys(fixture.servers)[0] ?? ''
+  const [key, entry] = Object.entries(fixture.servers)[0] ?? []
+  if (key === undefined || entry === undefined) throw new Error('The ToolHive fixture has no servers')
   const edit = (i: number): ToolHiveDocument => ({
-    ...fixture, servers: { ...fixture.servers, [key]: { ...fixture.servers[key], description: `freshness edit ${i}` } },
+    ...fixture, servers: { ...fixture.servers, [key]: { ...entry, description: `freshness edit ${i}` } },
   })
   await applySourceConfigMap(sys.kc, ns, 'registry-data', JSON.stringify(edit(0)))
   await applyRegistry(sys.kc, ns, 'fresh', { source: { type: 'configmap', configmap: { name: 'registry-data' } } })

@@ -1,5 +1,5 @@
 /**
- * Operator scale benchmark (DESIGN §13, issue 9): 100 MCPRegistries and 1,000 labelled MCPServers (10 per registry)
+ * Operator scale benchmark: 100 MCPRegistries and 1,000 labelled MCPServers (10 per registry)
  * reconciled to Ready with correct deployedServerCount, the operator running as in e2e (its own ServiceAccount, the
  * args and env of config/manager) but compiled, as its image runs it (`node apps/operator/dist/main.js`, built first
  * as apps/operator/Dockerfile builds it): running the sources through tsx would add tsx's own memory to the figure.
@@ -9,11 +9,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { CustomObjectsApi } from '@kubernetes/client-node'
-import { createTestNamespace, stopTestControlPlane } from '@thv/control-plane'
+import { createTestNamespace, stopTestControlPlane, systemPlane } from '@thv/control-plane'
 import {
   applyObjects, applySourceConfigMap, buildOperator, getSystem, loadToolHiveFixture, stopSystem, subsetOf, TOOLHIVE_GROUP,
   TOOLHIVE_VERSION, toolHiveKeys, type RegistryObject,
-} from '@thv/e2e'
+} from '@thv/testkit'
 
 const REGISTRIES = Number(process.env.THV_BENCH_REGISTRIES ?? 100)
 const SERVERS_PER_REGISTRY = Number(process.env.THV_BENCH_SERVERS_PER_REGISTRY ?? 10)
@@ -32,7 +32,7 @@ function processUsage(pid: number): { rssMiB: number; cpuSeconds: number } {
 async function main(): Promise<void> {
   process.stderr.write('[bench operator-scale] compiling the operator as its image does\n')
   await buildOperator()
-  const sys = await getSystem({ operatorRuntime: 'compiled' })
+  const sys = await getSystem({ plane: systemPlane, operatorRuntime: 'compiled' })
   const pid = sys.operator().process.pid
   if (pid === undefined) throw new Error('The operator has no pid')
   const ns = await createTestNamespace('bench-scale')

@@ -1,5 +1,5 @@
 /**
- * Snapshot build benchmark (DESIGN §4, §13): how long the CPU-bound steps of a sync and of a snapshot load take for
+ * Snapshot build benchmark: how long the CPU-bound steps of a sync and of a snapshot load take for
  * ToolHive registries of 1,000 and 10,000 servers generated from the real fixture by @thv/generate-registry.
  *
  * Steps: `parseJson` (raw source bytes -> value), decode ToolHive (`decodeToolHiveRegistry`, which copies, and with
@@ -22,34 +22,11 @@ import { generateRegistry, type ToolHiveRegistryDocument } from '@thv/generate-r
 import {
   decodeOwnedWith, decodeSnapshot, decodeToolHiveRegistry, parseJson, ToolHiveRegistryCodec, type RegistrySnapshot,
 } from '@thv/registry-model'
+import { measureAll } from './measure.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const RUNS = Number(process.env['THV_BENCH_SNAPSHOT_RUNS'] ?? 5)
 const SIZES = [1_000, 10_000] as const
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
-}
-
-/**
- * Median milliseconds of each step over `RUNS` rounds (after one warm-up call each). Every round runs every step
- * once, interleaved, so a change in machine load hits the steps and their baselines alike.
- */
-function measureAll<K extends string>(steps: Record<K, () => unknown>): Record<K, number> {
-  const names = Object.keys(steps) as K[]
-  for (const name of names) steps[name]()
-  const times = new Map<K, number[]>(names.map((n) => [n, []]))
-  for (let i = 0; i < RUNS; i++) {
-    for (const name of names) {
-      const start = performance.now()
-      steps[name]()
-      times.get(name)?.push(performance.now() - start)
-    }
-  }
-  return Object.fromEntries(names.map((n) => [n, Math.round(median(times.get(n) ?? []) * 10) / 10])) as Record<K, number>
-}
 
 const orThrow = <L, R>(e: E.Either<L, R>): R => {
   if (E.isLeft(e)) throw new Error(`benchmark step failed: ${JSON.stringify(e.left).slice(0, 500)}`)
@@ -102,7 +79,7 @@ function runSize(template: ToolHiveRegistryDocument, servers: number): SizeResul
     jsonParseSnapshotMs: () => JSON.parse(snapshotText),
     decodeSnapshotMs: () => orThrow(decodeSnapshot(parsedSnapshot)),
     canonicalHashMs: () => canonicalSha256Hex(snapshot),
-  })
+  }, RUNS)
   return { servers, sourceBytes: raw.length, snapshotBytes: Buffer.byteLength(snapshotText), ...ms }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Storage benchmark (DESIGN §6, §13; issue 5): a 10,000-server registry built from the real ToolHive fixture by
+ * Storage benchmark: a 10,000-server registry built from the real ToolHive fixture by
  * @thv/generate-registry, turned into a snapshot (`buildSnapshot`, what ConfigMapSourceHandler.sync does after the
  * fetch) and stored with ConfigMapStorageManager on a real control plane, then loaded back with `get`.
  * Two different 10,000-server snapshots are stored alternately, so every store really writes (new shards, index
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     let shardCount = 0
     for (let i = 0; i < STORES; i++) {
       const snapshot = snapshots[i % 2] as RegistrySnapshot
-      const [report, ms] = await timed(() => storage.storeWithReport(registry, snapshot, AbortSignal.timeout(120_000)))
+      const [report, ms] = await timed(() => storage.store(registry, snapshot, AbortSignal.timeout(120_000)))
       if (!report.written) throw new Error('Store was a no-op; the benchmark needs real writes')
       storeMs.push(ms)
       storedBytes = report.storedBytes

@@ -1,12 +1,13 @@
 // Issue 8 scenario 2: MCPServers labelled for a registry are counted in status.deployedServerCount and listed at
+import { systemPlane } from '@thv/control-plane'
 // /api/v1/registry/servers/deployed; unlabelled ones and ones labelled for another namespace are not.
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node'
 import { expect } from 'chai'
 import {
   applyObjects, E2E_FIELD_MANAGER, eventually, getJson, loadToolHiveFixture, readRegistry,
   startRegistryScenario, TOOLHIVE_GROUP, TOOLHIVE_VERSION, type ApiHandle,
-} from './src/index.js'
-import { getSystem, stopSystem, type E2ESystem } from './src/system.js'
+} from '@thv/testkit'
+import { getSystem, stopSystem, type E2ESystem } from '@thv/testkit'
 
 after(stopSystem)
 
@@ -36,7 +37,7 @@ describe('deployed MCPServers (issue 8 scenario 2)', function () {
   }
 
   before(async function () {
-    sys = await getSystem()
+    sys = await getSystem({ plane: systemPlane })
     ;({ namespace: ns, api } = await startRegistryScenario(sys, 'e2e-deployed', name, JSON.stringify(fixture)))
   })
 

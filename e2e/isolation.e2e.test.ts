@@ -1,13 +1,13 @@
 // Issue 8 scenario 6: two registries in two namespaces with different sources stay isolated: each API serves only
 // its own data, and each API's ServiceAccount token can read its own storage but not the other's.
 import { CoreV1Api } from '@kubernetes/client-node'
-import { createTestNamespace } from '@thv/control-plane'
+import { createTestNamespace, systemPlane } from '@thv/control-plane'
 import { expect } from 'chai'
 import {
   applyRegistry, applySourceConfigMap, eventually, getToolHiveDocument, isApiStatus, loadToolHiveFixture, readApiDeployment,
   subsetOf, toolHiveKeys, waitForRegistryReady, type ApiHandle, type ToolHiveDocument,
-} from './src/index.js'
-import { getSystem, stopSystem, type E2ESystem } from './src/system.js'
+} from '@thv/testkit'
+import { getSystem, stopSystem, type E2ESystem } from '@thv/testkit'
 
 after(stopSystem)
 
@@ -23,7 +23,7 @@ describe('isolation between registries (issue 8 scenario 6)', function () {
   const apis: ApiHandle[] = []
 
   before(async function () {
-    sys = await getSystem()
+    sys = await getSystem({ plane: systemPlane })
     for (const side of sides) {
       const ns = await createTestNamespace(`e2e-${side.name}`)
       namespaces.push(ns)

@@ -6,16 +6,18 @@
 // THV_CRASH_SEED and THV_CRASH_SPAN_MS replay a run (same versions, same kill delays).
 import { randomInt } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
+import { systemPlane } from '@thv/control-plane'
 import { CoordinationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node'
 import { computeSnapshotHash } from '@thv/converters'
+import { createSeededRandom } from '@thv/generate-registry'
 import type { MCPRegistry, RegistrySnapshot } from '@thv/registry-model'
 import { ConfigMapStorageManager } from '@thv/storage'
 import { expect } from 'chai'
 import {
   applySourceConfigMap, flagValue, getToolHiveDocument, httpGet, isApiStatus, loadToolHiveFixture, readRegistry, startRegistryScenario, subsetOf,
   toolHiveKeys, waitForRegistryReady, eventually, type ApiHandle, type RegistryObject, type ToolHiveDocument,
-} from './src/index.js'
-import { getSystem, stopSystem, type E2ESystem } from './src/system.js'
+} from '@thv/testkit'
+import { getSystem, stopSystem, type E2ESystem } from '@thv/testkit'
 
 after(stopSystem)
 
@@ -28,7 +30,7 @@ describe('operator crash mid-sync (issue 8 scenario 7)', function () {
   let api: ApiHandle | undefined
 
   before(async function () {
-    sys = await getSystem()
+    sys = await getSystem({ plane: systemPlane })
     ;({ namespace: ns, api } = await startRegistryScenario(sys, 'e2e-crash', name, JSON.stringify(fixture)))
   })
 
@@ -72,18 +74,6 @@ describe('operator crash mid-sync (issue 8 scenario 7)', function () {
   })
 })
 
-/** mulberry32: a small seeded PRNG, so a failing run of kill points can be replayed from its printed seed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
 /** A non-negative integer from the environment, or `fallback` when unset. */
 function envInt(name: string, fallback: () => number): number {
   const raw = process.env[name]
@@ -109,7 +99,9 @@ async function verifiedSnapshot(kc: KubeConfig, namespace: string, name: string)
 describe(`operator SIGKILLed at ${KILLS} random points of syncs (issue 9)`, function () {
   const fixture = loadToolHiveFixture()
   const keys = toolHiveKeys(fixture)
-  const random = seededRandom(SEED)
+  // A seeded PRNG, so that a failing run of kill points can be replayed from its printed seed.
+  const rnd = createSeededRandom(SEED)
+  const random = (): number => rnd.next()
   const name = 'crash-many'
   let sys: E2ESystem
   let ns: string
@@ -126,7 +118,7 @@ describe(`operator SIGKILLed at ${KILLS} random points of syncs (issue 9)`, func
   }
 
   before(async function () {
-    sys = await getSystem()
+    sys = await getSystem({ plane: systemPlane })
     ;({ namespace: ns, api } = await startRegistryScenario(sys, 'e2e-crash-many', name, JSON.stringify(fixture)))
   })
 

@@ -4,15 +4,17 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node'
-import { createTestNamespace } from '@thv/control-plane'
+import { createTestNamespace, renderKustomization, systemPlane } from '@thv/control-plane'
+import { findCondition } from '@thv/k8s-reconcile'
+import { OfficialMetaKey } from '@thv/registry-model'
 import { expect, use } from 'chai'
 import chaiAsPromised from 'chai-as-promised'
 import {
-  applyObjects, applySourceConfigMap, consistently, eventually, findCondition, getJson, getToolHiveDocument, httpGet,
-  listAllUpstream, OFFICIAL_META_KEY, parseManifests, readRegistry, registryEvents, renderKustomization, REPO_ROOT,
+  applyObjects, applySourceConfigMap, consistently, eventually, getJson, getToolHiveDocument, httpGet,
+  listAllUpstream, parseManifests, readRegistry, registryEvents, REPO_ROOT,
   TOOLHIVE_GROUP, TOOLHIVE_VERSION, toolHiveKeys, waitForRegistryReady, type ApiHandle, type RegistryObject, type ToolHiveDocument,
-} from './src/index.js'
-import { getSystem, stopSystem, type E2ESystem } from './src/system.js'
+} from '@thv/testkit'
+import { getSystem, stopSystem, type E2ESystem } from '@thv/testkit'
 
 use(chaiAsPromised)
 after(stopSystem)
@@ -58,7 +60,7 @@ describe('registry lifecycle (issue 8 scenarios 1, 3, 4, 8)', function () {
   let lastGood: { hash: string; doc: ToolHiveDocument }
 
   before(async function () {
-    sys = await getSystem()
+    sys = await getSystem({ plane: systemPlane })
     ns = await createTestNamespace('e2e-lifecycle')
     const objects = await sampleObjects()
     const registry = objects.find((o) => o.kind === 'MCPRegistry') as (KubernetesObject & { spec: { source: { configmap: { name: string; key?: string } } } }) | undefined
@@ -84,7 +86,7 @@ describe('registry lifecycle (issue 8 scenarios 1, 3, 4, 8)', function () {
     const reg = await waitForRegistryReady(sys.kc, ns, name, { timeoutMs: 90_000 })
     expect(reg.status?.serverCount).to.equal(expectedKeys.length)
     for (const type of ['SourceAvailable', 'DataValid', 'SyncSuccessful', 'APIReady', 'Ready']) {
-      expect(findCondition(reg, type), type).to.include({ status: 'True', observedGeneration: reg.metadata.generation })
+      expect(findCondition(reg.status?.conditions, type), type).to.include({ status: 'True', observedGeneration: reg.metadata.generation })
     }
     expect(reg.status?.apiEndpoint).to.equal(`http://${name}-api.${ns}.svc.cluster.local:80`)
     expect(reg.status?.storageRef?.configMapRef?.name).to.equal(`${name}-registry-storage`)
@@ -114,7 +116,7 @@ describe('registry lifecycle (issue 8 scenarios 1, 3, 4, 8)', function () {
       const items = await listAllUpstream(api.baseUrl, { prefix, limit: 30 })
       expect(items, prefix).to.have.length(expectedKeys.length)
       for (const item of items) {
-        expect(item._meta[OFFICIAL_META_KEY], item.server.name).to.include.all.keys('status', 'publishedAt', 'updatedAt', 'isLatest')
+        expect(item._meta[OfficialMetaKey], item.server.name).to.include.all.keys('status', 'publishedAt', 'updatedAt', 'isLatest')
       }
     }
     const info = await getJson<{ serverCount: number; hash: string }>(`${api.baseUrl}/api/v1/registry/info`)
@@ -124,9 +126,10 @@ describe('registry lifecycle (issue 8 scenarios 1, 3, 4, 8)', function () {
 
   it('serves an edited source ConfigMap within 5 s with no request failing meanwhile (scenario 3)', async function () {
     if (!api) throw new Error('The API of scenario 1 is not running; see the first failure')
-    const key = Object.keys(source.servers)[0] ?? ''
+    const [key, entry] = Object.entries(source.servers)[0] ?? []
+    if (key === undefined || entry === undefined) throw new Error('The source document has no servers')
     const edited: ToolHiveDocument = {
-      ...source, servers: { ...source.servers, [key]: { ...source.servers[key], description: `Edited by e2e at ${Date.now()}` } },
+      ...source, servers: { ...source.servers, [key]: { ...entry, description: `Edited by e2e at ${Date.now()}` } },
     }
     const failures: string[] = []
     let polling = true
@@ -166,10 +169,10 @@ describe('registry lifecycle (issue 8 scenarios 1, 3, 4, 8)', function () {
     await applySourceConfigMap(sys.kc, ns, sourceName, '{"version": "1.0.0", "servers": {"broken": ', sourceKey)
     const reg = await eventually(async () => {
       const r = (await readRegistry(sys.kc, ns, name)) as RegistryObject
-      expect(findCondition(r, 'DataValid'), JSON.stringify(r.status)).to.include({ status: 'False' })
+      expect(findCondition(r.status?.conditions, 'DataValid'), JSON.stringify(r.status)).to.include({ status: 'False' })
       return r
     }, { timeoutMs: 20_000, intervalMs: 200 })
-    const dataValid = findCondition(reg, 'DataValid')
+    const dataValid = findCondition(reg.status?.conditions, 'DataValid')
     expect(dataValid?.reason).to.be.a('string').and.not.equal('')
     expect(dataValid?.message).to.match(/offset|position|JSON|byte/i)
     expect(reg.status?.lastSyncHash).to.equal(before.status?.lastSyncHash)

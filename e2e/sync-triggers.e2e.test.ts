@@ -1,12 +1,12 @@
 // Issue 8 scenario 5: the manual sync-trigger annotation is honoured and recorded; editing the filter changes what
-// the API serves, exactly as the filter semantics of DESIGN §5 say.
-import { createTestNamespace } from '@thv/control-plane'
+// the API serves, exactly as the filter semantics in libs/converters/README.md say.
+import { createTestNamespace, systemPlane } from '@thv/control-plane'
 import { expect } from 'chai'
 import {
   annotateRegistry, applyRegistry, patchRegistry, applySourceConfigMap, eventually, getToolHiveDocument, keysWithTag, loadToolHiveFixture,
   readRegistry, toolHiveKeys, waitForRegistryReady, type ApiHandle,
-} from './src/index.js'
-import { getSystem, stopSystem, type E2ESystem } from './src/system.js'
+} from '@thv/testkit'
+import { getSystem, stopSystem, type E2ESystem } from '@thv/testkit'
 
 after(stopSystem)
 
@@ -18,7 +18,7 @@ describe('sync triggers and filters (issue 8 scenario 5)', function () {
   let api: ApiHandle | undefined
 
   before(async function () {
-    sys = await getSystem()
+    sys = await getSystem({ plane: systemPlane })
     ns = await createTestNamespace('e2e-triggers')
     await applySourceConfigMap(sys.kc, ns, 'registry-data', JSON.stringify(fixture))
     await applyRegistry(sys.kc, ns, name, {

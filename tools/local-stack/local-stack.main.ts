@@ -8,11 +8,11 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { KubernetesObject, V1ConfigMap } from '@kubernetes/client-node'
-import { startControlPlane, type ControlPlane } from '@thv/control-plane'
+import { startControlPlane, type ControlPlane, renderKustomization } from '@thv/control-plane'
 import {
-  applyObjects, eventually, freePort, ManagedProcess, parseManifests, readApiDeployment, renderKustomization, REPO_ROOT,
+  applyObjects, eventually, freePort, ManagedProcess, parseManifests, readApiDeployment, REPO_ROOT,
   waitForRegistryReady,
-} from '@thv/e2e'
+} from '@thv/testkit'
 
 const started = Date.now()
 const log = (line: string): void => {
@@ -120,6 +120,8 @@ async function main(): Promise<void> {
     process.stdout.write([
       '',
       `thv-registry local stack is up (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      `  catalogue         ${base}/   (open in a browser)`,
+      `  API reference     ${base}/docs`,
       `  ToolHive format   ${base}/api/v1/registry/servers`,
       `  upstream API      ${base}/v0.1/servers`,
       `  registry info     ${base}/api/v1/registry/info`,

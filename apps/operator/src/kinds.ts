@@ -13,6 +13,13 @@ export const RoleKind: KindDescriptor = { group: 'rbac.authorization.k8s.io', ve
 /** rbac.authorization.k8s.io/v1 RoleBinding. */
 export const RoleBindingKind: KindDescriptor = { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true }
 
+/** policy/v1 PodDisruptionBudget. */
+export const PodDisruptionBudgetKind: KindDescriptor = { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', namespaced: true }
+/** networking.k8s.io/v1 Ingress. */
+export const IngressKind: KindDescriptor = { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', namespaced: true }
+/** gateway.networking.k8s.io/v1 HTTPRoute (Gateway API; its CRD may be missing). */
+export const HTTPRouteKind: KindDescriptor = { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute', plural: 'httproutes', namespaced: true }
+
 /** Field manager of every server-side apply and the component name on Events. */
 export const FieldManager = 'thv-operator'
 /** Finalizer that lets the operator delete a registry's storage before the registry disappears. */

@@ -6,8 +6,9 @@ import * as E from 'fp-ts/lib/Either.js'
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import { parseConfig, type OperatorConfig } from './config.js'
 import { listen, metricsServer, probeServer, type ListeningServer } from './http/probe-servers.js'
-import { createLogger } from './logger.js'
+import { createLogger } from '@thv/app-runtime'
 import { createOperator } from './operator.js'
+import { startOtlpTracing } from './telemetry/otlp-tracing.js'
 
 const InClusterNamespaceFile = '/var/run/secrets/kubernetes.io/serviceaccount/namespace'
 
@@ -31,6 +32,7 @@ function leaseNamespace(config: OperatorConfig): string {
 
 async function run(config: OperatorConfig): Promise<number> {
   const log = createLogger(config.logLevel, process.stdout.isTTY === true)
+  const stopTracing = config.otlpEndpoint === undefined ? undefined : startOtlpTracing(config.otlpEndpoint)
   const metricsRegistry = new Registry()
   collectDefaultMetrics({ register: metricsRegistry })
   const operator = createOperator({
@@ -39,6 +41,7 @@ async function run(config: OperatorConfig): Promise<number> {
     metricsRegistry,
     registryApiImage: config.registryApiImage,
     allowCrossNamespaceSources: config.allowCrossNamespaceSources,
+    remoteSources: config.remoteSources,
     maxConcurrentReconciles: config.maxConcurrentReconciles,
     watchNamespace: config.watchNamespace,
     leaderElection: config.leaderElect ? { namespace: leaseNamespace(config), name: config.leaderElectionId } : undefined,
@@ -54,6 +57,8 @@ async function run(config: OperatorConfig): Promise<number> {
   log.info('Started thv-operator', {
     metrics: servers[0]?.address.port, watchNamespace: config.watchNamespace ?? '(all)', leaderElect: config.leaderElect,
     registryApiImage: config.registryApiImage, allowCrossNamespaceSources: config.allowCrossNamespaceSources,
+    remoteSources: config.remoteSources,
+    tracing: config.otlpEndpoint === undefined ? false : new URL(config.otlpEndpoint).origin,
   })
   const shutdown = new AbortController()
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -64,6 +69,7 @@ async function run(config: OperatorConfig): Promise<number> {
   }
   const exit = await operator.manager.start(shutdown.signal)
   await Promise.all(servers.map((s) => s.close()))
+  await stopTracing?.()
   if (exit.reason === 'shutdown') {
     log.info('Stopped thv-operator', { drainedInTime: exit.drainedInTime })
     return 0

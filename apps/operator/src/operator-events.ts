@@ -1,4 +1,7 @@
-/** The operator's in-process event bus vocabulary (DESIGN §2): triggers between controllers, never state. */
+/**
+ * The operator's in-process event bus: triggers between controllers, never state. Which reactions go through the
+ * bus and which are level-based watches is explained in the operator's README ("Watches and the event bus").
+ */
 import type { EventBus } from '@thv/k8s-reconcile'
 
 /** Identifies a registry. */
@@ -7,17 +10,28 @@ export interface RegistryRef {
   readonly name: string
 }
 
-/** Events on the bus. Subscribers turn them into work-queue keys; a lost event only delays work until the next resync. */
+/**
+ * Events on the bus. A subscriber only turns an event into a work-queue key; its reconcile reads current state, so a
+ * lost event only delays work until the next watch event or resync.
+ */
 export interface OperatorEvents extends Record<string, unknown> {
-  /** A sync succeeded (storage may or may not have changed). */
-  RegistrySynced: RegistryRef & { readonly hash: string; readonly serverCount: number; readonly stored: boolean }
-  /** A sync attempt failed; the last good snapshot stays. */
-  RegistrySyncFailed: RegistryRef & { readonly reason: string }
-  /** The set of MCPServers labelled for a registry changed. */
-  DeployedServersChanged: RegistryRef & { readonly count: number }
-  /** The registry API objects were applied. */
-  ApiDeployed: RegistryRef & { readonly ready: boolean }
+  /**
+   * A sync of the registry succeeded, so `status.lastSyncTime` is set. The API deploy controller filters status
+   * changes out of its MCPRegistry watch (it reacts to spec changes and its owned objects), so this event is what
+   * makes it deploy the API right after the first sync.
+   */
+  RegistrySynced: RegistryRef
 }
 
 /** The operator's bus. */
 export type OperatorBus = EventBus<OperatorEvents>
+
+/** The part of a controller the bus needs: queuing a registry's key. */
+export interface Enqueues {
+  enqueue(ref: RegistryRef): void
+}
+
+/** Connects the bus to its subscribers: `RegistrySynced` queues the registry in the API deploy controller. */
+export function connectOperatorBus(bus: OperatorBus, subscribers: { readonly apiDeploy: Enqueues }): void {
+  bus.subscribe('RegistrySynced', (ref) => subscribers.apiDeploy.enqueue({ namespace: ref.namespace, name: ref.name }))
+}

@@ -14,19 +14,21 @@ import {
   type Controller,
   type Logger,
 } from '@thv/k8s-reconcile'
-import { ConfigMapSourceHandler, SourceHandlerRegistry } from '@thv/sources'
-import { ConfigMapStorageManager, storageReaderPolicyRules, type StorageLimits } from '@thv/storage'
+import { createSourceHandlers } from './sync/source-handlers.js'
+import { ConfigMapStorageManager, DefaultStorageLimits, storageReaderPolicyRules, type StorageLimits } from '@thv/storage'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Registry } from 'prom-client'
 import { ApiDeployReconciler, apiDeployController } from './controllers/api-deploy.controller.js'
 import { DeployedServersReconciler, deployedServersController } from './controllers/deployed-servers.controller.js'
 import { RegistriesBySourceIndex, sourceKeyOfRegistry, syncController, SyncReconciler } from './controllers/sync.controller.js'
 import { registryKeyOfServer, ServersByRegistryIndex, summarizeDeployedServers } from './deployed/deployed-servers.js'
+import type { RemoteSourceConfig } from './config.js'
 import { FieldManager, MCPRegistryKind, MCPServerKind } from './kinds.js'
 import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-metrics.js'
-import type { OperatorBus, OperatorEvents } from './operator-events.js'
+import { connectOperatorBus, type OperatorBus, type OperatorEvents } from './operator-events.js'
 import type { RegistryObject } from './status/registry-status.js'
 import { SourceSyncPipeline } from './sync/source.pipeline.js'
+import { TracedSyncPipeline } from './telemetry/traced-sync-pipeline.js'
 import { KeyedMutex } from './sync/keyed-mutex.js'
 
 /** Settings of {@link createOperator} (the process flags that shape behaviour). */
@@ -36,6 +38,12 @@ export interface OperatorOptions {
   readonly metricsRegistry: Registry
   readonly registryApiImage: string
   readonly allowCrossNamespaceSources: boolean
+  /**
+   * Egress policy and size limit of url, git and api sources (`--max-source-bytes`, `--allow-insecure-sources`,
+   * `--allow-loopback-sources`, `--deny-private-source-addresses`, `--allowed-source-hosts`). Default: 32 MiB,
+   * HTTPS only, no loopback, any public or private host.
+   */
+  readonly remoteSources?: Partial<RemoteSourceConfig> | undefined
   readonly maxConcurrentReconciles: number
   /** Only watch this namespace; all when undefined. */
   readonly watchNamespace?: string | undefined
@@ -51,7 +59,6 @@ export interface OperatorOptions {
 /** A composed operator: start it with a signal; `manager` exposes health, readiness and leadership. */
 export interface Operator {
   readonly manager: Manager
-  readonly bus: OperatorBus
   readonly metrics: RegistryMetrics
   readonly controllers: readonly Controller[]
 }
@@ -93,13 +100,15 @@ export function createOperator(options: OperatorOptions): Operator {
   const storageLimits = options.storageLimits ?? {}
   const core = options.kubeConfig.makeApiClient(CoreV1Api)
   const storage = new ConfigMapStorageManager(core, { limits: storageLimits })
-  const sources = new SourceHandlerRegistry().register('configmap', new ConfigMapSourceHandler(core, { allowCrossNamespace: options.allowCrossNamespaceSources }))
-  const pipeline = new SourceSyncPipeline({
+  metrics.storageLimitBytes.set(storageLimits.maxStoredBytes ?? DefaultStorageLimits.maxStoredBytes)
+  const sources = createSourceHandlers(core, options)
+  // Traced through the global tracer provider: spans are exported when main registered one (--otlp-endpoint).
+  const pipeline = new TracedSyncPipeline(new SourceSyncPipeline({
     sources,
     storage,
     clock,
     log: log.child({ component: 'sync-pipeline' }),
-  })
+  }))
   const locks = new KeyedMutex()
   const workers = options.maxConcurrentReconciles
 
@@ -117,6 +126,7 @@ export function createOperator(options: OperatorOptions): Operator {
   const api = must(apiDeployController(
     new ApiDeployReconciler({
       client: manager.client,
+      metrics,
       events,
       clock,
       image: options.registryApiImage,
@@ -127,16 +137,14 @@ export function createOperator(options: OperatorOptions): Operator {
   ))
   const deployed = must(deployedServersController(
     new DeployedServersReconciler({
-      client: manager.client, servers, pipeline, bus, metrics, locks, clock,
+      client: manager.client, servers, pipeline, metrics, locks, clock,
       log: log.child({ controller: 'mcpregistry-deployed-servers' }),
     }),
     workers,
   ))
-  // The bus carries triggers: each subscriber only enqueues a key, and its reconcile reads current state.
-  bus.subscribe('RegistrySynced', (ref) => api.enqueue({ namespace: ref.namespace, name: ref.name }))
-  bus.subscribe('RegistrySyncFailed', (ref) => api.enqueue({ namespace: ref.namespace, name: ref.name }))
+  connectOperatorBus(bus, { apiDeploy: api })
   for (const c of [sync, api, deployed]) manager.add(c)
-  return { manager, bus, metrics, controllers: [sync, api, deployed] }
+  return { manager, metrics, controllers: [sync, api, deployed] }
 }
 
 function must(built: E.Either<Error, Controller>): Controller {

@@ -1,7 +1,8 @@
 // Installs CRDs for the operator tests through the shared control plane, which applies them as raw JSON so
 // `enum` and the CEL rules (`x-kubernetes-validations`) reach the API server intact.
 import { fileURLToPath } from 'node:url'
-import { getTestControlPlane, pollUntil } from '@thv/control-plane'
+import { getTestControlPlane } from '@thv/control-plane'
+import { eventually, notYet } from '@thv/testkit'
 import { httpStatusOf, type KubeClient } from '@thv/k8s-reconcile'
 
 /** config/crd/bases of this repository. */
@@ -18,13 +19,13 @@ export async function installCrds(dir: string = CrdDir): Promise<string[]> {
  */
 export async function ensureMcpRegistryCrd(client: KubeClient, namespace: string): Promise<void> {
   await installCrds()
-  await pollUntil(async () => {
+  await eventually(async () => {
     try {
       await client.request('POST', `/apis/toolhive.stacklok.dev/v1alpha1/namespaces/${namespace}/mcpregistries`, {
         body: { apiVersion: 'toolhive.stacklok.dev/v1alpha1', kind: 'MCPRegistry', metadata: { name: 'crd-probe', namespace }, spec: { source: { type: 'configmap' } } },
         query: { dryRun: 'All' },
       })
-      return undefined
+      return notYet('a dry-run create refused with 422')
     } catch (err) {
       if (httpStatusOf(err) === 422) return true
       throw err

@@ -26,7 +26,18 @@ const cases: ReadonlyArray<readonly [string, unknown, boolean, string?]> = [
   ['a compound Go duration', { source, syncPolicy: { interval: '1h30m0.5s' } }, true],
   ['a reverse-DNS glob', { source, filter: { include: ['io.github.*/*', 'fetch?'] } }, true],
   ['a missing source', { displayName: 'x' }, false, 'spec.source: Required value'],
-  ['an unknown source type', { source: { type: 'git', configmap: { name: 'x' } } }, false, 'spec.source.type: Unsupported value: "git"'],
+  ['an unknown source type', { source: { type: 'svn', configmap: { name: 'x' } } }, false, 'spec.source.type: Unsupported value: "svn"'],
+  ['a url source with every field', { source: { type: 'url', url: { endpoint: 'https://example.com/registry.json', timeout: '45s', caCertRef: { name: 'ca', key: 'ca.crt' }, headersSecretRef: { name: 'hdrs' } } } }, true],
+  ["ToolHive's git example", { source: { type: 'git', format: 'toolhive', git: { repository: 'https://github.com/stacklok/toolhive.git', branch: 'main', path: 'pkg/registry/data/registry.json' } } }, true],
+  ['a git source with auth and a commit', { source: { type: 'git', git: { repository: 'https://git.example/r.git', commit: 'a'.repeat(40), auth: { username: 'git', passwordSecretRef: { name: 'tok', key: 'token' } } } } }, true],
+  ['an api mirror', { source: { type: 'api', api: { endpoint: 'https://registry.example/registry/team/', authSecretRef: { name: 'tok', key: 'token' } } } }, true],
+  ['a url source without its block', { source: { type: 'url' } }, false, "spec.source.url is required when spec.source.type is 'url'"],
+  ['an ftp endpoint', { source: { type: 'url', url: { endpoint: 'ftp://example.com/r.json' } } }, false, 'spec.source.url.endpoint'],
+  ['git with both branch and tag', { source: { type: 'git', git: { repository: 'https://g/r.git', branch: 'main', tag: 'v1' } } }, false, 'at most one of branch, tag and commit'],
+  ['a short commit', { source: { type: 'git', git: { repository: 'https://g/r.git', commit: 'abc123' } } }, false, 'spec.source.git.commit'],
+  ['git auth without a password', { source: { type: 'git', git: { repository: 'https://g/r.git', auth: { username: 'git' } } } }, false, 'spec.source.git.auth.passwordSecretRef'],
+  ['an api timeout that is not a duration', { source: { type: 'api', api: { endpoint: 'https://r.example/', timeout: 'soon' } } }, false, 'must be a Go duration'],
+  ['an unknown field in url', { source: { type: 'url', url: { endpoint: 'https://e/r.json', headers: {} } } }, false, 'unknown field "spec.source.url.headers"'],
   ['a source type without its block', { source: { type: 'configmap' } }, false, "spec.source.configmap is required when spec.source.type is 'configmap'"],
   ['an unknown format', { source: { ...source, format: 'yaml' } }, false, 'spec.source.format: Unsupported value: "yaml"'],
   ['an upper-case ConfigMap name', { source: { type: 'configmap', configmap: { name: 'Data' } } }, false, 'spec.source.configmap.name'],
@@ -45,6 +56,23 @@ const cases: ReadonlyArray<readonly [string, unknown, boolean, string?]> = [
   ['an empty glob', { source, filter: { exclude: [''] } }, false, 'spec.filter.exclude[0]'],
   ['an empty tag', { source, filter: { tags: { include: [''] } } }, false, 'spec.filter.tags.include[0]'],
   ['top-level and names globs together', { source, filter: { include: ['a'], names: { include: ['b'] } } }, false, 'use either spec.filter.include/exclude or spec.filter.names'],
+  ['the deployment settings of a production registry', {
+    source, replicas: 2, imagePullSecrets: [{ name: 'ghcr-pull' }],
+    podTemplateSpec: { spec: { containers: [{ name: 'registry-api', resources: { limits: { memory: '1Gi' } }, env: [{ name: 'LOG_LEVEL', value: 'debug' }] }], tolerations: [{ key: 'dedicated', operator: 'Exists' }] } },
+    expose: { ingress: { className: 'nginx', host: 'registry.example.com', tls: { secretName: 'registry-tls' } } },
+    telemetryConfig: { enabled: true, serviceName: 'mcp-registry', endpoint: 'otel-collector.monitoring:4318', insecure: true, tracing: { enabled: true, sampling: '0.25' }, metrics: { enabled: true } },
+  }, true],
+  ['an HTTPRoute exposure', { source, expose: { httpRoute: { parentRefs: [{ name: 'public', namespace: 'gateways', sectionName: 'https' }], hostnames: ['*.example.com'] } } }, true],
+  ['zero replicas', { source, replicas: 0 }, true],
+  ['negative replicas', { source, replicas: -1 }, false, 'spec.replicas'],
+  ['too many replicas', { source, replicas: 101 }, false, 'spec.replicas'],
+  ['a pull secret without a name', { source, imagePullSecrets: [{}] }, false, 'spec.imagePullSecrets[0].name'],
+  ['both an Ingress and an HTTPRoute', { source, expose: { ingress: { host: 'a.example.com' }, httpRoute: { parentRefs: [{ name: 'gw' }] } } }, false, 'set spec.expose.ingress or spec.expose.httpRoute, not both'],
+  ['an upper-case Ingress host', { source, expose: { ingress: { host: 'Registry.example.com' } } }, false, 'spec.expose.ingress.host'],
+  ['an HTTPRoute without parents', { source, expose: { httpRoute: { parentRefs: [] } } }, false, 'spec.expose.httpRoute.parentRefs'],
+  ['telemetry enabled without an endpoint', { source, telemetryConfig: { enabled: true } }, false, 'spec.telemetryConfig.endpoint is required when telemetry is enabled'],
+  ['a sampling ratio above 1', { source, telemetryConfig: { tracing: { sampling: '1.5' } } }, false, 'must be a decimal ratio between 0 and 1'],
+  ['an unknown telemetry field', { source, telemetryConfig: { enabled: false, exporter: 'otlp' } }, false, 'unknown field "spec.telemetryConfig.exporter"'],
   ['an unknown spec field', { source, sycnPolicy: { interval: '1h' } }, false, 'unknown field "spec.sycnPolicy"'],
   ['an unknown nested field', { source: { ...source, configmap: { name: 'x', keyy: 'y' } } }, false, 'unknown field "spec.source.configmap.keyy"'],
 ]
@@ -98,7 +126,7 @@ describe('MCPRegistry CRD schema and codec', function () {
       'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/mcpregistries.toolhive.stacklok.dev')
     expect(crd.spec.names.shortNames).to.deep.equal(['mcpreg', 'mcpregistry'])
     expect(crd.spec.names.categories).to.deep.equal(['toolhive'])
-    expect(crd.spec.versions[0]?.additionalPrinterColumns.map((c) => c.name)).to.deep.equal(['Phase', 'Servers', 'Deployed', 'Last Sync', 'API', 'Age'])
+    expect(crd.spec.versions[0]?.additionalPrinterColumns.map((c) => c.name)).to.deep.equal(['Phase', 'Servers', 'Deployed', 'Last Sync', 'API', 'Ready', 'Age'])
     expect(crd.spec.versions[0]?.subresources).to.deep.equal({ status: {} })
   })
 })

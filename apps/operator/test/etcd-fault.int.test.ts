@@ -7,15 +7,13 @@ import { join } from 'node:path'
 import { CoreV1Api, KubeConfig, type ApiConstructor, type ApiType } from '@kubernetes/client-node'
 import { createTestNamespace, getTestControlPlane, type ControlPlane } from '@thv/control-plane'
 import { computeSnapshotHash } from '@thv/converters'
-import { httpGet, loadToolHiveFixture, startApiForRegistry, subsetOf, toolHiveKeys, type ApiHandle, type ToolHiveDocument } from '@thv/e2e'
+import { httpGet, loadToolHiveFixture, startApiForRegistry, subsetOf, toolHiveKeys, type ApiHandle, type ToolHiveDocument } from '@thv/testkit'
 import type { RegistrySnapshot } from '@thv/registry-model'
 import { decodeShardIndex, ShardIndexKey, storageConfigMapName, StorageTierAnnotation, type StorageLimits } from '@thv/storage'
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
-import {
-  AllTrue, conditionSummary, createRegistry, eventually, putConfigMap, readRegistry, startOperator, storedSnapshot, testClients,
-  type RunningOperator, type TestClients,
-} from './operator-harness.js'
+import { eventually } from '@thv/testkit'
+import { AllTrue, conditionSummary, createRegistry, putConfigMap, readRegistry, startOperator, storedSnapshot, testClients, type RunningOperator, type TestClients } from './operator-harness.js'
 
 /** Small limits, so the fixture's snapshots are stored as 8–11 shards and a store is a dozen API writes. */
 const LIMITS: Partial<StorageLimits> = { plainMaxBytes: 2048, singleMaxBytes: 2048, shardMaxBytes: 2048, maxStoredBytes: 64 * 1024 }
@@ -174,7 +172,7 @@ describe('MCPRegistry operator with etcd stopped during a sync (issue 9, real co
         const r = await readRegistry(clients.client, ns, 'reg')
         expect([conditionSummary(r?.status), r?.status?.serverCount]).to.deep.equal([AllTrue, toolHiveKeys(oldData).length])
         return r
-      }, 90_000)
+      }, { timeoutMs: 90_000 })
       const oldSnapshot = await verifiedSnapshot(clients, ns, 'reg')
       expect(oldSnapshot.hash).to.equal(initial?.status?.lastSyncHash)
       const index = await clients.core.readNamespacedConfigMap({ namespace: ns, name: storageConfigMapName('reg') })
@@ -192,12 +190,12 @@ describe('MCPRegistry operator with etcd stopped during a sync (issue 9, real co
         try {
           fault.arm(point, nth)
           await putConfigMap(clients.client, ns, 'data', { 'registry.json': JSON.stringify(newData) })
-          await eventually(async () => expect(fault.outage, `etcd stopped before ${point} call ${nth}`).to.not.equal(undefined), 60_000)
+          await eventually(async () => expect(fault.outage, `etcd stopped before ${point} call ${nth}`).to.not.equal(undefined), { timeoutMs: 60_000 })
           await fault.outage
           expect(plane.pids().etcd).to.be.a('number').and.not.equal(etcdBefore)
 
           // Right after the outage: whatever is stored is complete, and it is the old or (checked below) the new one.
-          const afterFault = await eventually(() => verifiedSnapshot(clients, ns, 'reg'), 30_000)
+          const afterFault = await eventually(() => verifiedSnapshot(clients, ns, 'reg'), { timeoutMs: 30_000 })
 
           const converged = await eventually(async () => {
             const r = await readRegistry(clients.client, ns, 'reg')
@@ -205,7 +203,7 @@ describe('MCPRegistry operator with etcd stopped during a sync (issue 9, real co
               .to.deep.equal([AllTrue, 'Ready', toolHiveKeys(newData).length, r?.metadata.generation])
             expect(r?.status?.lastSyncHash).to.not.equal(oldSnapshot.hash)
             return r
-          }, 90_000)
+          }, { timeoutMs: 90_000 })
           const newSnapshot = await verifiedSnapshot(clients, ns, 'reg')
           expect([newSnapshot.hash, newSnapshot.servers.length]).to.deep.equal([converged?.status?.lastSyncHash, toolHiveKeys(newData).length])
           expect([oldSnapshot.hash, newSnapshot.hash], 'the snapshot stored right after the outage').to.include(afterFault.hash)
@@ -214,11 +212,11 @@ describe('MCPRegistry operator with etcd stopped during a sync (issue 9, real co
           await eventually(async () => {
             const layout = await storageLayout(clients.core, ns, 'reg')
             expect(layout.actual).to.deep.equal(layout.expected)
-          }, 30_000)
+          }, { timeoutMs: 30_000 })
           await eventually(async () => {
             const res = await httpGet(`${api?.baseUrl}/api/v1/registry/servers`)
             expect(toolHiveKeys(res.json as ToolHiveDocument)).to.deep.equal(toolHiveKeys(newData))
-          }, 30_000)
+          }, { timeoutMs: 30_000 })
         } finally {
           served = await poller.stop()
         }

@@ -9,10 +9,8 @@ import { createTestNamespace } from '@thv/control-plane'
 import { DeploymentKind, patchContentType, type KubeClient } from '@thv/k8s-reconcile'
 import { parseAllDocuments } from 'yaml'
 import { MCPServerKind } from '../src/kinds.js'
-import {
-  AllTrue, conditionSummary, consistently, createRegistry, eventually, putConfigMap, readRegistry, smallRegistry, startOperator,
-  storedSnapshot, testClients, type RunningOperator, type TestClients,
-} from './operator-harness.js'
+import { consistently, eventually } from '@thv/testkit'
+import { AllTrue, conditionSummary, createRegistry, putConfigMap, readRegistry, reconcileTotal, smallRegistry, startOperator, storedSnapshot, testClients, type RunningOperator, type TestClients } from './operator-harness.js'
 import { installCrds } from './crd-install.js'
 
 const SAMPLES = fileURLToPath(new URL('../../../config/samples', import.meta.url))
@@ -38,7 +36,7 @@ describe('MCPRegistry operator: API objects, deployed servers, ToolHive manifest
       const r = await readRegistry(client, ns, name)
       expect(conditionSummary(r?.status)).to.deep.equal(AllTrue)
       return r
-    }, 100_000)
+    }, { timeoutMs: 100_000 })
   const container = async (ns: string, name: string) =>
     (await client.get<V1Deployment>(DeploymentKind, ns, name)).spec?.template.spec?.containers[0]
 
@@ -59,11 +57,11 @@ describe('MCPRegistry operator: API objects, deployed servers, ToolHive manifest
       const c = await container(ns, 'r-api')
       expect({ image: c?.image, args: c?.args, securityContext: c?.securityContext })
         .to.deep.equal({ image: desired?.image, args: desired?.args, securityContext: desired?.securityContext })
-    }, 20_000)
+    }, { timeoutMs: 20_000 })
 
     await running?.stop()
     running = await startOperator({ image: 'example.com/thv-registry-api:2' })
-    await eventually(async () => expect((await container(ns, 'r-api'))?.image).to.equal('example.com/thv-registry-api:2'), 30_000)
+    await eventually(async () => expect((await container(ns, 'r-api'))?.image).to.equal('example.com/thv-registry-api:2'), { timeoutMs: 30_000 })
   })
 
   it('counts MCPServers labelled for the registry once their CRD is installed, without a restart', async () => {
@@ -71,7 +69,7 @@ describe('MCPRegistry operator: API objects, deployed servers, ToolHive manifest
     const apps = await createTestNamespace('api-deployed-apps')
     await putConfigMap(client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(2)) })
     await createRegistry(client, ns, 'r', { source: { type: 'configmap', configmap: { name: 'data' } } })
-    await eventually(async () => expect((await readRegistry(client, ns, 'r'))?.status?.deployedServerCount).to.equal(0))
+    await eventually(async () => expect((await readRegistry(client, ns, 'r'))?.status?.deployedServerCount).to.equal(0), { timeoutMs: 30_000 })
 
     await installCrds(MCPSERVER_CRD_DIR)
     const server = (name: string, namespace: string, registryNamespace: string) => ({
@@ -79,7 +77,7 @@ describe('MCPRegistry operator: API objects, deployed servers, ToolHive manifest
       metadata: { name, namespace, labels: { 'toolhive.stacklok.io/registry-name': 'r', 'toolhive.stacklok.io/registry-namespace': registryNamespace, 'toolhive.stacklok.io/server-name': name } },
       spec: { image: `ghcr.io/example/${name}:1`, transport: 'streamable-http' },
     }) as KubernetesObject
-    await eventually(() => client.create(MCPServerKind, ns, server('fetch', ns, ns)), 30_000)
+    await eventually(() => client.create(MCPServerKind, ns, server('fetch', ns, ns)), { timeoutMs: 30_000 })
     await client.create(MCPServerKind, apps, server('github', apps, ns))
     await client.create(MCPServerKind, ns, server('wrong-namespace-label', ns, 'elsewhere'))
 
@@ -90,7 +88,7 @@ describe('MCPRegistry operator: API objects, deployed servers, ToolHive manifest
         [apps, 'github', 'github', 'ghcr.io/example/github:1', false],
         [ns, 'fetch', 'fetch', 'ghcr.io/example/fetch:1', false],
       ].sort())
-    }, 30_000)
+    }, { timeoutMs: 30_000 })
   })
 
   it('accepts the ToolHive-shaped v1alpha1 sample unchanged and becomes Ready', async () => {
@@ -115,17 +113,32 @@ describe('MCPRegistry operator: API objects, deployed servers, ToolHive manifest
     await createRegistry(client, ns, 'r', { source: { type: 'configmap', configmap: { name: 'shared', namespace: other } } })
     await ready(ns, 'r')
     await putConfigMap(client, other, 'shared', { 'registry.json': JSON.stringify(smallRegistry(5)) })
-    await eventually(async () => expect((await storedSnapshot(clients, ns, 'r'))?.servers.length).to.equal(5), 10_000)
+    await eventually(async () => expect((await storedSnapshot(clients, ns, 'r'))?.servers.length).to.equal(5), { timeoutMs: 10_000 })
   })
 
-  it('does not reconcile in a loop on its own status writes (bounded reconciles over a quiet period)', async () => {
+  it('does not reconcile in a loop on its own status writes (reconcile count and resourceVersion stay flat)', async () => {
     const ns = await createTestNamespace('api-quiet')
+    // An operator of its own that watches only this namespace, so every reconcile it counts is about this registry.
+    await running?.stop()
+    running = await startOperator({ image: 'example.com/thv-registry-api:1', watchNamespace: ns })
+    const metrics = running.metricsRegistry
     await putConfigMap(client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(2)) })
     await createRegistry(client, ns, 'r', { source: { type: 'configmap', configmap: { name: 'data' } } })
     const settled = await ready(ns, 'r')
     const version = settled?.metadata.resourceVersion
+    expect(await reconcileTotal(metrics)).to.be.above(0)
+    // The work that follows Ready (owned objects' last events) ends: a loop of no-op reconciles never would.
+    let seen = await reconcileTotal(metrics)
+    const count = await eventually(async () => {
+      const before = seen
+      await new Promise((r) => setTimeout(r, 1_000))
+      seen = await reconcileTotal(metrics)
+      expect(seen, 'reconciles in the last second').to.equal(before)
+      return seen
+    }, { timeoutMs: 30_000, intervalMs: 0 })
     await consistently(async () => {
+      expect(await reconcileTotal(metrics), 'controller_runtime_reconcile_total').to.equal(count)
       expect((await readRegistry(client, ns, 'r'))?.metadata.resourceVersion).to.equal(version)
-    }, 4_000)
+    }, { timeoutMs: 4_000, intervalMs: 200 })
   })
 })

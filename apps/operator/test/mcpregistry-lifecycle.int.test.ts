@@ -6,10 +6,8 @@ import { createTestNamespace } from '@thv/control-plane'
 import { ConfigMapKind, DeploymentKind, ServiceKind, type KubeClient } from '@thv/k8s-reconcile'
 import { storageReaderPolicyRules } from '@thv/storage'
 import { RoleBindingKind, RoleKind, ServiceAccountKind } from '../src/kinds.js'
-import {
-  AllTrue, conditionSummary, consistently, createRegistry, entryCount, eventually, patchRegistry, putConfigMap, readRegistry,
-  smallRegistry, startOperator, storedSnapshot, testClients, toolHiveFixture, toolHiveFixtureText, type RunningOperator, type TestClients,
-} from './operator-harness.js'
+import { consistently, eventually } from '@thv/testkit'
+import { AllTrue, conditionSummary, createRegistry, entryCount, patchRegistry, putConfigMap, readRegistry, smallRegistry, startOperator, storedSnapshot, testClients, toolHiveFixture, toolHiveFixtureText, type RunningOperator, type TestClients } from './operator-harness.js'
 
 describe('MCPRegistry operator lifecycle', function () {
   this.timeout(120_000)
@@ -37,7 +35,7 @@ describe('MCPRegistry operator lifecycle', function () {
       expect(conditionSummary(r.status)).to.deep.equal(AllTrue)
       expect(r.status?.phase).to.equal('Ready')
       return r
-    }, timeoutMs)
+    }, { timeoutMs: timeoutMs })
 
   it('stores the data, creates the API objects, reports Ready with serverCount and apiEndpoint', async () => {
     const ns = await createTestNamespace('op-create')
@@ -85,14 +83,14 @@ describe('MCPRegistry operator lifecycle', function () {
       const r = await get(ns, 'r')
       expect(r.status?.serverCount).to.equal(5)
       return r
-    })
+    }, { timeoutMs: 30_000 })
     const edited = Date.now()
     await putConfigMap(client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(7)) })
     await eventually(async () => {
       expect((await storedSnapshot(clients, ns, 'r'))?.servers.length).to.equal(7)
       const after = await get(ns, 'r')
       expect([after.status?.serverCount, after.status?.lastSyncHash === before.status?.lastSyncHash]).to.deep.equal([7, false])
-    }, 10_000)
+    }, { timeoutMs: 10_000 })
     expect(Date.now() - edited).to.be.below(10_000)
   })
 
@@ -115,7 +113,7 @@ describe('MCPRegistry operator lifecycle', function () {
         expect([c?.status, c?.reason]).to.deep.equal(['False', reason])
         expect(r.status?.syncAttempts).to.equal(3)
         return r
-      }, 30_000)
+      }, { timeoutMs: 30_000 })
       expect(failed.status?.conditions?.find((x) => x.type === condition)?.message).to.include(fragment)
       expect(failed.status?.phase).to.equal('Failed')
       expect(failed.status?.lastSyncHash).to.equal(goodHash)
@@ -124,7 +122,7 @@ describe('MCPRegistry operator lifecycle', function () {
       // No retries after maxAttempts: the count stays.
       await consistently(async () => {
         expect((await get(ns, 'r')).status?.syncAttempts).to.equal(3)
-      }, 2_000)
+      }, { timeoutMs: 2_000, intervalMs: 200 })
     }
     await failsWith('{"servers": {', 'DataValid', 'InvalidJson', 'byte')
     const upstream = JSON.stringify([{ name: 'io.github.example/weather', description: 'Weather', version: '1.0.0' }])
@@ -146,7 +144,7 @@ describe('MCPRegistry operator lifecycle', function () {
       const r = await get(ns, 'r')
       expect(conditionSummary(r.status)).to.deep.include({ SourceAvailable: ['False', 'SourceNotFound'], DataValid: ['Unknown', 'SourceUnavailable'] })
       expect(r.status?.phase).to.equal('Failed')
-    })
+    }, { timeoutMs: 30_000 })
     await putConfigMap(client, ns, 'later', { 'registry.json': JSON.stringify(smallRegistry(2)) })
     await readyRegistry(ns, 'r')
   })
@@ -160,12 +158,12 @@ describe('MCPRegistry operator lifecycle', function () {
       expect(r.status?.lastSyncTime).to.be.a('string')
       expect(r.status?.nextSyncTime).to.be.a('string')
       return r
-    })
+    }, { timeoutMs: 30_000 })
     const second = await eventually(async () => {
       const r = await get(ns, 'r')
       expect(Date.parse(r.status?.lastAttemptTime ?? '')).to.be.above(Date.parse(first.status?.lastAttemptTime ?? ''))
       return r
-    }, 15_000)
+    }, { timeoutMs: 15_000 })
     expect(second.status?.lastSyncHash).to.equal(first.status?.lastSyncHash)
     expect(Date.parse(second.status?.nextSyncTime ?? '') - Date.parse(second.status?.lastAttemptTime ?? '')).to.be.within(1_000, 3_000)
   })
@@ -178,13 +176,13 @@ describe('MCPRegistry operator lifecycle', function () {
       const r = await get(ns, 'r')
       expect(r.status?.serverCount).to.equal(2)
       return r
-    })
+    }, { timeoutMs: 30_000 })
     await patchRegistry(client, ns, 'r', { metadata: { annotations: { 'toolhive.stacklok.dev/sync-trigger': '1700000000' } } })
     const triggered = await eventually(async () => {
       const r = await get(ns, 'r')
       expect(r.status?.lastManualSyncTrigger).to.equal('1700000000')
       return r
-    })
+    }, { timeoutMs: 30_000 })
     expect(Date.parse(triggered.status?.lastAttemptTime ?? '')).to.be.at.least(Date.parse(first.status?.lastAttemptTime ?? ''))
     expect(triggered.status?.lastSyncHash).to.equal(first.status?.lastSyncHash)
     expect(triggered.status?.nextSyncTime).to.equal(undefined)
@@ -194,14 +192,14 @@ describe('MCPRegistry operator lifecycle', function () {
     await eventually(async () => {
       const r = await get(ns, 'r')
       expect([r.status?.lastManualSyncTrigger, r.status?.serverCount]).to.deep.equal(['1700000001', 3])
-    })
+    }, { timeoutMs: 30_000 })
   })
 
   it('changes the stored content when the filter changes', async () => {
     const ns = await createTestNamespace('op-filter')
     await putConfigMap(client, ns, 'data', { 'registry.json': toolHiveFixtureText() })
     await createRegistry(client, ns, 'r', { source: { type: 'configmap', configmap: { name: 'data' } } })
-    await eventually(async () => expect((await get(ns, 'r')).status?.serverCount).to.equal(86))
+    await eventually(async () => expect((await get(ns, 'r')).status?.serverCount).to.equal(86), { timeoutMs: 30_000 })
     await patchRegistry(client, ns, 'r', { spec: { filter: { names: { include: ['aws-*'] }, tags: { exclude: ['remote'] } } } })
     const fixture = toolHiveFixture()
     const expected = Object.keys(fixture.servers).filter((k) => k.startsWith('aws-')).length
@@ -209,7 +207,7 @@ describe('MCPRegistry operator lifecycle', function () {
       const snapshot = await storedSnapshot(clients, ns, 'r')
       expect(snapshot?.servers.length).to.equal(expected)
       expect((await get(ns, 'r')).status?.serverCount).to.equal(expected)
-    })
+    }, { timeoutMs: 30_000 })
   })
 
   it('refuses a source ConfigMap in another namespace by default', async () => {
@@ -221,7 +219,7 @@ describe('MCPRegistry operator lifecycle', function () {
       const reg = await get(ns, 'r')
       expect(conditionSummary(reg.status).SourceAvailable).to.deep.equal(['False', 'CrossNamespaceSourceForbidden'])
       return reg
-    })
+    }, { timeoutMs: 30_000 })
     expect(r.status?.conditions?.find((c) => c.type === 'SourceAvailable')?.message).to.include('--allow-cross-namespace-sources')
     expect(await storedSnapshot(clients, ns, 'r')).to.equal(undefined)
   })
@@ -238,11 +236,11 @@ describe('MCPRegistry operator lifecycle', function () {
       const r = await get(ns, 'held')
       expect([r.status?.phase, r.metadata.finalizers]).to.deep.equal(['Terminating', ['example.com/hold']])
       return r
-    })
+    }, { timeoutMs: 30_000 })
     expect(conditionSummary(terminating.status).Ready).to.deep.equal(['False', 'Terminating'])
     expect(await storedSnapshot(clients, ns, 'held')).to.equal(undefined)
     await patchRegistry(client, ns, 'held', { metadata: { finalizers: [] } })
-    await eventually(async () => expect(await readRegistry(client, ns, 'held')).to.equal(undefined))
+    await eventually(async () => expect(await readRegistry(client, ns, 'held')).to.equal(undefined), { timeoutMs: 30_000 })
   })
 
   it('deletes everything it created when the registry is deleted', async () => {
@@ -251,7 +249,7 @@ describe('MCPRegistry operator lifecycle', function () {
     await createRegistry(client, ns, 'gone', { source: { type: 'configmap', configmap: { name: 'data' } } })
     await readyRegistry(ns, 'gone')
     await client.delete((await import('../src/kinds.js')).MCPRegistryKind, ns, 'gone')
-    await eventually(async () => expect(await readRegistry(client, ns, 'gone')).to.equal(undefined), 30_000)
+    await eventually(async () => expect(await readRegistry(client, ns, 'gone')).to.equal(undefined), { timeoutMs: 30_000 })
     await eventually(async () => {
       const names = async (kind: Parameters<KubeClient['list']>[0]) => (await client.list(kind, ns)).items.map((o) => o.metadata?.name ?? '')
       expect({
@@ -259,6 +257,6 @@ describe('MCPRegistry operator lifecycle', function () {
         deployments: await names(DeploymentKind), services: await names(ServiceKind), roles: await names(RoleKind),
         roleBindings: await names(RoleBindingKind), serviceAccounts: (await names(ServiceAccountKind)).filter((n) => n !== 'default'),
       }).to.deep.equal({ configMaps: ['data'], deployments: [], services: [], roles: [], roleBindings: [], serviceAccounts: [] })
-    }, 60_000)
+    }, { timeoutMs: 60_000 })
   })
 })

@@ -3,14 +3,15 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
-import { getTestControlPlane, pollUntil } from '@thv/control-plane'
+import { getTestControlPlane } from '@thv/control-plane'
+import { eventually, notYet } from '@thv/testkit'
 import { ConfigMapKind, httpStatusOf, KubeClient, patchContentType } from '@thv/k8s-reconcile'
 import type { MCPRegistry, MCPRegistryStatus, RegistrySnapshot } from '@thv/registry-model'
 import { ConfigMapStorageManager, type StorageLimits } from '@thv/storage'
 import { Registry } from 'prom-client'
-import { createLogger } from '../src/logger.js'
+import { createLogger } from '@thv/app-runtime'
 import { MCPRegistryKind } from '../src/kinds.js'
-import { createOperator, type Operator } from '../src/operator.js'
+import { createOperator, type Operator, type OperatorOptions } from '../src/operator.js'
 import { ensureMcpRegistryCrd } from './crd-install.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
@@ -31,30 +32,38 @@ export function smallRegistry(n: number): ToolHiveDoc {
 /** A running in-process operator. */
 export interface RunningOperator {
   readonly operator: Operator
+  /** The operator's metrics (what its /metrics endpoint would serve). */
+  readonly metricsRegistry: Registry
   stop(): Promise<void>
 }
 
-/** Starts the operator (all namespaces) with test-friendly settings. */
+/** Starts the operator (all namespaces unless `watchNamespace` is given) with test-friendly settings. */
 export async function startOperator(
-  options: { image?: string; allowCrossNamespaceSources?: boolean; kubeConfig?: KubeConfig; storageLimits?: Partial<StorageLimits> } = {},
+  options: { image?: string; allowCrossNamespaceSources?: boolean; kubeConfig?: KubeConfig; storageLimits?: Partial<StorageLimits>; watchNamespace?: string; remoteSources?: OperatorOptions['remoteSources'] } = {},
 ): Promise<RunningOperator> {
   const plane = await getTestControlPlane()
   const log = createLogger(process.env['OPERATOR_TEST_LOG'] ?? 'error', false)
+  const metricsRegistry = new Registry()
   const operator = createOperator({
     kubeConfig: options.kubeConfig ?? plane.kubeConfig(),
     log,
-    metricsRegistry: new Registry(),
+    metricsRegistry,
     registryApiImage: options.image ?? 'example.com/thv-registry-api:test',
     allowCrossNamespaceSources: options.allowCrossNamespaceSources ?? false,
     maxConcurrentReconciles: 2,
     gracefulShutdownTimeoutMs: 5_000,
     ...(options.storageLimits === undefined ? {} : { storageLimits: options.storageLimits }),
+    // Tests never leave 127.0.0.0/8: remote sources may reach only loopback names unless a test says otherwise, so a
+    // registry left by another test file that names a real host (ToolHive's git examples) is refused without a lookup.
+    remoteSources: options.remoteSources ?? { allowedHosts: ['127.0.0.1', 'localhost'] },
+    ...(options.watchNamespace === undefined ? {} : { watchNamespace: options.watchNamespace }),
   })
   const abort = new AbortController()
   const exit = operator.manager.start(abort.signal)
-  await pollUntil(async () => (operator.manager.readyz().ok ? true : undefined), { description: 'operator caches synced', timeoutMs: 30_000 })
+  await eventually(async () => (operator.manager.readyz().ok ? true : notYet()), { description: 'operator caches synced', timeoutMs: 30_000 })
   return {
     operator,
+    metricsRegistry,
     stop: async () => {
       abort.abort()
       await exit
@@ -119,26 +128,10 @@ export async function storedSnapshot(clients: TestClients, namespace: string, na
   return clients.storage.get({ metadata: meta } as MCPRegistry, new AbortController().signal)
 }
 
-/** Polls `check` until it stops throwing (assertions inside), then returns its value. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await check()
-    } catch (err) {
-      if (Date.now() > deadline) throw err
-      await new Promise((r) => setTimeout(r, intervalMs))
-    }
-  }
-}
-
-/** Asserts `check` keeps passing for `durationMs` (negative claims: nothing changes). */
-export async function consistently(check: () => Promise<void>, durationMs: number, intervalMs = 200): Promise<void> {
-  const until = Date.now() + durationMs
-  while (Date.now() < until) {
-    await check()
-    await new Promise((r) => setTimeout(r, intervalMs))
-  }
+/** Reconciles run so far by every controller of an operator (the sum of `controller_runtime_reconcile_total`). */
+export async function reconcileTotal(metricsRegistry: Registry): Promise<number> {
+  const metric = await metricsRegistry.getSingleMetric('controller_runtime_reconcile_total')?.get()
+  return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0)
 }
 
 /** The status conditions as `{type: [status, reason]}`. */

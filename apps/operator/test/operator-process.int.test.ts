@@ -4,9 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import type { V1Deployment, V1Lease } from '@kubernetes/client-node'
-import { allocateFreePorts, createTestNamespace, getTestControlPlane } from '@thv/control-plane'
+import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
+import { allocateFreePorts } from '@thv/testkit'
 import { DeploymentKind, LeaseKind } from '@thv/k8s-reconcile'
-import { AllTrue, conditionSummary, createRegistry, eventually, putConfigMap, readRegistry, smallRegistry, testClients, type TestClients } from './operator-harness.js'
+import { eventually } from '@thv/testkit'
+import { AllTrue, conditionSummary, createRegistry, putConfigMap, readRegistry, smallRegistry, testClients, type TestClients } from './operator-harness.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 
@@ -29,21 +31,21 @@ describe('thv-operator process', function () {
       '--conditions=@thv/source', '--import', 'tsx', 'apps/operator/src/main.ts',
       '--kubeconfig', plane.kubeconfigPath, '--metrics-bind-address', `127.0.0.1:${metricsPort}`,
       '--health-probe-bind-address', `127.0.0.1:${probePort}`, '--leader-elect', '--leader-election-namespace', ns,
-    ], { cwd: REPO_ROOT, env: { ...process.env, THV_REGISTRY_REGISTRY_API_IMAGE: 'example.com/api:env', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    ], { cwd: REPO_ROOT, env: { ...process.env, THV_REGISTRY_REGISTRY_API_IMAGE: 'example.com/api:env', THV_REGISTRY_ALLOWED_SOURCE_HOSTS: '127.0.0.1,localhost', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] })
     child.stdout?.on('data', (d: Buffer) => { output += d.toString() })
     child.stderr?.on('data', (d: Buffer) => { output += d.toString() })
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)))
 
-    await eventually(async () => expect((await fetch(`http://127.0.0.1:${probePort}/readyz`)).status).to.equal(200), 60_000, 250)
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${probePort}/readyz`)).status).to.equal(200), { timeoutMs: 60_000, intervalMs: 250 })
     expect((await fetch(`http://127.0.0.1:${probePort}/healthz`)).status).to.equal(200)
     await eventually(async () => {
       const lease = await clients.client.get<V1Lease>(LeaseKind, ns, 'thv-operator-leader')
       expect(lease.spec?.holderIdentity).to.be.a('string').and.not.equal('')
-    })
+    }, { timeoutMs: 30_000 })
 
     await putConfigMap(clients.client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(3)) })
     await createRegistry(clients.client, ns, 'proc', { source: { type: 'configmap', configmap: { name: 'data' } } })
-    await eventually(async () => expect(conditionSummary((await readRegistry(clients.client, ns, 'proc'))?.status)).to.deep.equal(AllTrue), 100_000)
+    await eventually(async () => expect(conditionSummary((await readRegistry(clients.client, ns, 'proc'))?.status)).to.deep.equal(AllTrue), { timeoutMs: 100_000 })
 
     const deployment = await clients.client.get<V1Deployment>(DeploymentKind, ns, 'proc-api')
     expect(deployment.spec?.template.spec?.containers[0]?.image).to.equal('example.com/api:env')

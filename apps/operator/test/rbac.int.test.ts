@@ -7,10 +7,8 @@ import type { KubernetesObject } from '@kubernetes/client-node'
 import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
 import { parse } from 'yaml'
 import { MCPRegistryKind } from '../src/kinds.js'
-import {
-  AllTrue, conditionSummary, createRegistry, eventually, putConfigMap, readRegistry, smallRegistry, startOperator, storedSnapshot,
-  testClients, type RunningOperator,
-} from './operator-harness.js'
+import { eventually } from '@thv/testkit'
+import { AllTrue, conditionSummary, createRegistry, putConfigMap, readRegistry, smallRegistry, startOperator, storedSnapshot, testClients, type RunningOperator } from './operator-harness.js'
 
 const ROLE = fileURLToPath(new URL('../../../config/rbac/role.yaml', import.meta.url))
 
@@ -46,12 +44,12 @@ describe('operator RBAC (config/rbac)', function () {
       const r = await readRegistry(client, ns, 'r')
       expect(conditionSummary(r?.status)).to.deep.equal(AllTrue)
       return r
-    }, 100_000)
+    }, { timeoutMs: 100_000 })
     expect((await storedSnapshot(clients, ns, 'r'))?.hash).to.equal(reg?.status?.lastSyncHash)
     const events = await client.request<{ items: Array<{ reason: string }> }>('GET', `/api/v1/namespaces/${ns}/events`)
     expect(events.items.map((e) => e.reason)).to.include('Synced')
 
     await client.delete(MCPRegistryKind, ns, 'r')
-    await eventually(async () => expect(await readRegistry(client, ns, 'r')).to.equal(undefined), 30_000)
+    await eventually(async () => expect(await readRegistry(client, ns, 'r')).to.equal(undefined), { timeoutMs: 30_000 })
   })
 })

@@ -11,18 +11,21 @@ import type { KubernetesObject } from '@kubernetes/client-node'
 import { createTestNamespace } from '@thv/control-plane'
 import { KubeApiError, type KubeClient } from '@thv/k8s-reconcile'
 import { parseAllDocuments } from 'yaml'
-import { AllTrue, conditionSummary, eventually, readRegistry, startOperator, testClients, type RunningOperator } from './operator-harness.js'
+import { eventually } from '@thv/testkit'
+import { AllTrue, conditionSummary, readRegistry, startOperator, testClients, type RunningOperator } from './operator-harness.js'
 
 const EXAMPLES = fileURLToPath(new URL('../../../testdata/toolhive-examples', import.meta.url))
 
 type Expectation =
   | { readonly accepted: Readonly<Record<string, number>> }
+  | { readonly fetchRefused: { readonly registry: string; readonly host: string } }
   | { readonly refused: { readonly registry: string; readonly code: number; readonly message: RegExp } }
 
 /**
  * Every example file and what happens to it. Accepted: each MCPRegistry in it and the servers its filter keeps
  * (counted from the file's data with ToolHive's rules: a name or tag include list keeps only matches, an exclude
- * list drops matches). Refused: the MCPRegistry the API server refuses, its HTTP status and message.
+ * list drops matches). Fetch refused: admitted and decoded unchanged, but its remote source (github.com) is refused
+ * by the egress policy the test runs with. Refused: the MCPRegistry the API server refuses, its HTTP status and message.
  */
 const EXPECTED: Readonly<Record<string, Expectation>> = {
   'v1alpha1-2e72ffe/mcpregistry-minimal.yaml': { accepted: { 'minimal-registry': 2 } },
@@ -35,13 +38,13 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
     accepted: { 'security-tools-registry': 3, 'utility-tools-registry': 2, 'ai-ml-registry': 1 },
   },
   'v1alpha1-2e72ffe/mcpregistry-git-simple.yaml': {
-    refused: { registry: 'toolhive-git-simple', code: 400, message: /unknown field "spec\.source\.git"/ },
+    fetchRefused: { registry: 'toolhive-git-simple', host: 'github.com' },
   },
   'v1alpha1-2e72ffe/mcpregistry-git-commit.yaml': {
-    refused: { registry: 'toolhive-git-commit', code: 400, message: /unknown field "spec\.source\.git"/ },
+    fetchRefused: { registry: 'toolhive-git-commit', host: 'github.com' },
   },
   'v1alpha1-2e72ffe/mcpregistry-git-toolhive.yaml': {
-    refused: { registry: 'toolhive-git-registry', code: 400, message: /unknown field "spec\.source\.git"/ },
+    fetchRefused: { registry: 'toolhive-git-registry', host: 'github.com' },
   },
   'v1alpha1-2e72ffe/mcpregistry-enforcing.yaml': {
     refused: { registry: 'enforcing-registry', code: 400, message: /unknown field "spec\.enforceServers"/ },
@@ -67,7 +70,8 @@ function manifests(file: string): Manifest[] {
  */
 async function create(client: KubeClient, namespace: string, object: Manifest): Promise<void> {
   const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') as [string, string] : ['', object.apiVersion]
-  const plural = object.kind === 'MCPRegistry' ? 'mcpregistries' : `${object.kind.toLowerCase()}s`
+  const kind = object.kind.toLowerCase()
+  const plural = kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s` // MCPRegistry -> mcpregistries
   const prefix = group === '' ? `/api/${version}` : `/apis/${group}/${version}`
   await client.request('POST', `${prefix}/namespaces/${namespace}/${plural}`, {
     body: { ...object, metadata: { ...object.metadata, namespace } },
@@ -82,7 +86,9 @@ describe("ToolHive's example MCPRegistry manifests", function () {
 
   before(async () => {
     client = (await testClients(await createTestNamespace('th-examples-crd'))).client
-    running = await startOperator()
+    // The git examples name github.com: tests never leave 127.0.0.0/8, so the host allow-list excludes it and the
+    // egress policy refuses the fetch before any DNS lookup or connection.
+    running = await startOperator({ remoteSources: { allowedHosts: ['*.test.invalid'] } })
   })
   after(async () => {
     await running?.stop()
@@ -119,10 +125,23 @@ describe("ToolHive's example MCPRegistry manifests", function () {
             const r = await readRegistry(client, ns, name)
             expect(conditionSummary(r?.status), name).to.deep.equal(AllTrue)
             return r
-          }, 120_000)
+          }, { timeoutMs: 120_000 })
           counts[name] = registry?.status?.serverCount
         }
         expect(counts).to.deep.equal(expectation.accepted)
+      })
+    } else if ('fetchRefused' in expectation) {
+      const { registry, host } = expectation.fetchRefused
+      it(`accepts ${registry} of ${file} unchanged; the fetch is refused by the test's egress policy (no traffic leaves the machine)`, async () => {
+        const ns = await createTestNamespace('th-example')
+        for (const object of manifests(file)) await create(client, ns, object)
+        const condition = await eventually(async () => {
+          const c = (await readRegistry(client, ns, registry))?.status?.conditions?.find((x) => x.type === 'SourceAvailable')
+          expect(c?.status).to.equal('False')
+          return c
+        }, { timeoutMs: 60_000 })
+        expect(condition?.reason).to.equal('SourceRefusedByPolicy')
+        expect(condition?.message).to.include(host).and.include('rule allowed-source-hosts')
       })
     } else {
       const { registry, code, message } = expectation.refused
@@ -139,7 +158,7 @@ describe("ToolHive's example MCPRegistry manifests", function () {
           refusal = await create(client, ns, object).then(() => undefined, (err: unknown) => err)
         }
         expect(refusal).to.be.instanceOf(KubeApiError)
-        expect((refusal as KubeApiError).code).to.equal(code)
+        expect((refusal as KubeApiError).code, (refusal as KubeApiError).message).to.equal(code)
         expect((refusal as KubeApiError).message).to.match(message)
         expect(await readRegistry(client, ns, registry)).to.equal(undefined)
       })

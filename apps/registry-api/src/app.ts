@@ -9,9 +9,11 @@ import type { ByteLruOptions } from './http/byte-lru.js'
 import { installClientErrorHandler } from './http/client-error.js'
 import { observeRequests } from './http/observe-requests.middleware.js'
 import { problemJson } from './http/problem-json.middleware.js'
-import { DEFAULT_REQUEST_LIMITS, requestLimits, type RequestLimits } from './http/request-limits.middleware.js'
-import { RequestObserver } from './http/request-observer.js'
-import { DEFAULT_RESPONSE_MEMO, rememberResponses, replayFromMemo, ResponseMemo } from './http/response-memo.js'
+import { DefaultRequestLimits, requestLimits, type RequestLimits } from './http/request-limits.middleware.js'
+import { RequestObserver, type RequestHook } from './http/request-observer.js'
+import { DefaultResponseMemo, rememberResponses, replayFromMemo, ResponseMemo } from './http/response-memo.js'
+import { catalogueAssetRoutes, catalogueRoutes, type CatalogueMount } from './catalogue/catalogue.routes.js'
+import { docsRoutes } from './catalogue/docs.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { registryRoutes } from './routes/registry.routes.js'
 import { serversRoutes } from './routes/servers.routes.js'
@@ -25,10 +27,12 @@ export interface AppDeps {
   readonly log: Logger
   /** The OpenAPI document served at `/openapi.yaml` (see `loadOpenApiYaml`). */
   readonly openApiYaml: string
-  /** Size limits; defaults in `DEFAULT_REQUEST_LIMITS`. */
+  /** Size limits; defaults in `DefaultRequestLimits`. */
   readonly limits?: RequestLimits
-  /** Bounds of the memo of answered GET targets; default `DEFAULT_RESPONSE_MEMO`. */
+  /** Bounds of the memo of answered GET targets; default `DefaultResponseMemo`. */
   readonly responseMemo?: ByteLruOptions
+  /** Also told about every answered request (OpenTelemetry); none by default. */
+  readonly requestHook?: RequestHook
 }
 
 /** Answers a request before koa does and returns true, or returns false to leave it to koa. */
@@ -76,6 +80,18 @@ export class RegistryApiApp extends Koa {
   }
 }
 
+/** The catalogue at `/`; a JSON client asking for `/` gets the API's entry points instead. */
+const RootCatalogue: CatalogueMount = {
+  prefix: '',
+  json: (ctx) => {
+    ctx.type = 'application/json'
+    ctx.body = JSON.stringify({
+      catalogue: '/', docs: '/docs', openapi: '/openapi.yaml',
+      registry: '/api/v1/registry/servers', servers: ['/v0/servers', '/v0.1/servers'],
+    })
+  },
+}
+
 /**
  * Builds the app. Reading top-down: problem+json outermost (maps every error, logs 5xx), request metrics and
  * debug logs, size limits, recording of GETs answered from cached bodies, then the router followed by
@@ -84,12 +100,12 @@ export class RegistryApiApp extends Koa {
  */
 export function createApp(deps: AppDeps): RegistryApiApp {
   const app = new RegistryApiApp(deps.log)
-  const observer = new RequestObserver(deps.metrics, deps.log)
-  const memo = new ResponseMemo(() => deps.store.current, deps.responseMemo ?? DEFAULT_RESPONSE_MEMO)
+  const observer = new RequestObserver(deps.metrics, deps.log, deps.requestHook)
+  const memo = new ResponseMemo(() => deps.store.current, deps.responseMemo ?? DefaultResponseMemo)
   app.answerEarly(replayFromMemo(memo, observer))
   app.use(problemJson(deps.log))
   app.use(observeRequests(observer))
-  app.use(requestLimits(deps.limits ?? DEFAULT_REQUEST_LIMITS))
+  app.use(requestLimits(deps.limits ?? DefaultRequestLimits))
   app.use(rememberResponses(memo))
   // One router for every route: one match per request, and allowedMethods() sees every route of a path.
   const router = new Router()
@@ -97,6 +113,9 @@ export function createApp(deps: AppDeps): RegistryApiApp {
   registryRoutes(router, deps.store)
   serversRoutes(router, deps.store, '/v0')
   serversRoutes(router, deps.store, '/v0.1')
+  catalogueAssetRoutes(router)
+  catalogueRoutes(router, deps.store, RootCatalogue)
+  docsRoutes(router)
   app.use(router.routes()).use(router.allowedMethods())
   return app
 }

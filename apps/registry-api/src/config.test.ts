@@ -28,6 +28,14 @@ describe('parseConfig', () => {
     })
   })
 
+  it('turns OpenTelemetry export on with --otlp-endpoint and decodes its settings', () => {
+    const outcome = run(['--file', 'f', '--otlp-endpoint', 'http://otel:4318', '--otlp-sampling', '0.25'], { THV_REGISTRY_OTLP_METRICS: 'false', THV_REGISTRY_OTLP_SERVICE_NAME: 'reg' }) as { config: { otlp?: unknown } }
+    expect(outcome.config.otlp).to.deep.equal({ endpoint: 'http://otel:4318', serviceName: 'reg', traces: true, metrics: false, sampling: 0.25, metricsIntervalMs: 60000 })
+    expect(run(['--file', 'f', '--otlp-sampling', '2'])).to.include('--otlp-sampling (THV_REGISTRY_OTLP_SAMPLING): must be a decimal ratio from 0 to 1')
+    expect(run(['--file', 'f', '--otlp-endpoint', 'otel:4318'])).to.include('--otlp-endpoint')
+    expect(run(['--file', 'f', '--otlp-traces', 'yes'])).to.include('--otlp-traces')
+  })
+
   it('prefers THV_REGISTRY_LOG_LEVEL over LOG_LEVEL', () => {
     const outcome = run(['--file', 'f'], { LOG_LEVEL: 'debug', THV_REGISTRY_LOG_LEVEL: 'warn' }) as { config: { logLevel: string } }
     expect(outcome.config.logLevel).to.equal('warn')
@@ -38,7 +46,7 @@ describe('parseConfig', () => {
     ['both sources', ['--file', 'f', '--registry', 'a/b'], {}, 'Exactly one of --file (THV_REGISTRY_FILE) and --registry (THV_REGISTRY_REGISTRY) is required'],
     ['a bad port from env', ['--file', 'f'], { THV_REGISTRY_PORT: 'http' }, '--port (THV_REGISTRY_PORT): must be an integer from 0 to 65535, got "http"'],
     ['a registry without namespace', ['--registry', 'prod'], {}, '--registry (THV_REGISTRY_REGISTRY): must be <namespace>/<name>, got "prod"'],
-    ['an unknown log level', ['--file', 'f', '--log-level', 'trace'], {}, '--log-level (THV_REGISTRY_LOG_LEVEL): invalid value, got "trace"'],
+    ['an unknown log level', ['--file', 'f', '--log-level', 'trace'], {}, '--log-level (THV_REGISTRY_LOG_LEVEL): must be error, warn, info or debug, got "trace"'],
   ]
   for (const [title, argv, env, message] of errors) it(`rejects ${title}`, () => expect(run(argv, env)).to.equal(message))
 

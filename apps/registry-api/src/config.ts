@@ -1,49 +1,39 @@
 /** Configuration of the registry API: command-line flags with THV_REGISTRY_* env twins, decoded once. */
-import { parseArgs } from 'node:util'
+import {
+  ConfigError, decodeFlags, helpText as renderHelp, intFromString, LogLevelCodec, readFlags, stringFlag, type FlagSpec,
+} from '@thv/app-runtime'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-
-/** One flag: its name, env twin, default (as text) and help line. */
-interface FlagSpec {
-  readonly flag: string
-  readonly env: string
-  /** The default value, when the flag has one. */
-  readonly default?: string
-  /** What happens when the flag is absent, for `--help` (defaults to `default`). */
-  readonly absent?: string
-  readonly help: string
-}
-
-const envOf = (flag: string): string => `THV_REGISTRY_${flag.replace(/-/g, '_').toUpperCase()}`
-const spec = (flag: string, help: string, dflt?: string): FlagSpec =>
-  dflt === undefined ? { flag, env: envOf(flag), help } : { flag, env: envOf(flag), help, default: dflt }
-const specNoDefault = (flag: string, help: string, absent: string): FlagSpec => ({ flag, env: envOf(flag), help, absent })
+import type { OtlpSettings } from './telemetry/otlp-telemetry.js'
 
 /** Every flag, in `--help` order. An explicit flag beats its env twin, which beats the default. */
-export const FLAGS: readonly FlagSpec[] = [
-  spec('file', 'Serve a registry file (ToolHive, upstream server.json array/list/ToolHive wrapper, legacy seed); reloads on change'),
-  spec('registry', 'Serve the stored snapshot of MCPRegistry <namespace>/<name> from the Kubernetes API'),
-  specNoDefault('name', 'Registry name reported in --file mode', '(file name without extension)'),
-  specNoDefault('kubeconfig', 'Kubeconfig for --registry mode', '($KUBECONFIG, else ~/.kube/config, else in-cluster)'),
-  spec('host', 'Address to listen on', '0.0.0.0'),
-  spec('port', 'Port to listen on (0 picks a free port)', '8080'),
-  spec('log-level', 'error, warn, info or debug (LOG_LEVEL is read too)', 'info'),
-  spec('reload-debounce-ms', 'Quiet time after a file change before reloading, in ms', '200'),
-  spec('shutdown-timeout-ms', 'Longest wait for in-flight requests on SIGTERM, in ms', '10000'),
+export const Flags: readonly FlagSpec[] = [
+  stringFlag('file', 'Serve a registry file (ToolHive, upstream server.json array/list/ToolHive wrapper, legacy seed); reloads on change'),
+  stringFlag('registry', 'Serve the stored snapshot of MCPRegistry <namespace>/<name> from the Kubernetes API'),
+  stringFlag('name', 'Registry name reported in --file mode', undefined, '(file name without extension)'),
+  stringFlag('kubeconfig', 'Kubeconfig for --registry mode', undefined, '($KUBECONFIG, else ~/.kube/config, else in-cluster)'),
+  stringFlag('host', 'Address to listen on', '0.0.0.0'),
+  stringFlag('port', 'Port to listen on (0 picks a free port)', '8080'),
+  stringFlag('log-level', 'error, warn, info or debug (LOG_LEVEL is read too)', 'info'),
+  stringFlag('reload-debounce-ms', 'Quiet time after a file change before reloading, in ms', '200'),
+  stringFlag('shutdown-timeout-ms', 'Longest wait for in-flight requests on SIGTERM, in ms', '10000'),
+  stringFlag('otlp-endpoint', 'OTLP/HTTP receiver URL for traces and metrics (e.g. http://otel-collector:4318)', undefined, '(telemetry off)'),
+  stringFlag('otlp-service-name', 'service.name of the exported telemetry', 'thv-registry-api'),
+  stringFlag('otlp-service-version', 'service.version of the exported telemetry', undefined, '(none)'),
+  stringFlag('otlp-traces', 'Export one span per request (true or false)', 'true'),
+  stringFlag('otlp-metrics', 'Export the request duration histogram (true or false)', 'true'),
+  stringFlag('otlp-sampling', 'Ratio of traces sampled, 0 to 1', '1'),
+  stringFlag('otlp-metrics-interval-ms', 'Interval of metric exports, in ms', '60000'),
 ]
 
-const LogLevelCodec = t.keyof({ error: null, warn: null, info: null, debug: null }, 'LogLevel')
-
-const intFromString = (name: string, min: number, max: number): t.Type<number, string, unknown> =>
-  new t.Type<number, string, unknown>(
-    name,
-    (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
-    (u, c) => {
-      const n = typeof u === 'string' && /^[0-9]+$/.test(u) ? Number(u) : Number.NaN
-      return Number.isInteger(n) && n >= min && n <= max ? t.success(n) : t.failure(u, c, `must be an integer from ${min} to ${max}`)
-    },
-    String,
-  )
+const BoolCodec = t.keyof({ true: null, false: null }, 'Boolean')
+const RatioCodec = new t.Type<number, string, unknown>(
+  'Ratio',
+  (u): u is number => typeof u === 'number' && u >= 0 && u <= 1,
+  (u, c) => (typeof u === 'string' && /^(0([.][0-9]+)?|1([.]0+)?)$/.test(u) ? t.success(Number(u)) : t.failure(u, c, 'must be a decimal ratio from 0 to 1')),
+  String,
+)
+const UrlCodec = t.refinement(t.string, (s) => /^https?:\/\/[^\s]+$/.test(s), 'OtlpEndpoint')
 
 /** `<namespace>/<name>` of an MCPRegistry, both DNS-1123 labels/subdomains. */
 export interface RegistryRef { readonly namespace: string; readonly name: string }
@@ -66,8 +56,13 @@ const ApiConfigCodec = t.intersection([
     'log-level': LogLevelCodec,
     'reload-debounce-ms': intFromString('Milliseconds', 0, 60_000),
     'shutdown-timeout-ms': intFromString('Milliseconds', 0, 600_000),
+    'otlp-service-name': t.string,
+    'otlp-traces': BoolCodec,
+    'otlp-metrics': BoolCodec,
+    'otlp-sampling': RatioCodec,
+    'otlp-metrics-interval-ms': intFromString('Milliseconds', 100, 3_600_000),
   }),
-  t.partial({ file: t.string, registry: RegistryRefCodec, name: t.string, kubeconfig: t.string }),
+  t.partial({ file: t.string, registry: RegistryRefCodec, name: t.string, kubeconfig: t.string, 'otlp-endpoint': UrlCodec, 'otlp-service-version': t.string }),
 ], 'ApiConfig')
 
 /** Where the snapshot comes from. */
@@ -83,32 +78,23 @@ export interface ApiConfig {
   readonly logLevel: t.TypeOf<typeof LogLevelCodec>
   readonly reloadDebounceMs: number
   readonly shutdownTimeoutMs: number
+  /** OpenTelemetry export; absent without `--otlp-endpoint`. */
+  readonly otlp?: OtlpSettings
 }
 
 /** What the command line asked for: run with a config, or print help. */
 export type ConfigOutcome = { readonly kind: 'run'; readonly config: ApiConfig } | { readonly kind: 'help'; readonly text: string }
 
-/** A configuration error: one message naming every bad flag, meant for stderr. */
-export class ConfigError extends Error {
-  readonly code = 'InvalidConfig'
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'ConfigError'
-  }
-}
+export { ConfigError }
 
 /** The `--help` text: usage and a table of flag, env twin and default. */
 export function helpText(): string {
-  const rows = FLAGS.map((f) => `  --${f.flag.padEnd(22)} ${f.env.padEnd(35)} ${f.default ?? f.absent ?? ''}\n      ${f.help}`)
-  return [
-    'Usage: thv-registry-api (--file <path> | --registry <namespace>/<name>) [flags]',
-    '',
-    'Serves an MCP server registry over HTTP (MCP Registry API /v0.1, /v0 and the ToolHive API /api/v1/registry).',
-    '',
-    `  ${'flag'.padEnd(24)} ${'environment'.padEnd(35)} default`,
-    ...rows,
-    `  --${'help'.padEnd(22)} ${''.padEnd(35)}\n      Print this help`,
-  ].join('\n')
+  return renderHelp(Flags, {
+    usage: 'Usage: thv-registry-api (--file <path> | --registry <namespace>/<name>) [flags]',
+    summary: 'Serves an MCP server registry over HTTP (MCP Registry API /v0.1, /v0 and the ToolHive API /api/v1/registry).',
+    flagWidth: 22,
+    envWidth: 35,
+  })
 }
 
 /**
@@ -116,36 +102,11 @@ export function helpText(): string {
  * `--registry` is required. Never throws: every problem is in the Left's message.
  */
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): E.Either<ConfigError, ConfigOutcome> {
-  let parsed: ReturnType<typeof parseArgs>
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: Object.fromEntries([...FLAGS.map((f) => [f.flag, { type: 'string' as const }]), ['help', { type: 'boolean' as const }]]),
-      strict: true,
-      allowPositionals: false,
-    })
-  } catch (err: unknown) {
-    return E.left(new ConfigError(`${err instanceof Error ? err.message : String(err)}\n\n${helpText()}`, { cause: err }))
-  }
-  if (parsed.values['help'] === true) return E.right({ kind: 'help', text: helpText() })
-
-  const raw: Record<string, string> = {}
-  for (const f of FLAGS) {
-    const fromFlag = parsed.values[f.flag]
-    const fromEnv = env[f.env] ?? (f.flag === 'log-level' ? env['LOG_LEVEL'] : undefined)
-    const value = typeof fromFlag === 'string' ? fromFlag : fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined
-    if (value !== undefined) raw[f.flag] = value
-    else if (f.default !== undefined) raw[f.flag] = f.default
-  }
-  const decoded = ApiConfigCodec.decode(raw)
-  if (E.isLeft(decoded)) {
-    const messages = decoded.left.map((e) => {
-      const key = e.context.map((c) => c.key).filter((k) => k !== '' && !/^[0-9]+$/.test(k)).pop() ?? '(root)'
-      const flag = FLAGS.find((f) => f.flag === key)
-      return `--${key}${flag === undefined ? '' : ` (${flag.env})`}: ${e.message ?? 'invalid value'}, got ${JSON.stringify(e.value)}`
-    })
-    return E.left(new ConfigError([...new Set(messages)].join('\n')))
-  }
+  const flags = readFlags(argv, env, Flags, helpText())
+  if (E.isLeft(flags)) return flags
+  if (flags.right.kind === 'help') return E.right({ kind: 'help', text: helpText() })
+  const decoded = decodeFlags(ApiConfigCodec, flags.right.raw, Flags)
+  if (E.isLeft(decoded)) return decoded
   const c = decoded.right
   if ((c.file === undefined) === (c.registry === undefined)) {
     return E.left(new ConfigError('Exactly one of --file (THV_REGISTRY_FILE) and --registry (THV_REGISTRY_REGISTRY) is required'))
@@ -158,6 +119,14 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     config: {
       source, host: c.host, port: c.port, logLevel: c['log-level'],
       reloadDebounceMs: c['reload-debounce-ms'], shutdownTimeoutMs: c['shutdown-timeout-ms'],
+      ...(c['otlp-endpoint'] === undefined ? {} : {
+        otlp: {
+          endpoint: c['otlp-endpoint'], serviceName: c['otlp-service-name'],
+          ...(c['otlp-service-version'] === undefined ? {} : { serviceVersion: c['otlp-service-version'] }),
+          traces: c['otlp-traces'] === 'true', metrics: c['otlp-metrics'] === 'true', sampling: c['otlp-sampling'],
+          metricsIntervalMs: c['otlp-metrics-interval-ms'],
+        },
+      }),
     },
   })
 }

@@ -7,11 +7,12 @@ import * as E from 'fp-ts/lib/Either.js'
 import { collectDefaultMetrics } from 'prom-client'
 import type { Logger } from 'winston'
 import { createApp } from './app.js'
+import { startOtlpTelemetry } from './telemetry/otlp-telemetry.js'
 import { parseConfig, type ApiConfig, type SnapshotSourceConfig } from './config.js'
 import { decodeStoredSnapshot, fileSnapshotBuilder, renderToolHive } from './formats.js'
 import { createApiMetrics, type ApiMetrics } from './http/api-metrics.js'
 import { closeGracefully } from './http/graceful-close.js'
-import { createLogger } from './logger.js'
+import { createLogger } from '@thv/app-runtime'
 import { loadOpenApiYaml } from './openapi.document.js'
 import { FileSnapshotLoader } from './snapshot/file-snapshot.loader.js'
 import { SnapshotStore } from './snapshot/snapshot-store.js'
@@ -61,7 +62,9 @@ async function run(config: ApiConfig): Promise<void> {
   const metrics = createApiMetrics()
   collectDefaultMetrics({ register: metrics.registry })
   const store = new SnapshotStore<RegistrySnapshot>({ renderToolHive }, log.child({ component: 'snapshot-store' }))
-  const app = createApp({ store, metrics, log, openApiYaml: loadOpenApiYaml() })
+  const telemetry = config.otlp === undefined ? undefined : startOtlpTelemetry(config.otlp)
+  if (config.otlp !== undefined) log.info('Exporting OpenTelemetry', { endpoint: new URL(config.otlp.endpoint).origin, traces: config.otlp.traces, metrics: config.otlp.metrics, sampling: config.otlp.sampling })
+  const app = createApp({ store, metrics, log, openApiYaml: loadOpenApiYaml(), ...(telemetry === undefined ? {} : { requestHook: telemetry }) })
   const server = app.listen(config.port, config.host)
   server.on('error', (err) => {
     log.error('HTTP server failed', { err })
@@ -81,6 +84,7 @@ async function run(config: ApiConfig): Promise<void> {
     void (async () => {
       const outcome = await closeGracefully(server, config.shutdownTimeoutMs)
       await running.feed?.stop()
+      await telemetry?.shutdown()
       log.info('Stopped', { outcome })
       process.exit(0)
     })().catch((err: unknown) => {

@@ -3,7 +3,8 @@
 // snapshot when the storage disappears.
 import { readFileSync } from 'node:fs'
 import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node'
-import { createTestNamespace, getTestControlPlane, pollUntil } from '@thv/control-plane'
+import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
+import { eventually, notYet } from '@thv/testkit'
 import { buildSnapshot } from '@thv/converters'
 import type { MCPRegistry, RegistrySnapshot } from '@thv/registry-model'
 import { ConfigMapStorageManager, storageReaderPolicyRules } from '@thv/storage'
@@ -82,7 +83,7 @@ describe('registry API in cluster mode (real control plane, reader Role only)', 
     const first = snapshotFrom(raw, namespace, '2026-01-01T00:00:00Z')
     expect((await fetch(`${api.url}/readiness`)).status).to.equal(503)
     await storage.store(registry, first, AbortSignal.timeout(30_000))
-    await pollUntil(async () => ((await fetch(`${api.url}/readiness`)).status === 200 ? true : undefined),
+    await eventually(async () => ((await fetch(`${api.url}/readiness`)).status === 200 ? true : notYet()),
       { description: 'the first snapshot served', timeoutMs: 20_000, intervalMs: 50 })
 
     const listUrl = `${api.url}/v0.1/servers?limit=100`
@@ -93,11 +94,11 @@ describe('registry API in cluster mode (real control plane, reader Role only)', 
     const seen: { status: number; body: string }[] = []
     const stored = Date.now()
     await storage.store(registry, second, AbortSignal.timeout(30_000))
-    const newBody = await pollUntil(async () => {
+    const newBody = await eventually(async () => {
       const res = await fetch(listUrl)
       const body = await res.text()
       seen.push({ status: res.status, body })
-      return res.status === 200 && body !== oldBody ? body : undefined
+      return res.status === 200 && body !== oldBody ? body : notYet()
     }, { description: 'the new snapshot served', timeoutMs: 5_000, intervalMs: 10 })
     expect(Date.now() - stored).to.be.below(5_000)
     expect(seen.every((r) => r.status === 200 && (r.body === oldBody || r.body === newBody))).to.equal(true)
@@ -108,12 +109,12 @@ describe('registry API in cluster mode (real control plane, reader Role only)', 
   it('keeps serving the last snapshot when the storage is deleted', async () => {
     const snapshot = snapshotFrom(readFileSync(fixturePath('toolhive-registry.json'), 'utf8'), namespace, '2026-01-01T00:00:00Z')
     await storage.store(registry, snapshot, AbortSignal.timeout(30_000))
-    await pollUntil(async () => ((await fetch(`${api.url}/readiness`)).status === 200 ? true : undefined),
+    await eventually(async () => ((await fetch(`${api.url}/readiness`)).status === 200 ? true : notYet()),
       { description: 'the snapshot served', timeoutMs: 20_000, intervalMs: 50 })
     const before = await (await fetch(`${api.url}/api/v1/registry/servers`)).text()
     await storage.delete(registry, AbortSignal.timeout(30_000))
     const core = (await getTestControlPlane()).kubeConfig().makeApiClient(CoreV1Api)
-    await pollUntil(async () => ((await core.listNamespacedConfigMap({ namespace })).items.every((cm) => !cm.metadata?.name?.startsWith(NAME)) ? true : undefined),
+    await eventually(async () => ((await core.listNamespacedConfigMap({ namespace })).items.every((cm) => !cm.metadata?.name?.startsWith(NAME)) ? true : notYet()),
       { description: 'storage deleted', timeoutMs: 20_000, intervalMs: 50 })
     const res = await fetch(`${api.url}/api/v1/registry/servers`)
     expect([res.status, await res.text()]).to.deep.equal([200, before])

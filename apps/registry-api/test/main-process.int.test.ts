@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { get } from 'node:http'
 import { connect } from 'node:net'
 import { join } from 'node:path'
-import { allocateFreePorts, pollUntil } from '@thv/control-plane'
+import { allocateFreePorts, eventually, notYet } from '@thv/testkit'
 import { expect } from 'chai'
 import { fixturePath, REPO_ROOT } from './support/fixtures.js'
 
@@ -47,7 +47,7 @@ describe('thv-registry-api process', function () {
     let exited: Finished | undefined
     void proc.finished.then((f) => { exited = f })
     try {
-      await pollUntil(async () => ((await statusOf(port, '/readiness')) === 200 ? true : undefined), {
+      await eventually(async () => ((await statusOf(port, '/readiness')) === 200 ? true : notYet()), {
         description: 'the API to answer /readiness with 200', timeoutMs: 60_000, intervalMs: 50,
         abortIf: () => (exited === undefined ? undefined : new Error(`the API exited with ${exited.code}: ${exited.stderr}`)),
       })
@@ -60,7 +60,7 @@ describe('thv-registry-api process', function () {
       const closed = new Promise((resolve) => socket.once('close', resolve))
       socket.write('GET /api/v1/registry/info HTTP/1.1\r\nHost: registry\r\n')
       proc.child.kill('SIGTERM')
-      await pollUntil(async () => ((await statusOf(port, '/health')) === undefined ? true : undefined), {
+      await eventually(async () => ((await statusOf(port, '/health')) === undefined ? true : notYet()), {
         description: 'the API to refuse new connections after SIGTERM', timeoutMs: 10_000, intervalMs: 10,
       })
       expect(exited, 'process waits for the in-flight request').to.equal(undefined)

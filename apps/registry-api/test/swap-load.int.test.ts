@@ -18,6 +18,7 @@ import type { RegistrySnapshot } from '@thv/registry-model'
 import type { RegistryView } from '../src/views/registry-view.js'
 import { silentLog } from './support/api-harness.js'
 import { fixturePath, REPO_ROOT } from './support/fixtures.js'
+import { eventually, notYet } from '@thv/testkit'
 
 const MAIN = join(REPO_ROOT, 'apps/registry-api/src/main.ts')
 const ENDPOINTS = ['/v0.1/servers?limit=100', '/api/v1/registry/servers'] as const
@@ -48,16 +49,6 @@ function toolHiveNames(doc: unknown): string[] {
 function replaceFile(path: string, content: string): void {
   writeFileSync(`${path}.next`, content)
   renameSync(`${path}.next`, path)
-}
-
-/** Polls `check` until it returns true, failing after `timeoutMs`. */
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 20): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    if (await check()) return
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`)
-    await delay(intervalMs)
-  }
 }
 
 /** The API process in file mode; resolves with its port once it logs `Listening`. */
@@ -109,10 +100,10 @@ describe('registry API under load while snapshots swap (issue 9)', function () {
       // The reference bodies of each registry, checked against the source document they must come from.
       const references = async (doc: ToolHiveRegistryDocument): Promise<Record<Endpoint, string>> => {
         const names = toolHiveNames(doc)
-        await waitFor('the registry to be served', async () => {
+        await eventually(async () => {
           const r = await fetchBody('/api/v1/registry/servers')
-          return r.status === 200 && JSON.stringify(toolHiveNames(JSON.parse(r.body))) === JSON.stringify(names)
-        }, 30_000)
+          return r.status === 200 && JSON.stringify(toolHiveNames(JSON.parse(r.body))) === JSON.stringify(names) ? true : notYet()
+        }, { description: 'the registry to be served', timeoutMs: 30_000, intervalMs: 20 })
         const toolHive = await fetchBody('/api/v1/registry/servers')
         const upstream = await fetchBody('/v0.1/servers?limit=100')
         expect(toolHive.status).to.equal(200)
@@ -159,10 +150,9 @@ describe('registry API under load while snapshots swap (issue 9)', function () {
           const started = Date.now()
           const [raw, ref, label] = swap % 2 === 0 ? [rawA, refA, 'A'] : [rawB, refB, 'B']
           replaceFile(file, raw)
-          await waitFor(`swap ${swap} to registry ${label}`, async () => {
-            for (const e of ENDPOINTS) if (sha256((await fetchBody(e)).body) !== ref[e]) return false
-            return true
-          }, 10_000)
+          await eventually(async () => {
+            for (const e of ENDPOINTS) if (sha256((await fetchBody(e)).body) !== ref[e]) notYet(e)
+          }, { description: `swap ${swap} to registry ${label}`, timeoutMs: 10_000, intervalMs: 20 })
           served.push(label)
           await delay(Math.max(0, SWAP_PERIOD_MS - (Date.now() - started)))
         }

@@ -2,6 +2,7 @@ import { expect } from 'chai'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { canonicalJson, canonicalSha256Hex, NonJsonValueError, tryCanonicalJson, writeCanonicalJson } from './canonical-json.js'
+import { rfc8785Vectors } from '../test/fixtures.js'
 import { sha256Hex } from './sha256.js'
 
 describe('canonicalJson', () => {
@@ -112,6 +113,23 @@ describe('writeCanonicalJson', () => {
     it(`agrees with canonicalJson on ${title}`, () => {
       expect(thrown(() => pieces(value).join(''))).to.equal(thrown(() => canonicalJson(value)))
       if (thrown(() => canonicalJson(value)) === 'ok') expect(pieces(value).join('')).to.equal(canonicalJson(value))
+    })
+  }
+})
+
+describe('RFC 8785 test vectors', () => {
+  const vectors = rfc8785Vectors()
+  it('are all present (six files of cyberphone/json-canonicalization)', () =>
+    expect(vectors.map((v) => v.name)).to.deep.equal(['arrays.json', 'french.json', 'structures.json', 'unicode.json', 'values.json', 'weird.json']))
+  for (const { name, input, output } of vectors) {
+    it(`canonicalJson writes ${name} byte for byte as the RFC's reference output`, () => {
+      expect(Buffer.from(canonicalJson(JSON.parse(input)), 'utf8').equals(output), canonicalJson(JSON.parse(input))).to.equal(true)
+    })
+    it(`writeCanonicalJson and canonicalSha256Hex agree on ${name}`, () => {
+      const parts: string[] = []
+      writeCanonicalJson(JSON.parse(input), (chunk) => parts.push(chunk))
+      expect(Buffer.from(parts.join(''), 'utf8').equals(output)).to.equal(true)
+      expect(canonicalSha256Hex(JSON.parse(input))).to.equal(sha256Hex(output))
     })
   }
 })

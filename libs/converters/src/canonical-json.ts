@@ -117,65 +117,6 @@ const sortedCopyTarget = (): Record<string, unknown> => Object.create(null) as R
 /** Canonical array-index keys, which engines enumerate before other keys whatever the insertion order. */
 const INDEX_KEY = /^(?:0|[1-9][0-9]{0,9})$/
 
-/**
- * A copy of a JSON value with object keys inserted in sorted order, so that `JSON.stringify` (native, much faster
- * than a hand-written writer) emits canonical text. Sets `indexKeys` when an object has array-index-like keys,
- * whose enumeration order engines fix, and which therefore need the hand-written {@link Writer}.
- */
-class SortedCloner {
-  indexKeys = false
-  readonly keys: Array<string | number> = []
-  readonly parents = new Set<object>()
-
-  fail(found: string): never {
-    throw new NonJsonValueError(this.keys.map((k) => `/${escapePointer(k)}`).join(''), found)
-  }
-
-  clone(value: unknown): unknown {
-    switch (typeof value) {
-      case 'string':
-      case 'boolean':
-        return value
-      case 'number':
-        if (!Number.isFinite(value)) this.fail(describe(value))
-        return value
-      case 'object': {
-        if (value === null) return null
-        if (this.parents.has(value)) this.fail('cycle')
-        this.parents.add(value)
-        let out: unknown
-        if (Array.isArray(value)) {
-          const arr = new Array<unknown>(value.length)
-          for (let i = 0; i < value.length; i++) {
-            this.keys.push(i)
-            if (!(i in value)) this.fail('array hole')
-            arr[i] = this.clone(value[i])
-            this.keys.pop()
-          }
-          out = arr
-        } else {
-          if (!isPlainObject(value)) this.fail(describe(value))
-          const record = value as Record<string, unknown>
-          const obj = sortedCopyTarget()
-          for (const key of Object.keys(record).sort()) {
-            const v = record[key]
-            if (v === undefined) continue
-            if (INDEX_KEY.test(key)) this.indexKeys = true
-            this.keys.push(key)
-            obj[key] = this.clone(v)
-            this.keys.pop()
-          }
-          out = obj
-        }
-        this.parents.delete(value)
-        return out
-      }
-      default:
-        return this.fail(describe(value))
-    }
-  }
-}
-
 /** What {@link quickSortedClone} returns for input that needs the careful path. */
 const NOT_PLAIN_JSON: unique symbol = Symbol('not plain JSON')
 
@@ -186,7 +127,7 @@ const isDigitCode = (c: number): boolean => c >= 0x30 && c <= 0x39
 
 /**
  * The fast path of {@link canonicalJson} for the common case, ordinary JSON data: a value that `JSON.stringify`
- * writes canonically, without {@link SortedCloner}'s bookkeeping (no path stack, no cycle set). Parts that are
+ * writes canonically, without the {@link Writer}'s bookkeeping (no path stack, no cycle set). Parts that are
  * already canonical (keys in sorted order, no `undefined` values, canonical children) are returned as they are, so
  * only the out-of-order objects and their ancestors are copied. Returns {@link NOT_PLAIN_JSON} at the first thing
  * it does not handle (a value that is not JSON, an array hole, an array-index-like key, a `toJSON` on an array,
@@ -293,9 +234,8 @@ function sortedIndexes(keys: readonly string[]): number[] {
 export function canonicalJson(value: unknown): string {
   const quick = quickSortedClone(value, 0)
   if (quick !== NOT_PLAIN_JSON) return JSON.stringify(quick)
-  const cloner = new SortedCloner()
-  const sorted = cloner.clone(value)
-  if (!cloner.indexKeys) return JSON.stringify(sorted)
+  // The careful path: anything the quick path declines (array-index-like keys, deep nesting, values that are not
+  // JSON, which it reports with their path).
   const writer = new Writer()
   writer.write(value)
   return writer.out

@@ -1,21 +1,21 @@
 import { expect } from 'chai'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
-import { LEGACY_SEED, readFixture, TOOLHIVE, TOOLHIVE_UPSTREAM } from '../test/fixtures.js'
+import { LegacySeedFile, readFixture, ToolHiveFile, ToolHiveUpstreamFile } from '../test/fixtures.js'
 import { detectDeclaredFormat, detectFormat, type DocumentFormat } from './format-detect.js'
 
-const wrapper = readFixture(TOOLHIVE_UPSTREAM) as { data: { servers: unknown[] } }
+const wrapper = readFixture(ToolHiveUpstreamFile) as { data: { servers: unknown[] } }
 
 describe('detectFormat', () => {
   const cases: ReadonlyArray<[string, unknown, DocumentFormat]> = [
-    ['the ToolHive fixture', readFixture(TOOLHIVE), 'toolhive'],
+    ['the ToolHive fixture', readFixture(ToolHiveFile), 'toolhive'],
     ["ToolHive's upstream wrapper fixture", wrapper, 'toolhive-upstream'],
     ['a server.json array', wrapper.data.servers, 'upstream-array'],
     ['an empty array', [], 'upstream-array'],
     ['an API list envelope', { servers: wrapper.data.servers.map((server) => ({ server, _meta: {} })), metadata: { count: 12 } }, 'upstream-list'],
     ['an empty API list', { servers: [], metadata: { count: 0 } }, 'upstream-list'],
-    ['the legacy seed', readFixture(LEGACY_SEED), 'legacy'],
-    ['a legacy list envelope', { servers: (readFixture(LEGACY_SEED) as unknown[]).slice(0, 2) }, 'legacy'],
+    ['the legacy seed', readFixture(LegacySeedFile), 'legacy'],
+    ['a legacy list envelope', { servers: (readFixture(LegacySeedFile) as unknown[]).slice(0, 2) }, 'legacy'],
     ['a ToolHive document with only remote servers', { version: '1.0.0', last_updated: 'x', remote_servers: {} }, 'toolhive'],
     ['a ToolHive header with bad servers (decode reports it)', { version: '1.0.0', last_updated: 'x' }, 'toolhive'],
   ]
@@ -42,11 +42,11 @@ describe('detectFormat', () => {
 
 describe('detectDeclaredFormat', () => {
   const cases: ReadonlyArray<[unknown, 'toolhive' | 'upstream', boolean]> = [
-    [readFixture(TOOLHIVE), 'toolhive', true],
-    [readFixture(TOOLHIVE), 'upstream', false],
+    [readFixture(ToolHiveFile), 'toolhive', true],
+    [readFixture(ToolHiveFile), 'upstream', false],
     [wrapper, 'upstream', true],
     [wrapper, 'toolhive', false],
-    [readFixture(LEGACY_SEED), 'upstream', true],
+    [readFixture(LegacySeedFile), 'upstream', true],
     [[], 'toolhive', false],
   ]
   cases.forEach(([doc, declared, accepted], i) => {

@@ -15,7 +15,7 @@ export { isSemanticVersion, compareSemanticVersions, compareVersions } from './v
 export { computeIsLatest } from './is-latest.js'
 export type { VersionedEntry } from './is-latest.js'
 export {
-  PUBLISHER_PROVIDED_META_KEY, TOOLHIVE_PUBLISHER_NAMESPACE, OFFICIAL_META_KEY, TOOLHIVE_NAME_NAMESPACE,
+  ToolHivePublisherNamespace, ToolHiveNameNamespace,
   toolHiveExtensionsOf, toolHiveKeyOf, sanitizeKey, reverseDnsNameOf,
 } from './meta-keys.js'
 export {
@@ -23,22 +23,22 @@ export {
 } from './format-detect.js'
 export type { DocumentFormat, RegistryFormat } from './format-detect.js'
 export {
-  fromToolHiveEntry, toUpstreamInput, CURRENT_SERVER_SCHEMA_URL, TOOLHIVE_ENTRY_VERSION,
+  fromToolHiveEntry, toUpstreamInput, ToolHiveEntryVersion,
 } from './toolhive-to-upstream.converter.js'
 export type { ToolHiveEntryKind } from './toolhive-to-upstream.converter.js'
 export { fromUpstreamServer, isToolHiveEntryResult } from './upstream-to-toolhive.converter.js'
 export type { ToolHiveEntryResult, NotRepresentableInToolHive } from './upstream-to-toolhive.converter.js'
-export { importLegacy, LEGACY_FIELD_MAPPING } from './legacy-import.js'
+export { importLegacy, LegacyFieldMapping } from './legacy-import.js'
 export type { LegacyEntryReport } from './legacy-import.js'
 export { decodeRegistryDocument, fromToolHiveRegistry } from './registry-document.js'
 export type { DecodeDocumentOptions, DecodedRegistry, DecodedServer } from './registry-document.js'
-export { SnapshotError, SNAPSHOT_ERROR_REASONS } from './snapshot-error.js'
+export { SnapshotError, SnapshotErrorReasons } from './snapshot-error.js'
 export type { SnapshotErrorCode } from './snapshot-error.js'
 export { buildSnapshot, buildSnapshotDetailed, computeSnapshotHash } from './snapshot-builder.js'
 export type { BuildSnapshotInput, SnapshotBuild, SnapshotRegistryInput } from './snapshot-builder.js'
 export {
-  toToolHiveRegistry, toToolHiveView, toUpstreamServerList, toUpstreamServers, TOOLHIVE_REGISTRY_SCHEMA_URL,
+  toToolHiveRegistry, toToolHiveView, toUpstreamServerList, toUpstreamServers, ToolHiveRegistrySchemaUrl,
 } from './snapshot-views.js'
 export type { ToolHiveRegistryDocument, ToolHiveView } from './snapshot-views.js'
-export { apiStateOf, derivePhase } from './phase.js'
-export type { ApiState, DerivedPhase } from './phase.js'
+export { mergeSources, mergeView, describeShadowing } from './source-merge.js'
+export type { MergeableServer, SourceServers, ShadowedServer, MergedSources } from './source-merge.js'

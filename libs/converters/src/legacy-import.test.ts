@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { decodeServerJson } from '@thv/registry-model'
-import { LEGACY_SEED, readFixture } from '../test/fixtures.js'
+import { LegacySeedFile, readFixture } from '../test/fixtures.js'
 import { importLegacy } from './legacy-import.js'
 
 const entry = (over: Record<string, unknown> = {}) => ({
@@ -78,7 +78,7 @@ describe('importLegacy', () => {
   })
 
   it('imports the real seed into valid server.json, one report per entry', () => {
-    const seed = readFixture(LEGACY_SEED) as unknown[]
+    const seed = readFixture(LegacySeedFile) as unknown[]
     const reports = importLegacy(seed)
     expect(reports.length).to.equal(seed.length)
     expect(reports.filter((r) => r.outcome === 'imported').length).to.equal(464)

@@ -1,16 +1,16 @@
 /** Importing the 2025-05-16 snake_case registry seed into current `server.json`, reporting what was dropped. */
-import { CURRENT_SERVER_SCHEMA_URL } from './toolhive-to-upstream.converter.js'
+import { CurrentServerSchemaUrl } from '@thv/registry-model'
 
 type Json = Record<string, unknown>
 
 /**
- * How each legacy (pre-2025-07) field maps onto the 2025-12-11 `server.json` (research/upstream.md §1.1).
+ * How each legacy (pre-2025-07) field maps onto the 2025-12-11 `server.json`.
  * `null` means the field has no counterpart and is dropped for every entry.
  *
  * @category legacy
  * @since 0.1.0
  */
-export const LEGACY_FIELD_MAPPING: Readonly<Record<string, string | null>> = {
+export const LegacyFieldMapping: Readonly<Record<string, string | null>> = {
   id: null,
   name: 'name',
   description: 'description',
@@ -176,7 +176,7 @@ function importEntry(entry: unknown, index: number): LegacyEntryReport {
   if (!nonEmpty(version)) return skip('version_detail/version: missing or empty; entry skipped')
   if (version.length > 255) return skip('version_detail/version: longer than 255 characters; entry skipped')
 
-  const server: Json = { $schema: CURRENT_SERVER_SCHEMA_URL, name }
+  const server: Json = { $schema: CurrentServerSchemaUrl, name }
   const description = typeof entry['description'] === 'string' ? entry['description'] : ''
   if (description.length === 0) {
     server['description'] = name
@@ -221,7 +221,7 @@ function importEntry(entry: unknown, index: number): LegacyEntryReport {
  * Imports the legacy 2025-05-16 snake_case seed (an array of entries with `version_detail`, `registry_name`…)
  * into 2025-12-11 `server.json` objects, one report per input entry (same order). Entries without a valid name or
  * a version are skipped; an entry repeating an earlier (name, version) is skipped. Fields without a counterpart
- * are dropped and named in the entry's notes (see {@link LEGACY_FIELD_MAPPING}; `id` is always dropped and not
+ * are dropped and named in the entry's notes (see {@link LegacyFieldMapping}; `id` is always dropped and not
  * repeated in the notes). Never throws.
  *
  * @example

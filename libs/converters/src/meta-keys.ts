@@ -1,12 +1,8 @@
-/** The `_meta` keys and namespaces that carry registry-managed and ToolHive-specific data. */
-
 /**
- * `_meta` key of the publisher-provided block in `server.json`, the only `_meta` key the official registry keeps.
- *
- * @category meta
- * @since 0.1.0
+ * The ToolHive namespaces inside `_meta` and the ToolHive key of a server name. The `_meta` keys themselves
+ * (`OfficialMetaKey`, `PublisherProvidedMetaKey`) belong to @thv/registry-model.
  */
-export const PUBLISHER_PROVIDED_META_KEY = 'io.modelcontextprotocol.registry/publisher-provided'
+import { PublisherProvidedMetaKey } from '@thv/registry-model'
 
 /**
  * Namespace inside the publisher-provided block where ToolHive keeps its own fields, keyed by image or URL
@@ -15,15 +11,7 @@ export const PUBLISHER_PROVIDED_META_KEY = 'io.modelcontextprotocol.registry/pub
  * @category meta
  * @since 0.1.0
  */
-export const TOOLHIVE_PUBLISHER_NAMESPACE = 'io.github.stacklok'
-
-/**
- * `_meta` key of the registry-managed block in API responses (`status`, `publishedAt`, `updatedAt`, `isLatest`).
- *
- * @category meta
- * @since 0.1.0
- */
-export const OFFICIAL_META_KEY = 'io.modelcontextprotocol.registry/official'
+export const ToolHivePublisherNamespace = 'io.github.stacklok'
 
 /**
  * Reverse-DNS namespace that ToolHive gives an entry whose own name has no `/` (`fetch` -> `io.github.stacklok/fetch`).
@@ -31,7 +19,7 @@ export const OFFICIAL_META_KEY = 'io.modelcontextprotocol.registry/official'
  * @category meta
  * @since 0.1.0
  */
-export const TOOLHIVE_NAME_NAMESPACE = 'io.github.stacklok'
+export const ToolHiveNameNamespace = 'io.github.stacklok'
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u)
 
@@ -43,9 +31,9 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'obj
  */
 export function toolHiveExtensionsOf(meta: unknown): Readonly<Record<string, Record<string, unknown>>> {
   if (!isRecord(meta)) return {}
-  const provided = meta[PUBLISHER_PROVIDED_META_KEY]
+  const provided = meta[PublisherProvidedMetaKey]
   if (!isRecord(provided)) return {}
-  const ns = provided[TOOLHIVE_PUBLISHER_NAMESPACE]
+  const ns = provided[ToolHivePublisherNamespace]
   if (!isRecord(ns)) return {}
   const out: Record<string, Record<string, unknown>> = {}
   for (const [key, value] of Object.entries(ns)) if (isRecord(value)) out[key] = value
@@ -84,5 +72,5 @@ export function sanitizeKey(s: string): string {
  * @since 0.1.0
  */
 export function reverseDnsNameOf(name: string): string {
-  return name.includes('/') ? name : `${TOOLHIVE_NAME_NAMESPACE}/${name}`
+  return name.includes('/') ? name : `${ToolHiveNameNamespace}/${name}`
 }

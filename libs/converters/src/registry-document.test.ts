@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
-import { LEGACY_SEED, readFixture, TOOLHIVE, TOOLHIVE_UPSTREAM } from '../test/fixtures.js'
+import { LegacySeedFile, readFixture, ToolHiveFile, ToolHiveUpstreamFile } from '../test/fixtures.js'
 import { decodeRegistryDocument, type DecodedRegistry } from './registry-document.js'
 
 const ok = (r: E.Either<Error, DecodedRegistry>): DecodedRegistry => {
@@ -15,10 +15,10 @@ const extensionOf = (d: DecodedRegistry, i: number): Record<string, unknown> => 
 }
 
 describe('decodeRegistryDocument', () => {
-  const wrapper = readFixture(TOOLHIVE_UPSTREAM) as { data: { servers: unknown[] } }
+  const wrapper = readFixture(ToolHiveUpstreamFile) as { data: { servers: unknown[] } }
   const documents: ReadonlyArray<[string, () => unknown]> = [
-    ['a ToolHive registry', () => readFixture(TOOLHIVE)],
-    ['ToolHive\'s upstream wrapper', () => readFixture(TOOLHIVE_UPSTREAM)],
+    ['a ToolHive registry', () => readFixture(ToolHiveFile)],
+    ['ToolHive\'s upstream wrapper', () => readFixture(ToolHiveUpstreamFile)],
     ['a server.json array', () => wrapper.data.servers],
     ['an API server list', () => ({
       servers: wrapper.data.servers.map((server) => ({
@@ -30,7 +30,7 @@ describe('decodeRegistryDocument', () => {
       })),
       metadata: { count: wrapper.data.servers.length },
     })],
-    ['a legacy seed', () => readFixture(LEGACY_SEED)],
+    ['a legacy seed', () => readFixture(LegacySeedFile)],
   ]
   for (const [title, doc] of documents) {
     it(`decodes ${title} handed over (owned) to what a copying decode gives`, () => {
@@ -39,14 +39,14 @@ describe('decodeRegistryDocument', () => {
   }
 
   it('shares nothing with the caller\'s document unless it is handed over', () => {
-    const doc = readFixture(TOOLHIVE) as { servers: Record<string, { tools: unknown }> }
+    const doc = readFixture(ToolHiveFile) as { servers: Record<string, { tools: unknown }> }
     const tools = Object.values(doc.servers)[0]?.tools
     expect([extensionOf(ok(decodeRegistryDocument(doc)), 0)['tools'] === tools, extensionOf(ok(decodeRegistryDocument(doc, { owned: true })), 0)['tools'] === tools])
       .to.deep.equal([false, true])
   })
 
   it('takes the declared format as the second argument or as an option', () => {
-    const doc = readFixture(TOOLHIVE)
+    const doc = readFixture(ToolHiveFile)
     const code = (r: E.Either<{ code: string }, unknown>): string => (E.isLeft(r) ? r.left.code : 'Right')
     expect([code(decodeRegistryDocument(doc, 'upstream')), code(decodeRegistryDocument(doc, { declaredFormat: 'upstream' })), code(decodeRegistryDocument(doc, { declaredFormat: 'toolhive', owned: true }))])
       .to.deep.equal(['FormatMismatch', 'FormatMismatch', 'Right'])

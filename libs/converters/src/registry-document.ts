@@ -2,12 +2,11 @@
 import * as E from 'fp-ts/lib/Either.js'
 import {
   decodeOwnedWith, decodeServerJson, decodeWith, formatIssue, ServerJsonArrayCodec, ServerJsonCodec, ServerListCodec,
-  ToolHiveRegistryCodec, ToolHiveUpstreamRegistryCodec,
+  OfficialMetaKey, ToolHiveRegistryCodec, ToolHiveUpstreamRegistryCodec,
 } from '@thv/registry-model'
 import type { DecodeFailure, OfficialMeta, ServerJson, ToolHiveGroup, ToolHiveRegistry } from '@thv/registry-model'
 import { detectDeclaredFormat, type DocumentFormat, type RegistryFormat } from './format-detect.js'
 import { importLegacy, type LegacyEntryReport } from './legacy-import.js'
-import { OFFICIAL_META_KEY } from './meta-keys.js'
 import { SnapshotError } from './snapshot-error.js'
 import { fromToolHiveEntry } from './toolhive-to-upstream.converter.js'
 
@@ -175,7 +174,7 @@ export function decodeRegistryDocument(
       return E.right({
         format,
         servers: r.right.servers.map((s, i) => {
-          const { [OFFICIAL_META_KEY]: official, ...responseMeta } = s._meta
+          const { [OfficialMetaKey]: official, ...responseMeta } = s._meta
           return { server: s.server, origin: `servers/${i}/server`, official, responseMeta }
         }),
       })

@@ -7,7 +7,7 @@ const server = (name: string, tags: string[] = []) => ({
   name,
   _meta: { 'io.modelcontextprotocol.registry/publisher-provided': { 'io.github.stacklok': { [`ghcr.io/x/${name}:1`]: { tags } } } },
 })
-// The servers of ToolHive's envtest filter scenarios (research/toolhive.md §3), named as ToolHive converts them.
+// The servers of ToolHive's envtest filter scenarios, named as ToolHive converts them.
 const envtest = [
   server('io.github.stacklok/production-server', ['production', 'database']),
   server('io.github.stacklok/test-server-alpha', ['testing', 'experimental']),

@@ -1,4 +1,4 @@
-/** Name and tag filters over upstream servers (DESIGN §5): exclude beats include, empty include keeps all. */
+/** Name and tag filters over upstream servers (semantics in this library's README): exclude beats include, empty include keeps all. */
 import * as E from 'fp-ts/lib/Either.js'
 import { compileGlob, type Glob, type InvalidGlobError } from './glob.js'
 import { toolHiveExtensionsOf, toolHiveKeyOf } from './meta-keys.js'

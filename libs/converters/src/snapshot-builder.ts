@@ -1,6 +1,6 @@
 /** Building the stored registry snapshot from raw source bytes: parse, detect, decode, convert, filter, sort, hash. */
 import * as E from 'fp-ts/lib/Either.js'
-import { decodeSnapshot, parseJson } from '@thv/registry-model'
+import { decodeSnapshot, OfficialMetaKey, parseJson } from '@thv/registry-model'
 import type {
   DeployedServerSummary, OfficialMeta, RegistrySnapshot, ServerResponse, SnapshotSource,
 } from '@thv/registry-model'
@@ -8,7 +8,6 @@ import { canonicalSha256Hex } from './canonical-json.js'
 import { registryFormatOf, type DocumentFormat, type RegistryFormat } from './format-detect.js'
 import { computeIsLatest } from './is-latest.js'
 import type { LegacyEntryReport } from './legacy-import.js'
-import { OFFICIAL_META_KEY } from './meta-keys.js'
 import { decodeRegistryDocument, type DecodedServer } from './registry-document.js'
 import { applyFilter, validateFilter, type ServerFilter } from './server-filter.js'
 import { sha256Hex } from './sha256.js'
@@ -103,12 +102,12 @@ function laterOf(a: string, b: string): string {
 
 function previousTimes(previous: RegistrySnapshot | undefined): Map<string, OfficialMeta> {
   const out = new Map<string, OfficialMeta>()
-  for (const s of previous?.servers ?? []) out.set(`${s.server.name}@${s.server.version}`, s._meta[OFFICIAL_META_KEY])
+  for (const s of previous?.servers ?? []) out.set(`${s.server.name}@${s.server.version}`, s._meta[OfficialMetaKey])
   return out
 }
 
 /**
- * Builds the snapshot storage holds and the API serves, as DESIGN §4: parse the raw bytes (a Left names the byte
+ * Builds the snapshot storage holds and the API serves: parse the raw bytes (a Left names the byte
  * offset) -> detect the format (and check it against `declaredFormat`) -> decode and validate -> convert to
  * upstream `server.json` -> reject duplicate name@version -> filter -> sort by name, then version -> registry
  * `_meta` (`status` from the data, `deprecated` for ToolHive `Deprecated` entries, else `active`; `publishedAt`/`updatedAt` from the data when present, else the
@@ -196,7 +195,7 @@ function build(input: BuildSnapshotInput): E.Either<SnapshotError, SnapshotBuild
     // Spread only when there is something to copy, then a plain assignment: a literal with a computed key takes a
     // slow runtime path in V8, which 10,000 servers make noticeable.
     const meta: Record<string, unknown> = d.responseMeta === undefined ? {} : { ...d.responseMeta }
-    meta[OFFICIAL_META_KEY] = official
+    meta[OfficialMetaKey] = official
     return { server: d.server, _meta: meta as ServerResponse['_meta'] }
   })
   const deployedServers = [...(input.deployedServers ?? [])].sort(

@@ -20,7 +20,7 @@ export type SnapshotErrorCode = 'InvalidJson' | 'UnknownFormat' | 'FormatMismatc
  * @category snapshot
  * @since 0.1.0
  */
-export const SNAPSHOT_ERROR_REASONS: Readonly<Record<SnapshotErrorCode, 'InvalidJson' | 'FormatMismatch' | 'InvalidData' | 'InvalidFilter'>> = {
+export const SnapshotErrorReasons: Readonly<Record<SnapshotErrorCode, 'InvalidJson' | 'FormatMismatch' | 'InvalidData' | 'InvalidFilter'>> = {
   InvalidJson: 'InvalidJson',
   UnknownFormat: 'InvalidData',
   FormatMismatch: 'FormatMismatch',
@@ -60,7 +60,7 @@ export class SnapshotError extends Error {
   /** The offending `name@version`, for `DuplicateServer`. */
   readonly server: string | undefined
   /** The MCPRegistry condition reason to report for this error. */
-  get reason(): (typeof SNAPSHOT_ERROR_REASONS)[SnapshotErrorCode] {
-    return SNAPSHOT_ERROR_REASONS[this.code]
+  get reason(): (typeof SnapshotErrorReasons)[SnapshotErrorCode] {
+    return SnapshotErrorReasons[this.code]
   }
 }

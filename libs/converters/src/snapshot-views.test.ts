@@ -1,12 +1,12 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import { decodeToolHiveRegistry, type RegistrySnapshot } from '@thv/registry-model'
-import { readFixture, TOOLHIVE_UPSTREAM } from '../test/fixtures.js'
+import { readFixture, ToolHiveUpstreamFile } from '../test/fixtures.js'
 import { buildSnapshot } from './snapshot-builder.js'
-import { toToolHiveView, toUpstreamServerList, TOOLHIVE_REGISTRY_SCHEMA_URL } from './snapshot-views.js'
+import { toToolHiveView, toUpstreamServerList, ToolHiveRegistrySchemaUrl } from './snapshot-views.js'
 
 type Json = Record<string, unknown>
-const fetch = (readFixture(TOOLHIVE_UPSTREAM) as { data: { servers: Json[] } }).data.servers.find((s) => s['name'] === 'io.github.stacklok/fetch') as Json
+const fetch = (readFixture(ToolHiveUpstreamFile) as { data: { servers: Json[] } }).data.servers.find((s) => s['name'] === 'io.github.stacklok/fetch') as Json
 const snapshotOf = (servers: unknown[]): RegistrySnapshot => {
   const r = buildSnapshot({ raw: JSON.stringify(servers), registry: { name: 'r', namespace: 'n', source: { type: 'file', ref: 'f' } }, now: new Date('2026-01-02T03:04:05Z') })
   if (E.isLeft(r)) throw r.left
@@ -30,7 +30,7 @@ describe('toToolHiveView', () => {
   it('writes a valid ToolHive document dated by the newest update when the source was not ToolHive', () => {
     const doc = toToolHiveView(snapshotOf([fetch])).document
     expect({ ...doc, servers: Object.keys(doc.servers) }).to.deep.equal({
-      $schema: TOOLHIVE_REGISTRY_SCHEMA_URL, version: '1.0.0', last_updated: '2026-01-02T03:04:05.000Z', servers: ['fetch'], remote_servers: {},
+      $schema: ToolHiveRegistrySchemaUrl, version: '1.0.0', last_updated: '2026-01-02T03:04:05.000Z', servers: ['fetch'], remote_servers: {},
     })
     expect(decodeToolHiveRegistry(doc)).to.satisfy(E.isRight)
   })

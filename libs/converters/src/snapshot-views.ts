@@ -1,7 +1,10 @@
 /** Views of a snapshot in the formats clients read: a ToolHive registry document and the upstream API list. */
-import type { RegistrySnapshot, ServerJson, ServerList, ServerResponse, ToolHiveGroup } from '@thv/registry-model'
-import { OFFICIAL_META_KEY, sanitizeKey, toolHiveKeyOf } from './meta-keys.js'
-import { TOOLHIVE_ENTRY_VERSION, type ToolHiveEntryKind } from './toolhive-to-upstream.converter.js'
+import {
+  OfficialMetaKey, type RegistrySnapshot, type ServerJson, type ServerList, type ServerResponse, type ToolHiveImageServer, type ToolHiveRegistry,
+  type ToolHiveRemoteServer,
+} from '@thv/registry-model'
+import { sanitizeKey, toolHiveKeyOf } from './meta-keys.js'
+import { ToolHiveEntryVersion, type ToolHiveEntryKind } from './toolhive-to-upstream.converter.js'
 import { fromUpstreamServer, isToolHiveEntryResult, type NotRepresentableInToolHive } from './upstream-to-toolhive.converter.js'
 
 /**
@@ -10,21 +13,19 @@ import { fromUpstreamServer, isToolHiveEntryResult, type NotRepresentableInToolH
  * @category views
  * @since 0.1.0
  */
-export const TOOLHIVE_REGISTRY_SCHEMA_URL = 'https://raw.githubusercontent.com/stacklok/toolhive/main/pkg/registry/data/schema.json'
+export const ToolHiveRegistrySchemaUrl = 'https://raw.githubusercontent.com/stacklok/toolhive/main/pkg/registry/data/schema.json'
 
 /**
- * A ToolHive registry document as `thv` reads it: `{$schema, version, last_updated, servers, remote_servers, groups?}`.
+ * A ToolHive registry document as `thv` reads it and {@link toToolHiveRegistry} writes it: the type of
+ * @thv/registry-model's `ToolHiveRegistryCodec`, always with `$schema` and `remote_servers`
+ * (`{$schema, version, last_updated, servers, remote_servers, groups?}`).
  *
  * @category views
  * @since 0.1.0
  */
-export interface ToolHiveRegistryDocument {
+export type ToolHiveRegistryDocument = ToolHiveRegistry & {
   readonly $schema: string
-  readonly version: string
-  readonly last_updated: string
-  readonly servers: Readonly<Record<string, Readonly<Record<string, unknown>>>>
-  readonly remote_servers: Readonly<Record<string, Readonly<Record<string, unknown>>>>
-  readonly groups?: ReadonlyArray<ToolHiveGroup>
+  readonly remote_servers: NonNullable<ToolHiveRegistry['remote_servers']>
 }
 
 /**
@@ -61,14 +62,15 @@ function uniqueKey(name: string, used: Set<string>): string {
  * @since 0.1.0
  */
 export function toToolHiveView(snapshot: RegistrySnapshot): ToolHiveView {
-  const servers: Record<string, Record<string, unknown>> = {}
-  const remoteServers: Record<string, Record<string, unknown>> = {}
+  // fromUpstreamServer writes entries of ToolHive's schema (toolhive-conversion.test.ts decodes them with the codecs).
+  const servers: Record<string, ToolHiveImageServer> = {}
+  const remoteServers: Record<string, ToolHiveRemoteServer> = {}
   const omitted: NotRepresentableInToolHive[] = []
   const keys = new Map<string, string>()
   const used = new Set<string>()
   let newest = ''
   for (const s of snapshot.servers) {
-    const official = s._meta[OFFICIAL_META_KEY]
+    const official = s._meta[OfficialMetaKey]
     if (official.updatedAt > newest) newest = official.updatedAt
     if (!official.isLatest) continue
     const r = fromUpstreamServer(s.server as unknown as Record<string, unknown>, official.status)
@@ -79,13 +81,13 @@ export function toToolHiveView(snapshot: RegistrySnapshot): ToolHiveView {
     const key = used.has(r.key) ? uniqueKey(s.server.name, used) : r.key
     used.add(key)
     keys.set(s.server.name, key)
-    const target: Record<ToolHiveEntryKind, Record<string, Record<string, unknown>>> = { image: servers, remote: remoteServers }
+    const target: Record<ToolHiveEntryKind, Record<string, unknown>> = { image: servers, remote: remoteServers }
     target[r.kind][key] = r.entry
   }
   const header = snapshot.registry.toolhive
   const document: ToolHiveRegistryDocument = {
-    $schema: TOOLHIVE_REGISTRY_SCHEMA_URL,
-    version: header?.version ?? TOOLHIVE_ENTRY_VERSION,
+    $schema: ToolHiveRegistrySchemaUrl,
+    version: header?.version ?? ToolHiveEntryVersion,
     last_updated: header?.lastUpdated ?? (newest === '' ? snapshot.registry.syncedAt : newest),
     servers,
     remote_servers: remoteServers,

@@ -2,13 +2,13 @@ import { expect } from 'chai'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { decodeServerJson, decodeToolHiveRegistry } from '@thv/registry-model'
-import { readFixture, TOOLHIVE, TOOLHIVE_UPSTREAM } from '../test/fixtures.js'
+import { readFixture, ToolHiveFile, ToolHiveUpstreamFile } from '../test/fixtures.js'
 import { fromToolHiveEntry, type ToolHiveEntryKind } from './toolhive-to-upstream.converter.js'
 import { fromUpstreamServer, isToolHiveEntryResult } from './upstream-to-toolhive.converter.js'
 
 type Json = Record<string, unknown>
-const toolhive = readFixture(TOOLHIVE) as { servers: Record<string, Json>; remote_servers: Record<string, Json> }
-const upstream = (readFixture(TOOLHIVE_UPSTREAM) as { data: { servers: Json[] } }).data.servers
+const toolhive = readFixture(ToolHiveFile) as { servers: Record<string, Json>; remote_servers: Record<string, Json> }
+const upstream = (readFixture(ToolHiveUpstreamFile) as { data: { servers: Json[] } }).data.servers
 const entries: Array<[string, Json, ToolHiveEntryKind]> = [
   ...Object.entries(toolhive.servers).map(([k, v]): [string, Json, ToolHiveEntryKind] => [k, v, 'image']),
   ...Object.entries(toolhive.remote_servers).map(([k, v]): [string, Json, ToolHiveEntryKind] => [k, v, 'remote']),

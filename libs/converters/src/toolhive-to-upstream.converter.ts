@@ -1,14 +1,6 @@
 /** ToolHive registry entries -> upstream `server.json`, placing ToolHive-only fields as ToolHive's converters do. */
-import { codePointLength } from '@thv/registry-model'
-import { PUBLISHER_PROVIDED_META_KEY, reverseDnsNameOf, TOOLHIVE_PUBLISHER_NAMESPACE } from './meta-keys.js'
-
-/**
- * The `$schema` written into converted `server.json` objects (the upstream `CurrentSchemaURL`).
- *
- * @category conversion
- * @since 0.1.0
- */
-export const CURRENT_SERVER_SCHEMA_URL = 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json'
+import { codePointLength, CurrentServerSchemaUrl, PublisherProvidedMetaKey } from '@thv/registry-model'
+import { reverseDnsNameOf, ToolHivePublisherNamespace } from './meta-keys.js'
 
 /**
  * The version given to ToolHive entries, which carry none (ToolHive's converters use the same constant).
@@ -16,7 +8,7 @@ export const CURRENT_SERVER_SCHEMA_URL = 'https://static.modelcontextprotocol.io
  * @category conversion
  * @since 0.1.0
  */
-export const TOOLHIVE_ENTRY_VERSION = '1.0.0'
+export const ToolHiveEntryVersion = '1.0.0'
 
 /**
  * Whether a ToolHive entry runs a container image (`servers`) or is reached at a URL (`remote_servers`).
@@ -81,7 +73,7 @@ const isHttpTransport = (transport: unknown): boolean => transport === 'sse' || 
 /**
  * Converts one ToolHive registry entry to an upstream `server.json`:
  * - `name`: the entry's own `name` if set, else the key; `io.github.stacklok/` is prefixed when it has no `/`;
- * - `description` as is (a description over 100 characters is cut, and kept whole in the extension); `version` {@link TOOLHIVE_ENTRY_VERSION}; `repository_url` -> `repository`
+ * - `description` as is (a description over 100 characters is cut, and kept whole in the extension); `version` {@link ToolHiveEntryVersion}; `repository_url` -> `repository`
  *   `{url, source: "github"}`;
  * - image entries: one OCI package (`identifier` = image, `transport.type` = transport, and for sse /
  *   streamable-http `transport.url` = `http://localhost[:target_port]`), `env_vars` -> `environmentVariables`;
@@ -97,14 +89,14 @@ const isHttpTransport = (transport: unknown): boolean => transport === 'sse' || 
  */
 export function fromToolHiveEntry(key: string, entry: Json, kind: ToolHiveEntryKind): Json {
   const ownName = typeof entry['name'] === 'string' ? entry['name'] : undefined
-  const server: Json = { $schema: CURRENT_SERVER_SCHEMA_URL, name: reverseDnsNameOf(ownName ?? key) }
+  const server: Json = { $schema: CurrentServerSchemaUrl, name: reverseDnsNameOf(ownName ?? key) }
   const description = entry['description']
   // ToolHive allows 500 characters, server.json 100: a longer description is cut here and kept whole in the extension.
   // Code points, as JSON Schema counts; a string has at least as many UTF-16 units, so short ones need no count.
   const tooLong = typeof description === 'string' && description.length > MAX_SERVER_DESCRIPTION && codePointLength(description) > MAX_SERVER_DESCRIPTION
   server['description'] = tooLong ? `${firstCodePoints(description, MAX_SERVER_DESCRIPTION - 1)}…` : description
   if (typeof entry['repository_url'] === 'string') server['repository'] = { url: entry['repository_url'], source: 'github' }
-  server['version'] = TOOLHIVE_ENTRY_VERSION
+  server['version'] = ToolHiveEntryVersion
 
   const extension: Json = {}
   const mapped = MAPPED_FIELDS[kind]
@@ -134,6 +126,6 @@ export function fromToolHiveEntry(key: string, entry: Json, kind: ToolHiveEntryK
     extensionKey = url
   }
   if (ownName === undefined) delete extension['name']
-  server['_meta'] = ownProperty(PUBLISHER_PROVIDED_META_KEY, ownProperty(TOOLHIVE_PUBLISHER_NAMESPACE, ownProperty(extensionKey, extension)))
+  server['_meta'] = ownProperty(PublisherProvidedMetaKey, ownProperty(ToolHivePublisherNamespace, ownProperty(extensionKey, extension)))
   return server
 }

@@ -1,5 +1,5 @@
-// The real fixtures (copied into the repository from shared/): `$THV_SHARED_DIR/fixtures`, else `testdata/fixtures`.
-import { existsSync, readFileSync } from 'node:fs'
+// The real fixtures (copied into the repository): `$THV_SHARED_DIR/fixtures`, else `testdata/fixtures`.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -22,6 +22,16 @@ export function readFixture(name: string): unknown {
   return JSON.parse(readFileSync(fixturePath(name), 'utf8'))
 }
 
-export const TOOLHIVE = 'toolhive-registry.json'
-export const TOOLHIVE_UPSTREAM = 'toolhive-upstream-registry-2025-12-11.json'
-export const LEGACY_SEED = 'upstream-seed-2025-05-16.json'
+/** The RFC 8785 test vectors (`testdata/rfc8785`, see its README): every `input/*.json` with its canonical output. */
+export function rfc8785Vectors(): Array<{ readonly name: string; readonly input: string; readonly output: Uint8Array }> {
+  const dir = join(REPO_ROOT, 'testdata', 'rfc8785')
+  return readdirSync(join(dir, 'input')).filter((f) => f.endsWith('.json')).sort().map((name) => ({
+    name,
+    input: readFileSync(join(dir, 'input', name), 'utf8'),
+    output: readFileSync(join(dir, 'output', name)),
+  }))
+}
+
+export const ToolHiveFile = 'toolhive-registry.json'
+export const ToolHiveUpstreamFile = 'toolhive-upstream-registry-2025-12-11.json'
+export const LegacySeedFile = 'upstream-seed-2025-05-16.json'

@@ -9,6 +9,8 @@ export interface ApplyOptions {
   readonly fieldManager: string
   /** Take over fields owned by other managers; default true (recommended for controllers). */
   readonly force?: boolean
+  /** How the API server treats unknown or duplicate fields; `Strict` rejects them (default: the server's, `Warn`). */
+  readonly fieldValidation?: 'Strict' | 'Warn' | 'Ignore'
   readonly signal?: AbortSignal
 }
 
@@ -22,7 +24,7 @@ export async function applyObject<T extends KubernetesObject>(client: KubeClient
   if (name === undefined || name === '') throw new Error(`applyObject(${kind.kind}) needs metadata.name`)
   const body = { ...desired, apiVersion: apiVersionOf(kind), kind: kind.kind }
   return client.patch<T>(kind, desired.metadata?.namespace ?? '', name, body, patchContentType.apply, {
-    query: { fieldManager: options.fieldManager, force: options.force ?? true },
+    query: { fieldManager: options.fieldManager, force: options.force ?? true, ...(options.fieldValidation === undefined ? {} : { fieldValidation: options.fieldValidation }) },
     signal: options.signal,
   })
 }

@@ -2,7 +2,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import { systemClock, type Clock } from './clock.js'
 import { EventKind } from './kind.js'
-import { httpStatusOf, patchContentType, type KubeClient } from './kube-client.js'
+import { httpStatusOf } from '@thv/kube-calls'
+import { patchContentType, type KubeClient } from './kube-client.js'
 import { noopLogger, type Logger } from './logger.js'
 
 /** Event type as defined by core/v1. */

@@ -42,7 +42,9 @@ export {
   ServiceKind,
 } from './kind.js'
 export type { KindDescriptor, ObjectKey } from './kind.js'
-export { httpStatusOf, KubeApiError, KubeClient, patchContentType } from './kube-client.js'
+export { KubeApiError, KubeClient, patchContentType } from './kube-client.js'
+/** Re-exported from @thv/kube-calls, so that controllers need one import for Kubernetes calls. */
+export { httpStatusOf } from '@thv/kube-calls'
 export type { ObjectList, RequestOptions } from './kube-client.js'
 export { LeaderElector } from './leader-election.js'
 export type { LeaderElectionOptions, LeaderElectionOutcome, LeaseApi } from './leader-election.js'

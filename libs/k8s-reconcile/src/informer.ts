@@ -4,7 +4,8 @@ import { backoffDelayMs, defaultInformerBackoff, type BackoffOptions } from './b
 import { systemClock, type CancelTimer, type Clock } from './clock.js'
 import { defaults } from './defaults.js'
 import { apiVersionOf, keyOf, objectKeyOf, resourcePath, type KindDescriptor } from './kind.js'
-import { httpStatusOf, KubeApiError, type KubeClient } from './kube-client.js'
+import { httpStatusOf } from '@thv/kube-calls'
+import { KubeApiError, type KubeClient } from './kube-client.js'
 import { noopLogger, type Logger } from './logger.js'
 import type { WatchEvent } from './predicates.js'
 

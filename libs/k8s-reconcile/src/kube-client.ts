@@ -1,5 +1,6 @@
 /** A small REST client over a {@link KindDescriptor}: no discovery, so kinds installed later just work. */
 import { HttpMethod, RequestContext, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
+import { httpStatusOf } from '@thv/kube-calls'
 import { fetch } from 'undici'
 import { resourcePath, type KindDescriptor } from './kind.js'
 
@@ -17,17 +18,6 @@ export class KubeApiError extends Error {
   ) {
     super(`${method} ${path} failed: ${code === 0 ? 'no response' : `HTTP ${code}`}${statusMessage(body)}`, options)
   }
-}
-
-/** Status code of a {@link KubeApiError} or of client-node's `ApiException` / watch errors; undefined otherwise. */
-export function httpStatusOf(err: unknown): number | undefined {
-  if (err instanceof KubeApiError) return err.code
-  if (typeof err === 'object' && err !== null) {
-    const e = err as { code?: unknown; statusCode?: unknown }
-    if (typeof e.statusCode === 'number') return e.statusCode
-    if (typeof e.code === 'number') return e.code
-  }
-  return undefined
 }
 
 /** A list response. */

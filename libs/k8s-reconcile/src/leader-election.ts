@@ -2,7 +2,7 @@
 import { V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node'
 import { systemClock, type Clock } from './clock.js'
 import { defaults } from './defaults.js'
-import { httpStatusOf } from './kube-client.js'
+import { httpStatusOf } from '@thv/kube-calls'
 import { noopLogger, type Logger } from './logger.js'
 
 /** Options of {@link LeaderElector}; durations default to controller-runtime's 15 s / 10 s / 2 s. */

@@ -3,7 +3,8 @@ import { isDeepStrictEqual } from 'node:util'
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubernetesObject } from '@kubernetes/client-node'
 import { defaults } from './defaults.js'
 import type { KindDescriptor, ObjectKey } from './kind.js'
-import { httpStatusOf, patchContentType, type KubeClient } from './kube-client.js'
+import { httpStatusOf } from '@thv/kube-calls'
+import { patchContentType, type KubeClient } from './kube-client.js'
 
 /** An object with a status of type `S`. */
 export type WithStatus<S> = KubernetesObject & { status?: S }

@@ -14,7 +14,8 @@ import {
   StatusConflictError,
   updateStatus,
 } from '../src/index.js'
-import { installCrd, waitFor, WidgetKind, type Widget } from './int-support.js'
+import { eventually } from '@thv/testkit'
+import { installCrd, WidgetKind, type Widget } from './int-support.js'
 
 type WidgetStatus = NonNullable<Widget['status']>
 
@@ -117,7 +118,7 @@ describe('helpers (real control plane)', function () {
       await recorder.event(w, 'Normal', 'Synced', 'Synced 3 servers')
       await recorder.event(w, 'Warning', 'FetchFailed', 'HTTP 503 from source')
       const core = kc.makeApiClient(CoreV1Api)
-      await waitFor(async () => {
+      await eventually(async () => {
         const events = (await core.listNamespacedEvent({ namespace: ns })).items as CoreV1Event[]
         const summary = events
           .map((e) => [e.involvedObject.kind, e.involvedObject.name, e.involvedObject.uid, e.type, e.reason, e.message, e.count, e.source?.component])
@@ -126,7 +127,7 @@ describe('helpers (real control plane)', function () {
           ['Widget', 'w', (w as KubernetesObject).metadata?.uid, 'Warning', 'FetchFailed', 'HTTP 503 from source', 1, 'test-operator'],
           ['Widget', 'w', (w as KubernetesObject).metadata?.uid, 'Normal', 'Synced', 'Synced 3 servers', 2, 'test-operator'],
         ])
-      })
+      }, { timeoutMs: 15_000, intervalMs: 50 })
     })
   })
 })

@@ -1,7 +1,8 @@
 import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
 import { expect } from 'chai'
 import { ConfigMapKind, createFakeClock, Informer, keepMetadataOnly, KubeClient, patchContentType, type WatchEvent } from '../src/index.js'
-import { consistently, etcdClient, installCrd, uniqueKind, waitFor, WidgetKind, type Widget } from './int-support.js'
+import { consistently, eventually } from '@thv/testkit'
+import { etcdClient, installCrd, uniqueKind, WidgetKind, type Widget } from './int-support.js'
 
 describe('Informer (real control plane)', function () {
   this.timeout(120_000)
@@ -36,7 +37,7 @@ describe('Informer (real control plane)', function () {
     await client.create(ConfigMapKind, ns, { metadata: { name: 'b', labels: { src: 'a' } } })
     await client.patch(ConfigMapKind, ns, 'pre', { metadata: { labels: { src: 'z' } } }, patchContentType.merge)
     await client.delete(ConfigMapKind, ns, 'b')
-    await waitFor(() => expect(events).to.deep.equal(['create:pre', 'create:b', 'update:pre', 'delete:b']))
+    await eventually(() => expect(events).to.deep.equal(['create:pre', 'create:b', 'update:pre', 'delete:b']), { timeoutMs: 15_000, intervalMs: 50 })
     expect(informer.byIndex('bySrc', 'z').map((o) => o.metadata?.name)).to.deep.equal(['pre'])
     expect(informer.byIndex('bySrc', 'a')).to.deep.equal([])
     expect(informer.list(ns).map((o) => [o.kind, o.apiVersion, o.metadata?.name])).to.deep.equal([['ConfigMap', 'v1', 'pre']])
@@ -71,9 +72,9 @@ describe('Informer (real control plane)', function () {
     await client.create(ConfigMapKind, ns, { metadata: { name: 'watched' }, data: { a: '1' }, binaryData: { b: 'AA==' } })
     await client.patch(ConfigMapKind, ns, 'listed', { data: { big: 'y' } }, patchContentType.merge)
     await client.delete(ConfigMapKind, ns, 'watched')
-    await waitFor(() => expect(seen).to.deep.equal([
+    await eventually(() => expect(seen).to.deep.equal([
       'create:listed:apiVersion,kind', 'create:watched:apiVersion,kind', 'update:listed:apiVersion,kind:apiVersion,kind', 'delete:watched:apiVersion,kind',
-    ]))
+    ]), { timeoutMs: 15_000, intervalMs: 50 })
     expect(informer.list().map((o) => [o.metadata?.name, contents(o), o.metadata?.resourceVersion !== undefined])).to.deep.equal([['listed', ['apiVersion', 'kind'], true]])
   })
 
@@ -93,12 +94,12 @@ describe('Informer (real control plane)', function () {
     const lateKind = uniqueKind('Late')
     const informer = track(new Informer<Widget>(client, lateKind, { namespace: ns, backoff: { baseMs: 50, maxMs: 500, jitter: 0.2 } }))
     informer.start()
-    await waitFor(() => expect(informer.stats().failures).to.be.greaterThan(2), { description: 'repeated 404s' })
+    await eventually(() => expect(informer.stats().failures).to.be.greaterThan(2), { description: 'repeated 404s', timeoutMs: 15_000, intervalMs: 50 })
     expect(informer.hasSynced()).to.equal(false)
     await installCrd(plane.kubeConfig(), lateKind)
-    await waitFor(() => expect(informer.hasSynced()).to.equal(true), { description: 'late informer synced' })
+    await eventually(() => expect(informer.hasSynced()).to.equal(true), { description: 'late informer synced', timeoutMs: 15_000, intervalMs: 50 })
     await client.create(lateKind, ns, { apiVersion: 'reconcile.test.thv.dev/v1', kind: lateKind.kind, metadata: { name: 'x' }, spec: { n: 1 } } as Widget)
-    await waitFor(() => expect(informer.get(ns, 'x')?.spec).to.deep.equal({ n: 1 }))
+    await eventually(() => expect(informer.get(ns, 'x')?.spec).to.deep.equal({ n: 1 }), { timeoutMs: 15_000, intervalMs: 50 })
   })
 
   it('does not lag on a quiet watch: a change after 35 s of silence arrives at once', async function () {
@@ -108,10 +109,10 @@ describe('Informer (real control plane)', function () {
     informer.start()
     await informer.waitForSync(10_000)
     // Quiet for longer than client-node's 30 s inactivity abort; the informer must still be watching.
-    await consistently(() => void expect(informer.list()).to.deep.equal([]), { durationMs: 35_000, intervalMs: 1000 })
+    await consistently(() => void expect(informer.list()).to.deep.equal([]), { timeoutMs: 35_000, intervalMs: 1000 })
     const t0 = Date.now()
     await client.create(ConfigMapKind, ns, { metadata: { name: 'late' } })
-    await waitFor(() => expect(informer.get(ns, 'late')).not.to.equal(undefined), { timeoutMs: 2000, intervalMs: 10 })
+    await eventually(() => expect(informer.get(ns, 'late')).not.to.equal(undefined), { timeoutMs: 2000, intervalMs: 10 })
     expect(Date.now() - t0).to.be.lessThan(2000)
     expect(informer.stats().failures).to.equal(0)
   })
@@ -135,7 +136,7 @@ describe('Informer (real control plane)', function () {
     expect(revision).to.be.greaterThan(staleRv)
     await client.patch(WidgetKind, ns, 'keep', { spec: { n: 2 } }, patchContentType.merge)
 
-    await waitFor(() => expect(informer.get(ns, 'keep')?.spec).to.deep.equal({ n: 2 }), { timeoutMs: 30_000, description: 'change after 410' })
+    await eventually(() => expect(informer.get(ns, 'keep')?.spec).to.deep.equal({ n: 2 }), { timeoutMs: 30_000, description: 'change after 410', intervalMs: 50 })
     const stats = informer.stats()
     expect(stats.expired).to.be.greaterThan(0)
     expect(stats.lists).to.be.greaterThan(1)

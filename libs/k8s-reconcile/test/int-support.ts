@@ -1,8 +1,8 @@
 /** Helpers for this library's integration tests: a test CRD of our own, polling, etcd access. */
 import { randomBytes } from 'node:crypto'
-import { setTimeout as delay } from 'node:timers/promises'
 import { ApiextensionsV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
 import { httpStatusOf, type KindDescriptor } from '../src/index.js'
+import { eventually } from '@thv/testkit'
 
 /**
  * Test resource: `reconcile.test.thv.dev/v1 Widget`, namespaced, with a status subresource and a free-form spec.
@@ -58,41 +58,11 @@ export async function installCrd(kc: KubeConfig, kind: KindDescriptor = WidgetKi
   } catch (err) {
     if (httpStatusOf(err) !== 409) throw err
   }
-  await waitFor(async () => {
+  await eventually(async () => {
     const crd = await api.readCustomResourceDefinition({ name })
     const established = crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
     if (!established) throw new Error(`CRD ${name} not established yet`)
   }, { timeoutMs: 30_000, description: `CRD ${name} established` })
-}
-
-/** Options of {@link waitFor} and {@link consistently}. */
-export interface PollOptions {
-  readonly timeoutMs?: number
-  readonly intervalMs?: number
-  readonly description?: string
-}
-
-/** Retries `check` until it does not throw; rethrows its last error after the deadline. */
-export async function waitFor<T>(check: () => T | Promise<T>, opts: PollOptions = {}): Promise<T> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 15_000)
-  for (;;) {
-    try {
-      return await check()
-    } catch (err) {
-      if (Date.now() >= deadline) throw new Error(`Timed out waiting for ${opts.description ?? 'condition'}`, { cause: err })
-    }
-    await delay(opts.intervalMs ?? 50)
-  }
-}
-
-/** Asserts `check` keeps passing for `durationMs` (Gomega's Consistently). */
-export async function consistently(check: () => void | Promise<void>, opts: { durationMs: number; intervalMs?: number }): Promise<void> {
-  const end = Date.now() + opts.durationMs
-  do {
-    await check()
-    await delay(opts.intervalMs ?? 100)
-  } while (Date.now() < end)
-  await check()
 }
 
 /** A plain etcd v3 JSON-gateway client for the test plane's etcd (plain HTTP on loopback). */

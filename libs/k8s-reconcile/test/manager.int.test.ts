@@ -21,7 +21,8 @@ import {
   type ManagerExit,
   type Reconciler,
 } from '../src/index.js'
-import { consistently, installCrd, uniqueKind, waitFor, WidgetKind, type Widget } from './int-support.js'
+import { consistently, eventually } from '@thv/testkit'
+import { installCrd, uniqueKind, WidgetKind, type Widget } from './int-support.js'
 
 interface Running {
   readonly manager: Manager
@@ -81,7 +82,7 @@ describe('Manager and controllers (real control plane)', function () {
       })
     })
     await client.create(WidgetKind, ns, widget('w', 0))
-    await waitFor(() => expect(seen).to.include(0))
+    await eventually(() => expect(seen).to.include(0), { timeoutMs: 15_000, intervalMs: 50 })
     const burstStart = Date.now()
     // 999 updates, 20 in flight at a time (as fast as the API server takes them), then the final one.
     const pending = Array.from({ length: 999 }, (_, i) => i + 1)
@@ -93,9 +94,9 @@ describe('Manager and controllers (real control plane)', function () {
       }),
     )
     await client.patch(WidgetKind, ns, 'w', { spec: { n: 1000 } }, patchContentType.merge)
-    await waitFor(() => expect(seen.at(-1)).to.equal(1000), { timeoutMs: 30_000 })
+    await eventually(() => expect(seen.at(-1)).to.equal(1000), { timeoutMs: 30_000, intervalMs: 50 })
     const count = seen.length
-    await consistently(() => void expect(seen.length).to.equal(count), { durationMs: 1000 })
+    await consistently(() => void expect(seen.length).to.equal(count), { timeoutMs: 1000 })
     // Without de-duplication every update would be reconciled (1,001). With it, one worker taking WORK_MS per
     // reconcile can run at most one reconcile per WORK_MS of the burst, whatever the machine's speed.
     expect(count).to.be.lessThan(500)
@@ -117,7 +118,7 @@ describe('Manager and controllers (real control plane)', function () {
       build(controllerFor(WidgetKind).watches(missing, () => [], { optional: true }).named('lenient'), { reconcile: async (req) => (reconciled.push(req.name), {}) }),
     )
     await client.create(WidgetKind, ns, widget('w'))
-    await waitFor(() => expect(reconciled).to.deep.equal(['w']))
+    await eventually(() => expect(reconciled).to.deep.equal(['w']), { timeoutMs: 15_000, intervalMs: 50 })
     expect(manager.readyz()).to.deep.equal({ ok: true, checks: { manager: { ok: true, message: 'running' }, 'informer:Widget': { ok: true, message: 'synced' } } })
   })
 
@@ -132,7 +133,7 @@ describe('Manager and controllers (real control plane)', function () {
     })
     manager.add(build(controllerFor(WidgetKind).watches(ConfigMapKind, () => []).named('transforms'), { reconcile: async () => ({}) }))
     running.push({ manager, exit: manager.start() })
-    await waitFor(() => expect(manager.readyz().ok).to.equal(true))
+    await eventually(() => expect(manager.readyz().ok).to.equal(true), { timeoutMs: 15_000, intervalMs: 50 })
     const cm = manager.informer(ConfigMapKind).get(ns, 'cm') as KubernetesObject & { data?: unknown }
     const w = manager.informer<Widget>(WidgetKind).get(ns, 'w')
     expect([cm.data, cm.metadata?.name, w?.metadata?.labels, w?.spec]).to.deep.equal([undefined, 'cm', { transformed: 'default' }, { n: 7 }])
@@ -155,15 +156,15 @@ describe('Manager and controllers (real control plane)', function () {
     await client.create(WidgetKind, ns, widget('m2'))
     await client.create(ConfigMapKind, ns, { metadata: { name: 'child', ownerReferences: [controllerReference(owner)] }, data: { a: '1' } } as KubernetesObject)
     await client.create(ConfigMapKind, ns, { metadata: { name: 'index', annotations: { 'test.thv.dev/widgets': 'm1,m2' } } })
-    await waitFor(() => expect(new Set(reconciled)).to.deep.equal(new Set(['parent', 'm1', 'm2'])))
-    await consistently(() => void expect(new Set(reconciled)).to.deep.equal(new Set(['parent', 'm1', 'm2'])), { durationMs: 300 })
+    await eventually(() => expect(new Set(reconciled)).to.deep.equal(new Set(['parent', 'm1', 'm2'])), { timeoutMs: 15_000, intervalMs: 50 })
+    await consistently(() => void expect(new Set(reconciled)).to.deep.equal(new Set(['parent', 'm1', 'm2'])), { timeoutMs: 300 })
     reconciled.length = 0
 
     await client.patch(ConfigMapKind, ns, 'child', { data: { a: '2' } }, patchContentType.merge)
-    await waitFor(() => expect(reconciled).to.deep.equal(['parent']))
+    await eventually(() => expect(reconciled).to.deep.equal(['parent']), { timeoutMs: 15_000, intervalMs: 50 })
     reconciled.length = 0
     await client.patch(ConfigMapKind, ns, 'index', { data: { touched: 'yes' } }, patchContentType.merge)
-    await waitFor(() => expect([...reconciled].sort()).to.deep.equal(['m1', 'm2']))
+    await eventually(() => expect([...reconciled].sort()).to.deep.equal(['m1', 'm2']), { timeoutMs: 15_000, intervalMs: 50 })
   })
 
   it('does not loop when the reconciler writes its own status', async () => {
@@ -190,16 +191,16 @@ describe('Manager and controllers (real control plane)', function () {
       }),
     )
     await client.create(WidgetKind, ns, widget('self', 7))
-    await waitFor(async () => {
+    await eventually(async () => {
       const w = await client.get<Widget>(WidgetKind, ns, 'self')
       expect(findCondition(w.status?.conditions as unknown as Condition[], 'Ready')).to.include({ status: 'True', observedGeneration: 1, message: 'Saw n=7' })
-    })
-    await waitFor(async () => {
+    }, { timeoutMs: 15_000, intervalMs: 50 })
+    await eventually(async () => {
       const before = count
-      await consistently(() => void expect(count).to.equal(before), { durationMs: 500 })
-    })
+      await consistently(() => void expect(count).to.equal(before), { timeoutMs: 500 })
+    }, { timeoutMs: 15_000, intervalMs: 50 })
     const settled = count
-    await consistently(() => void expect(count).to.equal(settled), { durationMs: 3000, intervalMs: 200 })
+    await consistently(() => void expect(count).to.equal(settled), { timeoutMs: 3000, intervalMs: 200 })
     expect(settled).to.be.at.most(3)
   })
 
@@ -220,7 +221,7 @@ describe('Manager and controllers (real control plane)', function () {
     })
     await client.create(WidgetKind, ns, widget('before', 1))
     await client.create(WidgetKind, ns, widget('doomed', 1))
-    await waitFor(() => expect(Object.fromEntries(seen)).to.deep.equal({ before: 1, doomed: 1 }))
+    await eventually(() => expect(Object.fromEntries(seen)).to.deep.equal({ before: 1, doomed: 1 }), { timeoutMs: 15_000, intervalMs: 50 })
 
     await plane.stopApiServer()
     await plane.startApiServer()
@@ -228,7 +229,7 @@ describe('Manager and controllers (real control plane)', function () {
     await client.create(WidgetKind, ns, widget('after', 3))
     await client.delete(WidgetKind, ns, 'doomed')
 
-    await waitFor(() => expect(Object.fromEntries(seen)).to.deep.equal({ before: 2, after: 3 }), { timeoutMs: 30_000 })
+    await eventually(() => expect(Object.fromEntries(seen)).to.deep.equal({ before: 2, after: 3 }), { timeoutMs: 30_000, intervalMs: 50 })
     expect(manager.readyz().ok).to.equal(true)
   })
 
@@ -240,19 +241,19 @@ describe('Manager and controllers (real control plane)', function () {
     const wire = (id: 'a' | 'b') => () => build(controllerFor(WidgetKind).named('leader'), { reconcile: async (req) => (reconciledBy[id]?.push(req.name), {}) })
 
     const a = start(ns, wire('a'), lease('manager-a'))
-    await waitFor(() => expect(a.manager.isLeader()).to.equal(true))
+    await eventually(() => expect(a.manager.isLeader()).to.equal(true), { timeoutMs: 15_000, intervalMs: 50 })
     const b = start(ns, wire('b'), lease('manager-b'))
-    await waitFor(() => expect(b.manager.readyz().ok).to.equal(true))
+    await eventually(() => expect(b.manager.readyz().ok).to.equal(true), { timeoutMs: 15_000, intervalMs: 50 })
     for (const name of ['w1', 'w2', 'w3']) await client.create(WidgetKind, ns, widget(name))
-    await waitFor(() => expect([...(reconciledBy['a'] ?? [])].sort()).to.deep.equal(['w1', 'w2', 'w3']))
-    await consistently(() => void expect([b.manager.isLeader(), reconciledBy['b']]).to.deep.equal([false, []]), { durationMs: 1500 })
+    await eventually(() => expect([...(reconciledBy['a'] ?? [])].sort()).to.deep.equal(['w1', 'w2', 'w3']), { timeoutMs: 15_000, intervalMs: 50 })
+    await consistently(() => void expect([b.manager.isLeader(), reconciledBy['b']]).to.deep.equal([false, []]), { timeoutMs: 1500 })
 
     // "Kill" the leader: it stops without releasing the lease, so the follower must wait for expiry.
     a.manager.stop()
     expect(await a.exit).to.deep.equal({ reason: 'shutdown', drainedInTime: true })
     const stoppedAt = Date.now()
     await client.create(WidgetKind, ns, widget('w4'))
-    await waitFor(() => expect(reconciledBy['b']).to.include('w4'), { timeoutMs: 15_000 })
+    await eventually(() => expect(reconciledBy['b']).to.include('w4'), { timeoutMs: 15_000, intervalMs: 50 })
     expect(Date.now() - stoppedAt).to.be.lessThan(timing.leaseDurationMs + 2 * timing.retryPeriodMs + 2000)
     expect(b.manager.isLeader()).to.equal(true)
   })

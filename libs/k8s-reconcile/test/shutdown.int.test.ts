@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
 import { expect } from 'chai'
 import { KubeClient } from '../src/index.js'
-import { installCrd, waitFor, WidgetKind, type Widget } from './int-support.js'
+import { eventually } from '@thv/testkit'
+import { installCrd, WidgetKind, type Widget } from './int-support.js'
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/slow-reconcile.main.ts', import.meta.url))
 const REPO = fileURLToPath(new URL('../../../', import.meta.url))
@@ -30,9 +31,9 @@ describe('Graceful shutdown (real control plane, child process)', function () {
     try {
       const make = (name: string) => client.create(WidgetKind, ns, { apiVersion: 'reconcile.test.thv.dev/v1', kind: 'Widget', metadata: { name }, spec: { n: 1 } } as Widget)
       await make('first')
-      await waitFor(() => expect(lines()).to.include('START first'), { timeoutMs: 60_000, description: `child to start reconciling (stderr: ${stderr})` })
+      await eventually(() => expect(lines()).to.include('START first'), { timeoutMs: 60_000, description: `child to start reconciling (stderr: ${stderr})`, intervalMs: 50 })
       await make('second')
-      await waitFor(() => expect(lines()).to.include('SEEN second'))
+      await eventually(() => expect(lines()).to.include('SEEN second'), { timeoutMs: 15_000, intervalMs: 50 })
       child.kill('SIGTERM')
       const code = await exited
       expect(code, stderr).to.equal(0)

@@ -23,6 +23,10 @@ export const ConditionType = {
   APIReady: 'APIReady',
   /** Data synced at least once and the API is available. */
   Ready: 'Ready',
+  /** `spec.podTemplateSpec` merged over the generated pod and was accepted by the API server. */
+  PodTemplateValid: 'PodTemplateValid',
+  /** `spec.expose` is in place (Ingress or HTTPRoute); absent when nothing is exposed. */
+  Exposed: 'Exposed',
 } as const
 
 /** One of the {@link ConditionType} values. @category model @since 0.1.0 */
@@ -51,6 +55,18 @@ export const ConditionReason = {
   CrossNamespaceSourceForbidden: 'CrossNamespaceSourceForbidden',
   /** Reading the source failed for another reason (API server error, permissions). */
   FetchFailed: 'FetchFailed',
+  /** A remote source (url, git, api) could not be reached (DNS, connection refused or reset): check the endpoint. */
+  SourceUnreachable: 'SourceUnreachable',
+  /** A remote source did not answer within its `timeout`: raise it or check the endpoint. */
+  SourceTimeout: 'SourceTimeout',
+  /** TLS with a remote source failed (untrusted or wrong certificate): set `caCertRef` or fix the server. */
+  SourceTLSFailed: 'SourceTLSFailed',
+  /** A remote source answered 401 or 403: fix the credentials Secret. */
+  SourceUnauthorized: 'SourceUnauthorized',
+  /** A remote source answered another HTTP error status (5xx after retries, 400, ...). */
+  SourceHTTPError: 'SourceHTTPError',
+  /** The operator's egress policy refused the endpoint or its resolved address; the message names host and rule. */
+  SourceRefusedByPolicy: 'SourceRefusedByPolicy',
 
   // DataValid
   /** True: the data decoded and converted. */
@@ -88,6 +104,22 @@ export const ConditionReason = {
   /** The API is deployed only once data has been synced. */
   WaitingForData: 'WaitingForData',
 
+  // PodTemplateValid
+  /** True: the pod template (if any) is merged into the API Deployment. */
+  PodTemplateMerged: 'PodTemplateMerged',
+  /** The pod template cannot be merged or the API server refused the result: fix `spec.podTemplateSpec`; the running Deployment is kept. */
+  InvalidPodTemplate: 'InvalidPodTemplate',
+
+  // Exposed
+  /** True: the Ingress is applied. */
+  IngressApplied: 'IngressApplied',
+  /** True: the HTTPRoute is applied. */
+  HTTPRouteApplied: 'HTTPRouteApplied',
+  /** `spec.expose.httpRoute` is set but the Gateway API (HTTPRoute CRD) is not installed in the cluster. */
+  GatewayAPIMissing: 'GatewayAPIMissing',
+  /** Applying the Ingress or HTTPRoute failed (message says why). */
+  ExposeFailed: 'ExposeFailed',
+
   // Ready
   /** True: data synced and API available. */
   RegistryReady: 'RegistryReady',
@@ -123,6 +155,12 @@ export const EventReason = {
   APIReady: 'APIReady',
   /** Warning: the registry API stopped being available or could not be applied. */
   APINotReady: 'APINotReady',
+  /** Warning: `spec.podTemplateSpec` is invalid; the running Deployment is kept. */
+  InvalidPodTemplate: 'InvalidPodTemplate',
+  /** Warning: `spec.podTemplateSpec` weakens the generated hardening (non-root, read-only root, capabilities, ...). */
+  PodTemplateWeakensHardening: 'PodTemplateWeakensHardening',
+  /** Warning: `spec.expose.httpRoute` is set but the Gateway API is not installed. */
+  GatewayAPIMissing: 'GatewayAPIMissing',
 } as const
 
 /** One of the {@link EventReason} values. @category model @since 0.1.0 */
@@ -151,22 +189,3 @@ export const ConditionCodec = t.intersection(
   ],
   'Condition',
 )
-/** @category model @since 0.1.0 */
-export type Condition = t.TypeOf<typeof ConditionCodec>
-
-// -------------------------------------------------------------------------------------
-// utils
-// -------------------------------------------------------------------------------------
-
-/**
- * The condition of the given type, or `undefined`.
- *
- * @category utils
- * @since 0.1.0
- */
-export function findCondition(
-  conditions: ReadonlyArray<Condition> | undefined,
-  type: string,
-): Condition | undefined {
-  return conditions?.find((c) => c.type === type)
-}

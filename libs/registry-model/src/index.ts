@@ -76,23 +76,34 @@ export type {
   SnapshotSource, SnapshotFormat, SnapshotToolHiveHeader, SnapshotRegistryMeta, DeployedServerSummary, RegistrySnapshot,
 } from './snapshot.codec.js'
 export {
-  ConditionType, ConditionReason, EventReason, ConditionStatusCodec, ConditionCodec, findCondition,
+  ConditionType, ConditionReason, EventReason, ConditionStatusCodec, ConditionCodec,
 } from './conditions.js'
-export type { Condition, ConditionStatus } from './conditions.js'
+export type { ConditionStatus } from './conditions.js'
 export {
   MCPRegistryGroup, MCPRegistryVersion, MCPRegistryKindName, MCPRegistryPlural, SyncTriggerAnnotation,
   GoDurationPattern, MultiplierPattern, NameGlobPattern, ObjectNamePattern, ConfigMapKeyPattern, MaxGlobLength,
   MaxFilterItems, GoDurationCodec, MultiplierCodec, NameGlobCodec, FilterTagCodec, PositiveIntCodec,
-  NonNegativeIntCodec, ConfigMapSourceCodec, SourceTypeCodec, SourceFormatCodec, MCPRegistrySourceCodec,
+  NonNegativeIntCodec, ConfigMapSourceCodec, KeySelectorCodec, SecretRefCodec, HttpUrlCodec, UrlSourceCodec, GitAuthCodec,
+  GitSourceCodec, ApiSourceCodec, SourceTypeCodec, SourceFormatCodec, MCPRegistrySourceCodec,
   RetryPolicyCodec, SyncModeCodec, SyncPolicyCodec, NameFilterCodec, TagFilterCodec, RegistryFilterSpecCodec,
   MCPRegistrySpecCodec, MCPRegistryPhaseCodec, StorageRefCodec, MCPRegistryStatusCodec, ObjectMetaCodec,
   MCPRegistryCodec, decodeMCPRegistry, decodeMCPRegistrySpec,
+  HostnamePattern, SamplingRatioPattern, MaxReplicas, PodTemplateSpecCodec, LocalObjectReferenceCodec, IngressExposeCodec,
+  ParentRefCodec, HTTPRouteExposeCodec, ExposeCodec, TelemetryConfigCodec,
 } from './mcpregistry.codec.js'
 export type {
-  ConfigMapSource, SourceFormat, MCPRegistrySource, RetryPolicy, SyncMode, SyncPolicy, TagFilter,
+  ConfigMapSource, KeySelector, SecretRef, UrlSource, GitSource, ApiSource, SourceFormat, MCPRegistrySource, RetryPolicy, SyncMode, SyncPolicy, TagFilter,
   RegistryFilterSpec, MCPRegistrySpec, MCPRegistryPhase, StorageRef, MCPRegistryStatus, ObjectMeta, MCPRegistry,
+  IngressExpose, HTTPRouteExpose, Expose, TelemetryConfig,
 } from './mcpregistry.codec.js'
 export {
   MCPServerPlural, MCPServerKindName, RegistryNameLabel, RegistryNamespaceLabel, ServerNameLabel, MCPServerCodec,
 } from './mcpserver.codec.js'
 export type { MCPServer } from './mcpserver.codec.js'
+export { parseGoDurationMs } from './go-duration.js'
+export {
+  MaxSources, SourceNamePattern, DefaultSourceName, SourceKinds, ConfigMapRefCodec, ClaimsCodec, ManagedSourceCodec,
+  KubernetesSourceCodec, MCPRegistrySourceEntryCodec, RegistryViewCodec, SourceEntriesCodec, RegistryViewsCodec,
+  MultiSourceCodec, decodeMultiSource, kindsOf, defaultSourceEntry, viewsOf,
+} from './multi-source.codec.js'
+export type { SourceKind, ConfigMapRef, MCPRegistrySourceEntry, RegistryView, MultiSource } from './multi-source.codec.js'

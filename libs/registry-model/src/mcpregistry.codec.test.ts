@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import { decodeMCPRegistry, decodeMCPRegistrySpec, MCPRegistryStatusCodec } from './mcpregistry.codec.js'
 import { decodeWith, type DecodeFailure } from './decode-failure.js'
-import { ConditionType, findCondition } from './conditions.js'
+import { ConditionType } from './conditions.js'
 
 /** The failing paths of a decode, e.g. `syncPolicy/interval`. */
 function failurePaths(result: E.Either<DecodeFailure, unknown>): string[] {
@@ -29,7 +29,8 @@ describe('MCPRegistrySpecCodec', () => {
 
   const invalid: ReadonlyArray<[string, unknown, string[]]> = [
     ['a missing source', {}, ['source']],
-    ['an unknown source type', { source: { type: 'git', configmap: { name: 'x' } } }, ['source/type']],
+    ['an unknown source type', { source: { type: 'svn', configmap: { name: 'x' } } }, ['source/type']],
+    ['a git source without its block', { source: { type: 'git', configmap: { name: 'x' } } }, ['source']],
     ['a source type without its block', { source: { type: 'configmap' } }, ['source']],
     ['an unknown spec field', { source, sycnPolicy: {} }, ['sycnPolicy']],
     ['an unknown nested field', { source: { ...source, configmap: { name: 'x', keys: 'y' } } }, ['source/configmap/keys']],
@@ -64,7 +65,7 @@ describe('MCPRegistryCodec', () => {
       status: { phase: 'Ready', serverCount: 3, conditions: [{ type: 'Ready', status: 'True', reason: 'RegistryReady', message: 'ok', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 2 }] },
     }
     const decoded = decodeMCPRegistry(obj)
-    expect(E.isRight(decoded) && findCondition(decoded.right.status?.conditions, ConditionType.Ready)?.status).to.equal('True')
+    expect(E.isRight(decoded) && decoded.right.status?.conditions?.find((c) => c.type === ConditionType.Ready)?.status).to.equal('True')
   })
 
   it('rejects an unknown status phase', () => {

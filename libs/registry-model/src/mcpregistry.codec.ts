@@ -92,22 +92,104 @@ export const ConfigMapSourceCodec = strictStruct(
 /** @category model @since 0.1.0 */
 export type ConfigMapSource = t.TypeOf<typeof ConfigMapSourceCodec>
 
-/** Source types; only `configmap` exists today. @category primitives @since 0.1.0 */
-export const SourceTypeCodec = t.keyof({ configmap: null }, 'SourceType')
+/** A key of a Secret or ConfigMap (`SecretKeySelector`/`ConfigMapKeySelector` shape). @category combinators @since 0.2.0 */
+export const KeySelectorCodec = strictStruct(
+  { name: patterned(ObjectNamePattern, 'ObjectName', 1, 253), key: patterned(ConfigMapKeyPattern, 'ConfigMapKey', 1, 253) },
+  'KeySelector',
+)
+/** @category model @since 0.2.0 */
+export type KeySelector = t.TypeOf<typeof KeySelectorCodec>
+/** A Secret named in the registry's namespace (all its keys are used). @category combinators @since 0.2.0 */
+export const SecretRefCodec = strictStruct({ name: patterned(ObjectNamePattern, 'ObjectName', 1, 253) }, 'SecretRef')
+/** @category model @since 0.2.0 */
+export type SecretRef = t.TypeOf<typeof SecretRefCodec>
+/** An `http://` or `https://` URL (the handler checks it further; HTTP needs `--allow-insecure-sources`). @category primitives @since 0.2.0 */
+export const HttpUrlCodec = patterned('^https?://[^\\s]+$', 'HttpUrl', 8, 2048)
+
+/**
+ * `spec.source.url`: registry data from an HTTPS URL. `timeout` default 30s, at most 5m; `caCertRef` a ConfigMap key
+ * with PEM CA certificates; `headersSecretRef` a Secret whose keys are request header names.
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const UrlSourceCodec = strictStruct(
+  { endpoint: HttpUrlCodec, timeout: optional(GoDurationCodec), caCertRef: optional(KeySelectorCodec), headersSecretRef: optional(SecretRefCodec) },
+  'UrlSource',
+)
+/** @category model @since 0.2.0 */
+export type UrlSource = t.TypeOf<typeof UrlSourceCodec>
+
+/** `spec.source.git.auth`: HTTP Basic with a password or token from a Secret key. @category combinators @since 0.2.0 */
+export const GitAuthCodec = strictStruct(
+  { username: t.refinement(t.string, (s) => s.length >= 1 && s.length <= 256, 'Username'), passwordSecretRef: KeySelectorCodec },
+  'GitAuth',
+)
+const GitSourceStructCodec = strictStruct(
+  {
+    repository: t.refinement(t.string, (s) => s.length >= 1 && s.length <= 2048, 'Repository'),
+    branch: optional(t.refinement(t.string, (s) => s.length >= 1 && s.length <= 255, 'Branch')),
+    tag: optional(t.refinement(t.string, (s) => s.length >= 1 && s.length <= 255, 'Tag')),
+    commit: optional(patterned('^[0-9a-f]{40}([0-9a-f]{24})?$', 'CommitSha', 40, 64)),
+    path: optional(patterned('^[^\\s]+$', 'RepositoryPath', 1, 1024)),
+    timeout: optional(GoDurationCodec),
+    auth: optional(GitAuthCodec),
+    caCertRef: optional(KeySelectorCodec),
+  },
+  'GitSource',
+)
+/**
+ * `spec.source.git`: a file of a git repository over smart HTTP(S). At most one of `branch`, `tag`, `commit`
+ * (none: the default branch); `path` default `registry.json`.
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const GitSourceCodec = t.refinement(
+  GitSourceStructCodec,
+  (g) => [g.branch, g.tag, g.commit].filter((x) => x !== undefined).length <= 1,
+  'GitSource(at most one of branch, tag, commit)',
+)
+/** @category model @since 0.2.0 */
+export type GitSource = t.TypeOf<typeof GitSourceCodec>
+
+/**
+ * `spec.source.api`: a mirror of an upstream MCP Registry API (`<endpoint>/v0.1/servers`). `authSecretRef` is a
+ * Secret key sent as the `Authorization` header (a bare token as `Bearer <token>`).
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const ApiSourceCodec = strictStruct(
+  { endpoint: HttpUrlCodec, timeout: optional(GoDurationCodec), authSecretRef: optional(KeySelectorCodec), caCertRef: optional(KeySelectorCodec) },
+  'ApiSource',
+)
+/** @category model @since 0.2.0 */
+export type ApiSource = t.TypeOf<typeof ApiSourceCodec>
+
+/** Source types: `configmap`, `url`, `git`, `api`. @category primitives @since 0.1.0 */
+export const SourceTypeCodec = t.keyof({ configmap: null, url: null, git: null, api: null }, 'SourceType')
 /** Registry data formats; omitted means auto-detect. @category primitives @since 0.1.0 */
 export const SourceFormatCodec = t.keyof({ toolhive: null, upstream: null }, 'SourceFormat')
 /** @category model @since 0.1.0 */
 export type SourceFormat = t.TypeOf<typeof SourceFormatCodec>
 
 const SourceStructCodec = strictStruct(
-  { type: SourceTypeCodec, format: optional(SourceFormatCodec), configmap: optional(ConfigMapSourceCodec) },
+  {
+    type: SourceTypeCodec,
+    format: optional(SourceFormatCodec),
+    configmap: optional(ConfigMapSourceCodec),
+    url: optional(UrlSourceCodec),
+    git: optional(GitSourceCodec),
+    api: optional(ApiSourceCodec),
+  },
   'MCPRegistrySource',
 )
-/** `spec.source`; a source type requires its block (`type: configmap` → `configmap`). @category combinators @since 0.1.0 */
+/** `spec.source`; a source type requires its block (`type: git` → `git`). @category combinators @since 0.1.0 */
 export const MCPRegistrySourceCodec = t.refinement(
   SourceStructCodec,
-  (s) => s.type !== 'configmap' || s.configmap !== undefined,
-  'MCPRegistrySource(configmap block required when type is configmap)',
+  (s) => s[s.type] !== undefined,
+  'MCPRegistrySource(the block named by type is required)',
 )
 /** @category model @since 0.1.0 */
 export type MCPRegistrySource = t.TypeOf<typeof MCPRegistrySourceCodec>
@@ -181,6 +263,89 @@ export const RegistryFilterSpecCodec = t.refinement(
 /** @category model @since 0.1.0 */
 export type RegistryFilterSpec = t.TypeOf<typeof RegistryFilterSpecCodec>
 
+/** A DNS host name, optionally with a leading `*.` wildcard. @category model @since 0.2.0 */
+export const HostnamePattern = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'
+/** A sampling ratio between 0 and 1 written as a decimal string (`"1"`, `"0.25"`). @category model @since 0.2.0 */
+export const SamplingRatioPattern = '^(0([.][0-9]+)?|1([.]0+)?)$'
+/** Most API replicas accepted. @category model @since 0.2.0 */
+export const MaxReplicas = 100
+
+const ObjectNameCodec = patterned(ObjectNamePattern, 'ObjectName', 1, 253)
+const BoundedStringCodec = (name: string, max: number) => t.refinement(t.string, (s) => s.length >= 1 && s.length <= max, name)
+const HostnameCodec = patterned(HostnamePattern, 'Hostname', 1, 253)
+const maxItems = <C extends t.Mixed>(item: C, max: number, name: string, min = 0) =>
+  t.refinement(t.array(item), (a) => a.length >= min && a.length <= max, name)
+
+/**
+ * `spec.podTemplateSpec`: a raw pod template (`metadata`, `spec`) merged over the generated API pod. The CRD keeps
+ * it schemaless (unknown fields preserved); the operator checks it when merging.
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const PodTemplateSpecCodec = t.UnknownRecord
+/** `spec.imagePullSecrets[]` item. @category combinators @since 0.2.0 */
+export const LocalObjectReferenceCodec = strictStruct({ name: ObjectNameCodec }, 'LocalObjectReference')
+/** `spec.expose.ingress`. @category combinators @since 0.2.0 */
+export const IngressExposeCodec = strictStruct(
+  {
+    className: optional(BoundedStringCodec('IngressClassName', 253)),
+    host: HostnameCodec,
+    tls: optional(strictStruct({ secretName: ObjectNameCodec }, 'IngressTLS')),
+  },
+  'IngressExpose',
+)
+/** @category model @since 0.2.0 */
+export type IngressExpose = t.TypeOf<typeof IngressExposeCodec>
+/** A Gateway API parent reference. @category combinators @since 0.2.0 */
+export const ParentRefCodec = strictStruct(
+  {
+    name: BoundedStringCodec('ParentName', 253),
+    namespace: optional(BoundedStringCodec('ParentNamespace', 63)),
+    sectionName: optional(BoundedStringCodec('SectionName', 253)),
+  },
+  'ParentRef',
+)
+/** `spec.expose.httpRoute`. @category combinators @since 0.2.0 */
+export const HTTPRouteExposeCodec = strictStruct(
+  { parentRefs: maxItems(ParentRefCodec, 32, 'ParentRefs', 1), hostnames: optional(maxItems(HostnameCodec, 16, 'Hostnames')) },
+  'HTTPRouteExpose',
+)
+/** @category model @since 0.2.0 */
+export type HTTPRouteExpose = t.TypeOf<typeof HTTPRouteExposeCodec>
+/** `spec.expose`: an Ingress or an HTTPRoute, not both. @category combinators @since 0.2.0 */
+export const ExposeCodec = t.refinement(
+  strictStruct({ ingress: optional(IngressExposeCodec), httpRoute: optional(HTTPRouteExposeCodec) }, 'ExposeFields'),
+  (e) => e.ingress === undefined || e.httpRoute === undefined,
+  'Expose(ingress or httpRoute, not both)',
+)
+/** @category model @since 0.2.0 */
+export type Expose = t.TypeOf<typeof ExposeCodec>
+/**
+ * `spec.telemetryConfig` (ToolHive's field names): OTLP/HTTP traces and metrics of the registry API.
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const TelemetryConfigCodec = t.refinement(
+  strictStruct(
+    {
+      enabled: optional(t.boolean),
+      serviceName: optional(BoundedStringCodec('ServiceName', 253)),
+      serviceVersion: optional(BoundedStringCodec('ServiceVersion', 128)),
+      endpoint: optional(BoundedStringCodec('Endpoint', 2048)),
+      insecure: optional(t.boolean),
+      tracing: optional(strictStruct({ enabled: optional(t.boolean), sampling: optional(patterned(SamplingRatioPattern, 'SamplingRatio', 1, 32)) }, 'TracingConfig')),
+      metrics: optional(strictStruct({ enabled: optional(t.boolean) }, 'MetricsConfig')),
+    },
+    'TelemetryConfigFields',
+  ),
+  (c) => c.enabled !== true || c.endpoint !== undefined,
+  'TelemetryConfig(endpoint required when enabled)',
+)
+/** @category model @since 0.2.0 */
+export type TelemetryConfig = t.TypeOf<typeof TelemetryConfigCodec>
+
 /** `spec` of an MCPRegistry. Unknown keys are rejected. @category combinators @since 0.1.0 */
 export const MCPRegistrySpecCodec = strictStruct(
   {
@@ -188,6 +353,11 @@ export const MCPRegistrySpecCodec = strictStruct(
     displayName: optional(t.refinement(t.string, (s) => s.length <= 256, 'DisplayName')),
     syncPolicy: optional(SyncPolicyCodec),
     filter: optional(RegistryFilterSpecCodec),
+    podTemplateSpec: optional(PodTemplateSpecCodec),
+    imagePullSecrets: optional(maxItems(LocalObjectReferenceCodec, 100, 'ImagePullSecrets')),
+    replicas: optional(t.refinement(NonNegativeIntCodec, (n) => n <= MaxReplicas, 'Replicas')),
+    expose: optional(ExposeCodec),
+    telemetryConfig: optional(TelemetryConfigCodec),
   },
   'MCPRegistrySpec',
 )
@@ -232,6 +402,9 @@ export const MCPRegistryStatusCodec = strictPartial(
     syncAttempts: NonNegativeIntCodec,
     lastManualSyncTrigger: t.string,
     apiEndpoint: t.string,
+    url: t.string,
+    readyReplicas: NonNegativeIntCodec,
+    ready: t.string,
     storageRef: StorageRefCodec,
     conditions: t.array(ConditionCodec),
   },

@@ -35,10 +35,10 @@ describe('RegistrySnapshotCodec', () => {
     ['rejects another schema version', edit((d) => { d.schemaVersion = 2 }), ['schemaVersion: must be 1, got number 2']],
     ['rejects an unknown top-level key', edit((d) => { d.extra = true }), ['extra: unknown field']],
     ['rejects an unknown registry key', edit((d) => { d.registry.url = 'x' }), ['registry/url: unknown field']],
-    ['rejects an unknown source type', edit((d) => { d.registry.source.type = 'git' }), ['registry/source/type: must be one of: configmap, file; got string "git"']],
-    ['rejects an unknown format', edit((d) => { d.registry.format = 'yaml' }), ['registry/format: must be one of: toolhive, upstream']],
-    ['rejects a short source hash', edit((d) => { d.registry.sourceHash = 'abc' }), ['registry/sourceHash: must match the pattern ^[a-f0-9]{64}$']],
-    ['rejects a non-RFC 3339 syncedAt', edit((d) => { d.registry.syncedAt = '2026-11-25 04:00' }), ['registry/syncedAt: must be an RFC 3339 date-time']],
+    ['rejects an unknown source type', edit((d) => { d.registry.source.type = 'svn' }), ['registry/source/type: must be one of: configmap, file, url, git, api; got string "svn"']],
+    ['rejects an unknown format', edit((d) => { d.registry.format = 'yaml' }), ['registry/format: must be one of: toolhive, upstream; got string "yaml"']],
+    ['rejects a short source hash', edit((d) => { d.registry.sourceHash = 'abc' }), ['registry/sourceHash: must match the pattern ^[a-f0-9]{64}$, got string "abc"']],
+    ['rejects a non-RFC 3339 syncedAt', edit((d) => { d.registry.syncedAt = '2026-11-25 04:00' }), ['registry/syncedAt: must be an RFC 3339 date-time such as 2025-09-30T00:17:43Z']],
     ['rejects a missing hash', edit((d) => { delete d.hash }), ['hash: is required']],
     ['rejects a repeated server version', edit((d) => { d.servers[1] = clone(d.servers[0]) }), ['servers/1: duplicate of item 0 (same name@version "io.github.stacklok/fetch@1.0.0")']],
     ['rejects a repeated deployed server', edit((d) => { d.deployedServers.push(clone(d.deployedServers[0])) }), ['deployedServers/1: duplicate of item 0 (same namespace/name "team-a/fetch")']],
@@ -48,8 +48,7 @@ describe('RegistrySnapshotCodec', () => {
   for (const [title, doc, expected] of cases) {
     it(title, () => {
       const issues = issuesOf(decodeSnapshot(doc))
-      expect(issues, issues.join('\n')).to.have.length(expected.length)
-      issues.forEach((issue, i) => expect(issue.startsWith(expected[i] as string), `${issue} should start with ${expected[i]}`).to.equal(true))
+      expect(issues).to.deep.equal(expected)
     })
   }
 })

@@ -1,5 +1,5 @@
 /**
- * The stored registry snapshot (DESIGN §5): what storage holds and the registry API serves. Every object is
+ * The stored registry snapshot: what storage holds and the registry API serves. Every object is
  * closed: the snapshot is our own format, so an unknown key is a bug or a newer writer, never data to keep.
  */
 import type * as E from 'fp-ts/lib/Either.js'
@@ -38,7 +38,7 @@ const NonEmpty = (name: string): t.Type<string, string, unknown> => boundedStrin
  * @since 0.1.0
  */
 export const SnapshotSourceCodec = strictStruct(
-  { type: stringEnum('SnapshotSourceType', ['configmap', 'file']), ref: NonEmpty('SourceRef') },
+  { type: stringEnum('SnapshotSourceType', ['configmap', 'file', 'url', 'git', 'api']), ref: NonEmpty('SourceRef') },
   'SnapshotSource',
 )
 /**

@@ -66,7 +66,7 @@ export type ToolHiveGroup = t.TypeOf<typeof ToolHiveGroupCodec>
 export const ToolHiveGroupsCodec = arrayOf(ToolHiveGroupCodec, 'ToolHiveGroups', { uniqueBy: { key: (g) => g.name, label: 'group name' } })
 
 /**
- * A ToolHive registry file (`shared/fixtures/toolhive-registry.json`): `version` (`N.N.N`), `last_updated`
+ * A ToolHive registry file (`testdata/fixtures/toolhive-registry.json`): `version` (`N.N.N`), `last_updated`
  * (RFC 3339), `servers`, optional `remote_servers` and `groups`; other top-level keys (`$schema`) are kept.
  *
  * @category instances

@@ -71,7 +71,7 @@ export const ToolHiveUpstreamDataCodec = strictStruct(
 export type ToolHiveUpstreamData = t.TypeOf<typeof ToolHiveUpstreamDataCodec>
 
 /**
- * ToolHive's upstream registry file (`shared/fixtures/toolhive-upstream-registry-2025-12-11.json`).
+ * ToolHive's upstream registry file (`testdata/fixtures/toolhive-upstream-registry-2025-12-11.json`).
  *
  * @category instances
  * @since 0.1.0

@@ -17,7 +17,8 @@ import { openStruct, optional, strictStruct } from './struct.codec.js'
 // -------------------------------------------------------------------------------------
 
 /**
- * The response `_meta` key holding registry-managed metadata.
+ * The response `_meta` key holding registry-managed metadata; every upstream list item carries it (clients crash
+ * without it, modelcontextprotocol/registry#659).
  *
  * @category model
  * @since 0.1.0

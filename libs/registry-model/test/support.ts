@@ -30,9 +30,9 @@ function compile(file: string): (u: unknown) => boolean {
   return (u) => validate(u) === true
 }
 
-/** ajv with `shared/fixtures/toolhive-registry.schema.json`. */
+/** ajv with `testdata/fixtures/toolhive-registry.schema.json`. */
 export const toolHiveSchemaAccepts = compile('fixtures/toolhive-registry.schema.json')
-/** ajv with `shared/spec/server.schema.2025-12-11.json`. */
+/** ajv with `testdata/spec/server.schema.2025-12-11.json`. */
 export const serverSchemaAccepts = compile('spec/server.schema.2025-12-11.json')
 
 /** The formatted issues of a decode result (`path: message`), or `[]` when it decoded. */

@@ -1,6 +1,7 @@
 // ConfigMapSourceHandler: registry data from a key of a ConfigMap (`data` or `binaryData`, gzip detected).
 import { gunzipSync } from 'node:zlib'
-import { ApiException, type CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node'
+import { type CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node'
+import { httpStatusOf, withSignal } from '@thv/kube-calls'
 import * as E from 'fp-ts/lib/Either.js'
 import { buildSnapshot, FormatMismatchError, InvalidFilterError, validateFilter, type SnapshotError } from '@thv/converters'
 import { ConfigMapKeyPattern, type MCPRegistry, type MCPRegistrySource } from '@thv/registry-model'
@@ -18,7 +19,6 @@ import {
   type SourceError,
   type SourceLocation,
 } from './source.errors.js'
-import { withSignal } from './with-signal.js'
 
 /** Data key read when `spec.source.configmap.key` is omitted. */
 export const DefaultSourceKey = 'registry.json'
@@ -136,7 +136,7 @@ export class ConfigMapSourceHandler implements SourceHandler {
       return await this.#core.readNamespacedConfigMap({ namespace, name }, withSignal(signal))
     } catch (err) {
       signal.throwIfAborted()
-      const status = err instanceof ApiException ? err.code : undefined
+      const status = httpStatusOf(err)
       if (status === 404) throw new SourceNotFoundError(location, { cause: err })
       throw new SourceFetchError(location, status, { cause: err })
     }

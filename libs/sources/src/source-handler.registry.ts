@@ -1,7 +1,7 @@
 // SourceHandlerRegistry: picks the handler for `spec.source.type`, so new source types need no caller changes.
 import * as E from 'fp-ts/lib/Either.js'
 import type { MCPRegistry, MCPRegistrySource } from '@thv/registry-model'
-import type { SourceHandler, SyncOptions, SyncResult } from './source-handler.js'
+import type { SourceHandler, SyncOptions, SyncResult, UnchangedSyncResult } from './source-handler.js'
 import { SourceConfigError } from './source.errors.js'
 
 /**
@@ -41,7 +41,15 @@ export class SourceHandlerRegistry implements SourceHandler {
     return E.isLeft(handler) ? handler : handler.right.validate(source, registryNamespace)
   }
 
-  async sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult> {
+  /** Tells every handler to drop what it remembers of registry `namespace/name`. */
+  forget(registryKey: string): void {
+    for (const handler of this.#handlers.values()) handler.forget?.(registryKey)
+  }
+
+  /** Syncs with the handler for `spec.source.type`. Without `previousHash` the result is always a full {@link SyncResult}. */
+  sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions & { readonly previousHash?: undefined }): Promise<SyncResult>
+  sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult | UnchangedSyncResult>
+  async sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult | UnchangedSyncResult> {
     const handler = this.handlerFor(registry.spec.source.type)
     if (E.isLeft(handler)) throw handler.left
     return handler.right.sync(registry, signal, options)

@@ -1,4 +1,4 @@
-// The SourceHandler contract (DESIGN §2): fetch registry data for an MCPRegistry and turn it into a snapshot.
+// The SourceHandler contract: fetch registry data for an MCPRegistry and turn it into a snapshot.
 import type * as E from 'fp-ts/lib/Either.js'
 import type { DeployedServerSummary, MCPRegistry, MCPRegistrySource, RegistrySnapshot } from '@thv/registry-model'
 import type { SourceConfigError } from './source.errors.js'
@@ -13,6 +13,22 @@ export interface SyncResult {
   readonly hash: string
   /** Server versions in the snapshot (after filtering). */
   readonly serverCount: number
+  /** What the source says it served: HTTP ETag (or Last-Modified), git commit, newest `updatedAt` of a mirror. */
+  readonly revision?: string | undefined
+  readonly unchanged?: undefined
+}
+
+/**
+ * A remote source reported no change since the sync that produced `hash` (HTTP 304, the same git commit, a mirror
+ * with no updates): nothing was parsed or built, and nothing needs storing. Returned only when
+ * {@link SyncOptions.previousHash} equals the hash the handler's last build of the same configuration produced.
+ */
+export interface UnchangedSyncResult {
+  readonly unchanged: true
+  /** The hash of the snapshot built last time (equal to `previousHash`). */
+  readonly hash: string
+  readonly serverCount: number
+  readonly revision: string
 }
 
 /** Optional inputs of a sync that only the caller knows. */
@@ -28,6 +44,12 @@ export interface SyncOptions {
   readonly deployedServers?: ReadonlyArray<DeployedServerSummary> | undefined
   /** The sync time. Default `new Date()`. */
   readonly now?: Date | undefined
+  /**
+   * The hash storage holds for this source. A remote handler answers {@link UnchangedSyncResult} only when the source
+   * is unchanged and its last build (same spec, filter and deployed servers) produced this hash; otherwise it
+   * fetches in full, so a lost or failed store is repaired by the next sync.
+   */
+  readonly previousHash?: string | undefined
 }
 
 /**
@@ -41,6 +63,11 @@ export interface SourceHandler {
    * may leave it only when the handler allows cross-namespace sources).
    */
   validate(source: MCPRegistrySource, registryNamespace: string): E.Either<SourceConfigError, void>
-  /** Fetches and converts the registry's data. */
-  sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult>
+  /**
+   * Drops what the handler remembers of registry `namespace/name` (validators, a mirror's entries), e.g. when the
+   * registry is deleted. Optional: handlers without memory need none.
+   */
+  forget?(registryKey: string): void
+  /** Fetches and converts the registry's data, or reports it unchanged (remote sources, see {@link SyncOptions.previousHash}). */
+  sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult | UnchangedSyncResult>
 }

@@ -10,15 +10,31 @@ export type SourceErrorCode =
   | 'InvalidData'
   | 'InvalidFilter'
   | 'FetchFailed'
+  | 'SourceUnreachable'
+  | 'SourceTimeout'
+  | 'SourceTLSFailed'
+  | 'SourceUnauthorized'
+  | 'SourceHTTPError'
+  | 'SourceRefusedByPolicy'
 
-/** Where a sync read from: registry `namespace/name`, source ConfigMap `namespace/name` and data key. */
+/**
+ * Where a sync read from: registry `namespace/name`, source ConfigMap `namespace/name` and data key, or for a remote
+ * source (`url`, `git`, `api`) its description in `source` (then `configMap` and `key` are empty).
+ */
 export interface SourceLocation {
   /** `namespace/name` of the MCPRegistry. */
   readonly registry: string
-  /** `namespace/name` of the source ConfigMap. */
+  /** `namespace/name` of the source ConfigMap (empty for remote sources). */
   readonly configMap: string
-  /** The data key read (default `registry.json`). */
+  /** The data key read (default `registry.json`; empty for remote sources). */
   readonly key: string
+  /** A remote source as messages name it, e.g. `url https://example.com/registry.json` (no credentials). */
+  readonly source?: string
+}
+
+/** The data a location names, for messages: `data under key k of ConfigMap ns/n` or `data of url https://…`. */
+export function dataOf(location: SourceLocation): string {
+  return location.source !== undefined ? `data of ${location.source}` : `data under key ${location.key} of ConfigMap ${location.configMap}`
 }
 
 /** Base class of sync failures. `message` is one sentence naming the registry, the ConfigMap and the key. */
@@ -35,11 +51,11 @@ export abstract class SourceError extends Error implements SourceLocation {
   }
 }
 
-/** The source ConfigMap does not exist. Reason `SourceNotFound`. */
+/** The source ConfigMap does not exist (remote sources: HTTP 404, or the git `path` is not in the commit). Reason `SourceNotFound`. */
 export class SourceNotFoundError extends SourceError {
   readonly code = 'SourceNotFound'
   constructor(location: SourceLocation, options?: { cause?: unknown }) {
-    super(location, `source ConfigMap ${location.configMap} not found`, options)
+    super(location, location.source !== undefined ? `${location.source} not found` : `source ConfigMap ${location.configMap} not found`, options)
     this.name = 'SourceNotFoundError'
   }
 }
@@ -72,7 +88,7 @@ export class SourceTooLargeError extends SourceError {
   ) {
     super(
       location,
-      `data under key ${location.key} of ConfigMap ${location.configMap} is ${actualBytes === undefined ? 'more than' : `${actualBytes} bytes, above`} the limit of ${maxSourceBytes} bytes`,
+      `${dataOf(location)} is ${actualBytes === undefined ? 'more than' : `${actualBytes} bytes, above`} the limit of ${maxSourceBytes} bytes`,
     )
     this.name = 'SourceTooLargeError'
   }
@@ -88,7 +104,7 @@ export class SourceInvalidJsonError extends SourceError {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(location, `data under key ${location.key} of ConfigMap ${location.configMap} is not valid JSON: ${detail}`, options)
+    super(location, `${dataOf(location)} is not valid JSON: ${detail}`, options)
     this.name = 'SourceInvalidJsonError'
   }
 }
@@ -104,7 +120,7 @@ export class SourceFormatMismatchError extends SourceError {
     readonly detected: string,
     options?: { cause?: unknown },
   ) {
-    super(location, `data under key ${location.key} of ConfigMap ${location.configMap} is declared ${declared} but detected as ${detected}`, options)
+    super(location, `${dataOf(location)} is declared ${declared} but detected as ${detected}`, options)
     this.name = 'SourceFormatMismatchError'
   }
 }
@@ -119,7 +135,7 @@ export class SourceInvalidDataError extends SourceError {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(location, `data under key ${location.key} of ConfigMap ${location.configMap} is invalid: ${detail}`, options)
+    super(location, `${dataOf(location)} is invalid: ${detail}`, options)
     this.name = 'SourceInvalidDataError'
   }
 }
@@ -151,6 +167,40 @@ export class SourceFetchError extends SourceError {
     const why = options.cause instanceof Error ? (options.cause.message.split('\n')[0] ?? '') : String(options.cause)
     super(location, `could not read ConfigMap ${location.configMap}${status === undefined ? '' : ` (HTTP ${status})`}: ${why}`, options)
     this.name = 'SourceFetchError'
+  }
+}
+
+/** How a remote fetch failed; each maps to one {@link SourceErrorCode} (and condition reason). */
+export type RemoteFailureKind = 'unreachable' | 'timeout' | 'tls' | 'unauthorized' | 'http' | 'refused'
+
+const RemoteCodes: Readonly<Record<RemoteFailureKind, SourceErrorCode>> = {
+  unreachable: 'SourceUnreachable',
+  timeout: 'SourceTimeout',
+  tls: 'SourceTLSFailed',
+  unauthorized: 'SourceUnauthorized',
+  http: 'SourceHTTPError',
+  refused: 'SourceRefusedByPolicy',
+}
+
+/**
+ * Fetching a remote source (`url`, `git`, `api`) failed. `code` follows `kind`: unreachable, timeout, TLS,
+ * 401/403, another HTTP status, or refused by the egress policy. The message names the source (never its
+ * credentials) and says why.
+ */
+export class RemoteSourceError extends SourceError {
+  readonly code: SourceErrorCode
+  constructor(
+    location: SourceLocation,
+    /** The failure class. */
+    readonly kind: RemoteFailureKind,
+    /** HTTP status when the server answered. */
+    readonly status: number | undefined,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(location, `could not fetch ${location.source ?? 'the source'}: ${detail}`, options)
+    this.code = RemoteCodes[kind]
+    this.name = 'RemoteSourceError'
   }
 }
 

@@ -171,7 +171,9 @@ describe('ConfigMapSourceHandler (real control plane)', () => {
       await putConfigMap(f, 'invalid', { data: { 'registry.json': JSON.stringify(doc) } })
       const err = await syncAndStore(withSource({ type: 'configmap', configmap: { name: 'invalid' } })).then(() => undefined, (e: unknown) => e)
       expect(err).to.be.instanceOf(SourceInvalidDataError)
-      expect((err as SourceInvalidDataError).paths).to.include.members([`servers/${first}/image`, `servers/${second}/transport`])
+      expect((err as SourceInvalidDataError).paths).to.deep.equal([`servers/${first}/image`, `servers/${second}/transport`])
+      expect((err as SourceInvalidDataError).message).to.equal(`Registry ${f.namespace}/demo: data under key registry.json of ConfigMap ${f.namespace}/invalid is invalid: ` +
+        `Invalid ToolHiveRegistry: servers/${first}/image: is required; servers/${second}/transport: must be one of: stdio, sse, streamable-http; got number 42`)
       await expectFailure(withSource({ type: 'configmap', configmap: { name: 'invalid' } }), SourceInvalidDataError, { code: 'InvalidData' })
     })
 

@@ -5,7 +5,7 @@ import { ConfigMapStorageManager, storageReaderPolicyRules, watchStoredSnapshot 
 
 export async function operatorSide(kubeConfig: KubeConfig, registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal) {
   const storage = new ConfigMapStorageManager(kubeConfig.makeApiClient(CoreV1Api), { limits: { maxStoredBytes: 16 * 1024 * 1024 } })
-  const storageRef = await storage.store(registry, snapshot, signal) // no API write when snapshot.hash is already stored
+  const { ref: storageRef } = await storage.store(registry, snapshot, signal) // no API write when snapshot.hash is already stored
   const apiRole = { metadata: { name: `${registry.metadata.name}-registry-api` }, rules: storageReaderPolicyRules(registry.metadata.name, storage.limits) }
   return { storageRef, apiRole }
 }

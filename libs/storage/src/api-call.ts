@@ -1,31 +1,6 @@
-// Kubernetes API call helpers: abort signals on requests, 404 detection, and wrapping failures in StorageApiError.
-import { ApiException, type ConfigurationOptions } from '@kubernetes/client-node'
-import { of } from '@kubernetes/client-node/dist/gen/rxjsStub.js'
+// Kubernetes API calls of the storage: 404 detection, and wrapping failures in StorageApiError.
+import { httpStatusOf } from '@thv/kube-calls'
 import { StorageApiError } from './storage.errors.js'
-
-/**
- * Request options that attach `signal` to the HTTP request, so aborting cancels a call in flight. client-node 2.x
- * has no per-call signal parameter; a request middleware sets it on the request context.
- */
-export function withSignal(signal: AbortSignal): ConfigurationOptions {
-  return {
-    middleware: [
-      {
-        pre: (ctx) => {
-          ctx.setSignal(signal)
-          return of(ctx)
-        },
-        post: (res) => of(res),
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  }
-}
-
-/** HTTP status of a client-node failure, when the API server answered. */
-export function statusOf(err: unknown): number | undefined {
-  return err instanceof ApiException ? err.code : undefined
-}
 
 /** Runs one API call; an abort rethrows the signal's reason, anything else becomes a {@link StorageApiError}. */
 export async function apiCall<T>(operation: string, target: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
@@ -34,7 +9,7 @@ export async function apiCall<T>(operation: string, target: string, signal: Abor
     return await call()
   } catch (err) {
     signal.throwIfAborted()
-    throw new StorageApiError(operation, target, statusOf(err), { cause: err })
+    throw new StorageApiError(operation, target, httpStatusOf(err), { cause: err })
   }
 }
 

@@ -2,7 +2,8 @@
 import type { CoreV1Api, V1ConfigMap } from '@kubernetes/client-node'
 import * as E from 'fp-ts/lib/Either.js'
 import type { RegistrySnapshot } from '@thv/registry-model'
-import { readOrUndefined, withSignal } from './api-call.js'
+import { withSignal } from '@thv/kube-calls'
+import { readOrUndefined } from './api-call.js'
 import { decodeShardIndex, type ShardIndex } from './shard-index.codec.js'
 import { decodeStoredSnapshot, hashBytes, type SnapshotVerification } from './snapshot-payload.js'
 import {

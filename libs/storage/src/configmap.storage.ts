@@ -2,7 +2,8 @@
 import type { CoreV1Api, V1ConfigMap, V1OwnerReference } from '@kubernetes/client-node'
 import * as E from 'fp-ts/lib/Either.js'
 import type { MCPRegistry, RegistrySnapshot, StorageRef } from '@thv/registry-model'
-import { apiCall, readOrUndefined, statusOf, withSignal } from './api-call.js'
+import { httpStatusOf, withSignal } from '@thv/kube-calls'
+import { apiCall, readOrUndefined } from './api-call.js'
 import { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'
 import { encodeShardIndex, type ShardIndex } from './shard-index.codec.js'
 import { hashBytes, planStorage, serializeSnapshot, type SnapshotVerification, type StoragePlan } from './snapshot-payload.js'
@@ -26,7 +27,7 @@ import {
   type StorageTier,
 } from './storage-layout.js'
 import { resolveStorageLimits, type StorageLimits } from './storage-limits.js'
-import type { StorageManager } from './storage-manager.js'
+import type { StorageManager, StoreResult } from './storage-manager.js'
 import { StorageApiError, StorageTooLargeError } from './storage.errors.js'
 
 /** Options of {@link ConfigMapStorageManager}; every field has a default. */
@@ -41,16 +42,10 @@ export interface ConfigMapStorageOptions {
   readonly verification?: SnapshotVerification
 }
 
-/** What one {@link ConfigMapStorageManager.storeWithReport} call did. */
-export interface StoreReport {
-  /** Where the snapshot is stored (`status.storageRef`). */
-  readonly ref: StorageRef
-  /** False when the stored snapshot already had the same hash and nothing was written. */
-  readonly written: boolean
+/** What one {@link ConfigMapStorageManager.store} call did: the {@link StoreResult} plus the ConfigMap layout. */
+export interface StoreReport extends StoreResult {
   /** Tier of the stored snapshot (of the existing one when `written` is false). */
   readonly tier: StorageTier
-  /** Bytes of snapshot data stored (JSON for `plain`, gzip otherwise); 0 when nothing was written. */
-  readonly storedBytes: number
   /** Shard ConfigMaps of the stored generation (0 below the sharded tier or when nothing was written). */
   readonly shardCount: number
 }
@@ -60,7 +55,7 @@ const OwnerKind = 'MCPRegistry'
 
 /**
  * Stores each registry's snapshot in ConfigMap `<registry>-registry-storage` of the registry's namespace, owned by
- * the MCPRegistry (controller owner reference) and labelled as DESIGN §6 says. Small snapshots are plain JSON, larger
+ * the MCPRegistry (controller owner reference) and labelled as this library's README says. Small snapshots are plain JSON, larger
  * ones gzip, larger still gzip cut into shard ConfigMaps `<registry>-registry-storage-<a|b>-<n>` behind an index in
  * the storage ConfigMap. Publication is atomic: new shards, then the index flip, then deletion of the old shards.
  *
@@ -92,12 +87,8 @@ export class ConfigMapStorageManager implements StorageManager {
     return this.#limits
   }
 
-  async store(registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StorageRef> {
-    return (await this.storeWithReport(registry, snapshot, signal)).ref
-  }
-
-  /** {@link store}, also reporting the tier, size and shard count (for logs, metrics and benchmarks). */
-  async storeWithReport(registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StoreReport> {
+  /** Stores the snapshot, reporting also the tier and shard count (for logs, metrics and benchmarks). */
+  async store(registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StoreReport> {
     const { namespace, name, uid } = identify(registry)
     const indexName = storageConfigMapName(name)
     const ref: StorageRef = { type: 'configmap', configMapRef: { name: indexName, namespace, key: PlainSnapshotKey } }
@@ -216,7 +207,7 @@ export class ConfigMapStorageManager implements StorageManager {
         await this.#core.createNamespacedConfigMap({ namespace: ctx.namespace, body }, withSignal(signal))
       } catch (err) {
         signal.throwIfAborted()
-        if (statusOf(err) !== 409) throw new StorageApiError('create', target, statusOf(err), { cause: err })
+        if (httpStatusOf(err) !== 409) throw new StorageApiError('create', target, httpStatusOf(err), { cause: err })
         // A leftover in this slot (an interrupted store): the current index does not name it, so overwrite it.
         await apiCall('replace', target, signal, () =>
           this.#core.replaceNamespacedConfigMap({ namespace: ctx.namespace, name: shardName, body }, withSignal(signal)),

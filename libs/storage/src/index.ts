@@ -5,7 +5,7 @@
  * {@link ConfigMapSnapshotReader} and {@link watchStoredSnapshot} read it with `get`/`list`/`watch` on exactly those
  * ConfigMaps ({@link storageReaderPolicyRules}), for the registry API.
  */
-export type { StorageManager } from './storage-manager.js'
+export type { StorageManager, StoreResult } from './storage-manager.js'
 export { ConfigMapStorageManager } from './configmap.storage.js'
 export type { ConfigMapStorageOptions, StoreReport } from './configmap.storage.js'
 export { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'

@@ -56,7 +56,7 @@ export function otherBank(bank: ShardBank): ShardBank {
   return bank === 'a' ? 'b' : 'a'
 }
 
-/** Labels of every storage ConfigMap of a registry (DESIGN §6), plus the part label. */
+/** Labels of every storage ConfigMap of a registry, plus the part label. */
 export function storageLabels(registryName: string, part: 'index' | 'shard', bank?: ShardBank): Record<string, string> {
   return {
     'app.kubernetes.io/managed-by': 'thv-operator',

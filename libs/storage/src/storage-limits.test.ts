@@ -35,7 +35,7 @@ describe('storage layout', () => {
     ])
   })
 
-  it('labels the index and shards as DESIGN §6 says', () => {
+  it('labels the index and shards as the storage README says', () => {
     expect(storageLabels('demo', 'shard', 'b')).to.deep.equal({
       'app.kubernetes.io/managed-by': 'thv-operator',
       'app.kubernetes.io/component': 'registry-storage',

@@ -1,5 +1,15 @@
-// The StorageManager contract (DESIGN §2): where the last good snapshot of a registry is kept.
+// The StorageManager contract: where the last good snapshot of a registry is kept.
 import type { MCPRegistry, RegistrySnapshot, StorageRef } from '@thv/registry-model'
+
+/** What one {@link StorageManager.store} call did. */
+export interface StoreResult {
+  /** Where the snapshot is stored (`status.storageRef`). */
+  readonly ref: StorageRef
+  /** False when the stored snapshot already had the same hash and nothing was written. */
+  readonly written: boolean
+  /** Bytes of snapshot data written; 0 when nothing was written. */
+  readonly storedBytes: number
+}
 
 /**
  * Persists and reads the last good snapshot of a registry. Implementations must publish atomically (a concurrent
@@ -7,8 +17,8 @@ import type { MCPRegistry, RegistrySnapshot, StorageRef } from '@thv/registry-mo
  * `hash`, and leave the previous snapshot untouched when a `store` fails.
  */
 export interface StorageManager {
-  /** Stores `snapshot` for `registry`; resolves to where it is stored (for `status.storageRef`). */
-  store(registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StorageRef>
+  /** Stores `snapshot` for `registry`; resolves to where it is stored and whether anything was written. */
+  store(registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StoreResult>
   /** The stored snapshot, or `undefined` when none is stored. */
   get(registry: MCPRegistry, signal: AbortSignal): Promise<RegistrySnapshot | undefined>
   /** Removes everything stored for `registry`; resolves also when nothing was stored. */

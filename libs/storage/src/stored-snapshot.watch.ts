@@ -1,7 +1,7 @@
 // Read-only watcher of one registry's stored snapshot, for the registry API in `--registry ns/name` mode.
 import { CoreV1Api, Watch, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node'
 import type { RegistrySnapshot } from '@thv/registry-model'
-import { withSignal } from './api-call.js'
+import { withSignal } from '@thv/kube-calls'
 import { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'
 import type { SnapshotVerification } from './snapshot-payload.js'
 import { SnapshotHashAnnotation, storageConfigMapName } from './storage-layout.js'

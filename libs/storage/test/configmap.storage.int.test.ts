@@ -23,7 +23,7 @@ describe('ConfigMapStorageManager (real control plane)', () => {
   it('labels the storage ConfigMap and makes the MCPRegistry its controller owner', async () => {
     const storage = new ConfigMapStorageManager(f.core)
     const snapshot = snapshotOfRaw(readFixtureBytes('toolhive-registry.json'))
-    const report = await storage.storeWithReport(f.registry, snapshot, testSignal())
+    const report = await storage.store(f.registry, snapshot, testSignal())
     expect(report.ref).to.deep.equal({ type: 'configmap', configMapRef: { name: 'demo-registry-storage', namespace: f.namespace, key: 'registry.json' } })
     const [cm] = await storageConfigMaps(f)
     expect(cm?.metadata?.labels).to.deep.equal({
@@ -41,7 +41,7 @@ describe('ConfigMapStorageManager (real control plane)', () => {
     it(`stores ${count} generated servers in the ${tier} tier and reads them back identical`, async () => {
       const storage = new ConfigMapStorageManager(f.core, { limits: SMALL_TIERS })
       const snapshot = generatedSnapshot(count)
-      const report = await storage.storeWithReport(f.registry, snapshot, testSignal())
+      const report = await storage.store(f.registry, snapshot, testSignal())
       expect({ tier: report.tier, written: report.written }).to.deep.equal({ tier, written: true })
       expect(report.shardCount).to.equal(tier === 'sharded' ? Math.ceil(report.storedBytes / SMALL_TIERS.shardMaxBytes) : 0)
       if (tier === 'sharded') expect(report.shardCount).to.be.at.least(2)
@@ -55,7 +55,7 @@ describe('ConfigMapStorageManager (real control plane)', () => {
     const snapshot = generatedSnapshot(1500)
     await storage.store(f.registry, snapshot, testSignal())
     const before = await storageFingerprint(f)
-    const report = await storage.storeWithReport(f.registry, snapshot, testSignal())
+    const report = await storage.store(f.registry, snapshot, testSignal())
     expect(report.written).to.equal(false)
     expect(await storageFingerprint(f)).to.deep.equal(before)
   })

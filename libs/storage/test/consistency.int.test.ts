@@ -20,7 +20,7 @@ describe('ConfigMap storage consistency (real control plane)', () => {
     const two = generatedSnapshot(300, 11)
     const five = generatedSnapshot(1000, 12)
     const byHash = new Map<string, RegistrySnapshot>([[two.hash, two], [five.hash, five]])
-    expect((await writer.storeWithReport(f.registry, two, testSignal())).shardCount).to.equal(2)
+    expect((await writer.store(f.registry, two, testSignal())).shardCount).to.equal(2)
 
     const observed: string[] = []
     let writing = true
@@ -38,8 +38,8 @@ describe('ConfigMap storage consistency (real control plane)', () => {
     try {
       const shardCounts: number[] = []
       for (let round = 0; round < 4; round++) {
-        shardCounts.push((await writer.storeWithReport(f.registry, five, testSignal())).shardCount)
-        shardCounts.push((await writer.storeWithReport(f.registry, two, testSignal())).shardCount)
+        shardCounts.push((await writer.store(f.registry, five, testSignal())).shardCount)
+        shardCounts.push((await writer.store(f.registry, two, testSignal())).shardCount)
       }
       expect(shardCounts).to.deep.equal([5, 2, 5, 2, 5, 2, 5, 2])
     } finally {

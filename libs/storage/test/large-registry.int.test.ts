@@ -9,7 +9,7 @@ describe('ConfigMap storage of a 10,000-server registry (real control plane)', (
     const storage = new ConfigMapStorageManager(f.core)
     const snapshot = generatedSnapshot(10_000, 42)
     expect(snapshot.servers).to.have.length(10_000)
-    const report = await storage.storeWithReport(f.registry, snapshot, testSignal(120_000))
+    const report = await storage.store(f.registry, snapshot, testSignal(120_000))
     expect(report.tier).to.equal('sharded')
     expect(report.shardCount).to.equal(Math.ceil(report.storedBytes / DefaultStorageLimits.shardMaxBytes))
     expect((await storageConfigMaps(f)).length).to.equal(1 + report.shardCount)

@@ -83,7 +83,7 @@ describe('ConfigMap storage with kube-apiserver stopped during a sharded store (
       const plane = await getTestControlPlane()
       const f = await createStorageFixture(`storage-fault-${point}`)
       const healthy = new ConfigMapStorageManager(f.core, { limits: LIMITS })
-      const oldReport = await healthy.storeWithReport(f.registry, oldSnapshot, testSignal())
+      const oldReport = await healthy.store(f.registry, oldSnapshot, testSignal())
       expect(oldReport.tier).to.equal('sharded')
       expect(oldReport.shardCount).to.be.greaterThan(3)
       expect(await storedLayout(f)).to.deep.equal(expectedLayout(oldSnapshot, 'a', oldReport.shardCount))
@@ -112,7 +112,7 @@ describe('ConfigMap storage with kube-apiserver stopped during a sharded store (
       expect(await storedLayout(f)).to.deep.equal(expectedLayout(newSnapshot, 'b', await shardCountOf(f)))
       if (survivor === 'new') {
         // And the next store of a different snapshot reuses the freed bank.
-        const thirdReport = await healthy.storeWithReport(f.registry, thirdSnapshot, testSignal())
+        const thirdReport = await healthy.store(f.registry, thirdSnapshot, testSignal())
         expect(await healthy.get(f.registry, testSignal())).to.deep.equal(thirdSnapshot)
         expect(await storedLayout(f)).to.deep.equal(expectedLayout(thirdSnapshot, 'a', thirdReport.shardCount))
       }

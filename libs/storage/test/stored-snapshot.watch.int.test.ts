@@ -1,6 +1,7 @@
 import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node'
 import { expect } from 'chai'
-import { getTestControlPlane, pollUntil } from '@thv/control-plane'
+import { getTestControlPlane } from '@thv/control-plane'
+import { eventually, notYet } from '@thv/testkit'
 import type { RegistrySnapshot } from '@thv/registry-model'
 import { ConfigMapStorageManager, storageReaderPolicyRules, watchStoredSnapshot } from '../src/index.js'
 import { createStorageFixture, testSignal, type StorageFixture } from './harness.js'
@@ -41,8 +42,8 @@ describe('watchStoredSnapshot (real control plane, reader RBAC only)', () => {
       kubeConfig, namespace: f.namespace, registryName: 'demo', signal: stop.signal, watchTimeoutSeconds: 1, // reconnects during the test
       onSnapshot: (s) => delivered.push(s), onError: (e) => errors.push(e), onDeleted: () => deletions++,
     })
-    const waitForCount = (n: number): Promise<true> =>
-      pollUntil(async () => (delivered.length >= n ? true : undefined), { description: `${n} delivered snapshots`, timeoutMs: 20_000, intervalMs: 50 })
+    const waitForCount = (n: number): Promise<boolean> =>
+      eventually(async () => (delivered.length >= n ? true : notYet()), { description: `${n} delivered snapshots`, timeoutMs: 20_000, intervalMs: 50 })
     try {
       const plain = generatedSnapshot(3, 21)
       const gzip = generatedSnapshot(40, 22)
@@ -53,7 +54,7 @@ describe('watchStoredSnapshot (real control plane, reader RBAC only)', () => {
       }
       await storage.store(f.registry, plain, testSignal()) // same hash: no write, no delivery
       await storage.delete(f.registry, testSignal())
-      await pollUntil(async () => (deletions === 1 ? true : undefined), { description: 'the deletion', timeoutMs: 20_000, intervalMs: 50 })
+      await eventually(async () => (deletions === 1 ? true : notYet()), { description: 'the deletion', timeoutMs: 20_000, intervalMs: 50 })
       expect(delivered.map((s) => s.hash)).to.deep.equal([plain.hash, gzip.hash, sharded.hash, plain.hash])
       expect(delivered[2]).to.deep.equal(sharded)
       expect(errors).to.deep.equal([])

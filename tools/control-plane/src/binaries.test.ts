@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, use } from 'chai'
 import chaiAsPromised from 'chai-as-promised'
-import { binaryCacheDir, ensureBinaries, findBinaries, findKwokStages, KUBERNETES_VERSION, KWOK_STAGES_FILE, testAssetVariable } from './binaries.js'
+import { binaryCacheDir, ensureBinaries, findBinaries, findKwokStages, KubernetesVersion, KwokStagesFile, testAssetVariable } from './binaries.js'
 
 use(chaiAsPromised)
 
@@ -24,7 +24,7 @@ describe('binary lookup', () => {
 
   it('derives the cache folder from THV_K8S_BIN_DIR, else XDG_CACHE_HOME', () => {
     expect(binaryCacheDir({ THV_K8S_BIN_DIR: '/x' })).to.equal('/x')
-    expect(binaryCacheDir({ XDG_CACHE_HOME: '/c' })).to.equal(`/c/thv-registry/k8s-${KUBERNETES_VERSION}`)
+    expect(binaryCacheDir({ XDG_CACHE_HOME: '/c' })).to.equal(`/c/thv-registry/k8s-${KubernetesVersion}`)
   })
 
   it('names the envtest-style variable of each binary', () => {
@@ -38,7 +38,7 @@ describe('binary lookup', () => {
     executable(cache, 'etcd')
     executable(cache, 'kube-apiserver')
     executable(cache, 'kwok')
-    writeFileSync(join(cache, KWOK_STAGES_FILE), 'kind: Stage\n')
+    writeFileSync(join(cache, KwokStagesFile), 'kind: Stage\n')
     executable(assets, 'kube-apiserver')
     const explicit = executable(join(root, 'explicit'), 'my-etcd')
     const env = { THV_K8S_BIN_DIR: cache, KUBEBUILDER_ASSETS: assets, TEST_ASSET_ETCD: explicit }
@@ -54,9 +54,9 @@ describe('binary lookup', () => {
     const cache = join(root, 'cache')
     executable(cache, 'kwok')
     expect(findBinaries(['kwok'], { THV_K8S_BIN_DIR: cache }).missing).to.deep.equal(['kwok'])
-    writeFileSync(join(cache, KWOK_STAGES_FILE), 'kind: Stage\n')
+    writeFileSync(join(cache, KwokStagesFile), 'kind: Stage\n')
     expect(findBinaries(['kwok'], { THV_K8S_BIN_DIR: cache }).missing).to.deep.equal([])
-    expect(findKwokStages(join(cache, 'kwok'), { THV_K8S_BIN_DIR: cache })).to.equal(join(cache, KWOK_STAGES_FILE))
+    expect(findKwokStages(join(cache, 'kwok'), { THV_K8S_BIN_DIR: cache })).to.equal(join(cache, KwokStagesFile))
   })
 
   it('ignores files that are not executable', () => {

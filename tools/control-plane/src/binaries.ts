@@ -5,19 +5,19 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** Kubernetes version of the pinned control-plane binaries (must match build/build-binaries.sh). */
-export const KUBERNETES_VERSION = 'v1.35.4'
+export const KubernetesVersion = 'v1.35.4'
 
 /** Every binary the control plane can run; kustomize is built alongside for e2e (`config/default`). */
-export const BINARY_NAMES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'kustomize'] as const
+export const BinaryNames = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'kustomize'] as const
 
 /** Name of one control-plane binary. */
-export type BinaryName = (typeof BINARY_NAMES)[number]
+export type BinaryName = (typeof BinaryNames)[number]
 
 /** Binaries a plane without controllers needs. */
-export const CORE_BINARIES: readonly BinaryName[] = ['etcd', 'kube-apiserver']
+export const CoreBinaries: readonly BinaryName[] = ['etcd', 'kube-apiserver']
 
 /** Binaries a plane with controllers (Deployments, garbage collection, fake node) needs. */
-export const CONTROLLER_BINARIES: readonly BinaryName[] = ['kube-controller-manager', 'kube-scheduler', 'kwok']
+export const ControllerBinaries: readonly BinaryName[] = ['kube-controller-manager', 'kube-scheduler', 'kwok']
 
 /** Where a binary was found: an explicit `TEST_ASSET_*` variable, `KUBEBUILDER_ASSETS`, the cache, or a fresh build. */
 export type BinarySource = 'TEST_ASSET' | 'KUBEBUILDER_ASSETS' | 'cache' | 'built'
@@ -46,7 +46,7 @@ export type LookupEnv = Readonly<Record<string, string | undefined>>
 export function binaryCacheDir(env: LookupEnv = process.env): string {
   if (env.THV_K8S_BIN_DIR) return env.THV_K8S_BIN_DIR
   const cacheHome = env.XDG_CACHE_HOME || join(homedir(), '.cache')
-  return join(cacheHome, 'thv-registry', `k8s-${KUBERNETES_VERSION}`)
+  return join(cacheHome, 'thv-registry', `k8s-${KubernetesVersion}`)
 }
 
 /** `TEST_ASSET_KUBE_APISERVER` for `kube-apiserver` (envtest's naming). */
@@ -64,14 +64,14 @@ function isExecutable(path: string): boolean {
 }
 
 /** File with kwok's Stage documents, produced by build/build-binaries.sh from the kwok module. */
-export const KWOK_STAGES_FILE = 'kwok-stages.yaml'
+export const KwokStagesFile = 'kwok-stages.yaml'
 
 /**
- * kwok v0.8 has no built-in stages, so a kwok binary counts only together with {@link KWOK_STAGES_FILE}, looked up
+ * kwok v0.8 has no built-in stages, so a kwok binary counts only together with {@link KwokStagesFile}, looked up
  * next to the binary, then in the cache.
  */
 export function findKwokStages(kwokPath: string, env: LookupEnv = process.env): string | undefined {
-  return [join(dirname(kwokPath), KWOK_STAGES_FILE), join(binaryCacheDir(env), KWOK_STAGES_FILE)].find((p) => existsSync(p))
+  return [join(dirname(kwokPath), KwokStagesFile), join(binaryCacheDir(env), KwokStagesFile)].find((p) => existsSync(p))
 }
 
 /**

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { apiGet } from './api-http.js'
 import { startControlPlane } from './control-plane.js'
 import { clusterHome, processAlive, readClusterState, removeClusterState, writeClusterState, type ClusterState } from './cluster-state.js'
-import { pollUntil } from './poll-until.js'
+import { eventually, notYet } from '@thv/testkit'
 
 const CRD_DIR = fileURLToPath(new URL('../../../config/crd/bases', import.meta.url))
 const UP_TIMEOUT_MS = 60 * 60_000 // the first `up` on a fresh machine builds the binaries (tens of minutes)
@@ -43,11 +43,11 @@ async function up(home: string): Promise<number> {
     printed = Math.max(printed, lines.length - 1)
   }
   try {
-    const state = await pollUntil(
+    const state = await eventually(
       async () => {
         relayLog()
         const s = readClusterState(home)
-        return s && s.pid === daemon.pid ? s : undefined
+        return s && s.pid === daemon.pid ? s : notYet()
       },
       { description: 'the control plane daemon', timeoutMs: UP_TIMEOUT_MS, intervalMs: 250, abortIf: () => (exited ? new Error(`daemon exited; log: ${logPath}`) : undefined) },
     )

@@ -1,10 +1,10 @@
 import { expect } from 'chai'
 import {
   apiServerArgs,
-  CONTROLLERS,
+  Controllers,
   controllerManagerArgs,
   etcdArgs,
-  KWOK_NODE_ANNOTATION,
+  KwokNodeAnnotation,
   kwokArgs,
   planeFiles,
   schedulerArgs,
@@ -62,7 +62,7 @@ describe('component args', () => {
       'namespace-controller',
       'serviceaccount-controller',
     ])
-    expect(flag(kcm, 'controllers')?.split(',')).to.have.length(CONTROLLERS.length)
+    expect(flag(kcm, 'controllers')?.split(',')).to.have.length(Controllers.length)
     expect(flag(kcm, 'leader-elect')).to.equal('false')
     expect(flag(kcm, 'kubeconfig')).to.equal(files.kubeconfig)
     const sched = schedulerArgs(files)
@@ -74,7 +74,7 @@ describe('component args', () => {
     const args = kwokArgs(files, ports)
     expectNoDuplicateFlags(args)
     expect(flag(args, 'manage-all-nodes')).to.equal('false')
-    expect(flag(args, 'manage-nodes-with-annotation-selector')).to.equal(`${KWOK_NODE_ANNOTATION}=fake`)
+    expect(flag(args, 'manage-nodes-with-annotation-selector')).to.equal(`${KwokNodeAnnotation}=fake`)
     expect(flag(args, 'server-address')).to.equal('127.0.0.1:10247')
   })
 })

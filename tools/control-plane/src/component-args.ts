@@ -23,20 +23,20 @@ export interface PlaneFiles {
 }
 
 /** Service CIDR of the plane; the API server takes its first address for the `kubernetes` Service. */
-export const SERVICE_CLUSTER_IP_RANGE = '10.0.0.0/24'
+export const ServiceClusterIpRange = '10.0.0.0/24'
 
 /** Pod CIDR kwok assigns pod IPs from (distinct from the service range). */
-export const POD_CIDR = '10.244.0.0/16'
+export const PodCidr = '10.244.0.0/16'
 
 /** Annotation that marks a Node as managed by our kwok instance. */
-export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node'
+export const KwokNodeAnnotation = 'kwok.x-k8s.io/node'
 
 /**
  * Controllers started in kube-controller-manager: enough for Deployments to roll out, owner-reference cascading
  * deletes, namespace deletion and default ServiceAccounts. Node lifecycle, IPAM, service-account token secrets and
  * certificate controllers are left out on purpose (they need extra keys or would taint the fake node).
  */
-export const CONTROLLERS = [
+export const Controllers = [
   'deployment-controller',
   'replicaset-controller',
   'statefulset-controller',
@@ -94,7 +94,7 @@ export function apiServerArgs(files: PlaneFiles, ports: PlanePorts): string[] {
     `--token-auth-file=${files.tokenAuthFile}`,
     '--authorization-mode=RBAC',
     '--allow-privileged=true',
-    `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
+    `--service-cluster-ip-range=${ServiceClusterIpRange}`,
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
     `--service-account-key-file=${files.serviceAccountPub}`,
     `--service-account-signing-key-file=${files.serviceAccountKey}`,
@@ -120,7 +120,7 @@ export function controllerManagerArgs(files: PlaneFiles): string[] {
     `--kubeconfig=${files.kubeconfig}`,
     '--leader-elect=false',
     '--secure-port=0',
-    `--controllers=${CONTROLLERS.join(',')}`,
+    `--controllers=${Controllers.join(',')}`,
     '--use-service-account-credentials=false',
   ]
 }
@@ -131,7 +131,7 @@ export function schedulerArgs(files: PlaneFiles): string[] {
 }
 
 /**
- * kwok flags: manage only nodes carrying {@link KWOK_NODE_ANNOTATION}=fake and simulate their pods
+ * kwok flags: manage only nodes carrying {@link KwokNodeAnnotation}=fake and simulate their pods
  * (kwok's built-in default stages move pods to Running/Ready).
  */
 export function kwokArgs(files: PlaneFiles, ports: PlanePorts): string[] {
@@ -139,10 +139,10 @@ export function kwokArgs(files: PlaneFiles, ports: PlanePorts): string[] {
     `--kubeconfig=${files.kubeconfig}`,
     `--config=${files.kwokConfig}`,
     '--manage-all-nodes=false',
-    `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
+    `--manage-nodes-with-annotation-selector=${KwokNodeAnnotation}=fake`,
     '--manage-nodes-with-label-selector=',
     '--manage-single-node=',
-    `--cidr=${POD_CIDR}`,
+    `--cidr=${PodCidr}`,
     '--node-ip=127.0.0.1',
     '--node-lease-duration-seconds=40',
     `--server-address=127.0.0.1:${ports.kwok}`,

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { CoreV1Api, KubeConfig, type AuthenticationV1TokenRequest } from '@kubernetes/client-node'
 import { apiGet, type ApiEndpoint } from './api-http.js'
 import {
-  CONTROLLER_BINARIES,
-  CORE_BINARIES,
+  ControllerBinaries,
+  CoreBinaries,
   ensureBinaries,
   findKwokStages,
   type BinaryName,
@@ -22,14 +22,13 @@ import {
   type PlaneFiles,
   type PlanePorts,
 } from './component-args.js'
-import { ComponentProcess, type ComponentName } from './component-process.js'
+import { startComponent, type ComponentName, type ComponentProcess } from './component-process.js'
 import { generateCredentials, renderTokenAuthFile } from './credentials.js'
 import { installCrds, readCrdFiles } from './crds.js'
 import { createFakeNode } from './fake-node.js'
-import { allocateFreePorts } from './free-ports.js'
 import { renderKubeconfig } from './kubeconfig.js'
 import { killOnOwnerExit } from './owner-exit.js'
-import { pollUntil } from './poll-until.js'
+import { allocateFreePorts, eventually, notYet } from '@thv/testkit'
 import { Reaper } from './reaper.js'
 
 /** Options of {@link startControlPlane}. Every field is optional; defaults are stated per field. */
@@ -85,13 +84,13 @@ export class ControlPlane {
   ) {
     this.kubeconfigPath = files.kubeconfig
     this.server = `https://127.0.0.1:${ports.apiServer}`
-    this.#unregisterExit = killOnOwnerExit(() => [...this.#components.values()].filter((c) => !c.exited).map((c) => c.pid))
+    this.#unregisterExit = killOnOwnerExit(() => [...this.#components.values()].filter((c) => c.isRunning).map((c) => c.pid))
   }
 
   /** Starts a plane; see {@link startControlPlane}. */
   static async start(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
     const withControllers = opts.withControllers ?? false
-    const binaries = await ensureBinaries([...CORE_BINARIES, ...(withControllers ? CONTROLLER_BINARIES : [])], {
+    const binaries = await ensureBinaries([...CoreBinaries, ...(withControllers ? ControllerBinaries : [])], {
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     })
@@ -141,7 +140,7 @@ export class ControlPlane {
     await createFakeNode(kc, this.#timeoutMs, abortIf)
     // The serviceaccount controller creating `default/default` proves kube-controller-manager runs its controllers.
     const core = kc.makeApiClient(CoreV1Api)
-    await pollUntil(async () => ((await core.readNamespacedServiceAccount({ namespace: 'default', name: 'default' })) ? true : undefined), {
+    await eventually(async () => ((await core.readNamespacedServiceAccount({ namespace: 'default', name: 'default' })) ? true : notYet()), {
       description: 'ServiceAccount default/default (kube-controller-manager)',
       timeoutMs: this.#timeoutMs,
       abortIf,
@@ -152,10 +151,10 @@ export class ControlPlane {
   /** Starts etcd on the plane's ports and data folder and waits until its /health reports true. */
   async #launchEtcd(): Promise<void> {
     const etcd = this.#launch('etcd', etcdArgs(this.files, this.ports))
-    await pollUntil(
+    await eventually(
       async () => {
         const res = await fetch(`http://127.0.0.1:${this.ports.etcdClient}/health`)
-        return res.ok && ((await res.json()) as { health?: string }).health === 'true' ? true : undefined
+        return res.ok && ((await res.json()) as { health?: string }).health === 'true' ? true : notYet()
       },
       { description: 'etcd /health', timeoutMs: this.#timeoutMs, abortIf: () => this.#exitedError(etcd) },
     )
@@ -164,7 +163,7 @@ export class ControlPlane {
   /** Waits until kube-apiserver (which must be running) answers /readyz with 200. */
   async #awaitApiServerReady(apiServer: ComponentProcess): Promise<void> {
     const probe: ApiEndpoint = { server: this.server, ...(this.#caPem ? { caPem: this.#caPem } : {}) }
-    await pollUntil(async () => ((await apiGet(probe, '/readyz')).status === 200 ? true : undefined), {
+    await eventually(async () => ((await apiGet(probe, '/readyz')).status === 200 ? true : notYet()), {
       description: 'kube-apiserver /readyz',
       timeoutMs: this.#timeoutMs,
       abortIf: () => this.#exitedError(apiServer),
@@ -178,13 +177,13 @@ export class ControlPlane {
   #launch(name: ComponentName, args: string[]): ComponentProcess {
     const binary = this.binaries[name as BinaryName]
     if (!binary) throw new Error(`No binary for ${name}`)
-    const component = ComponentProcess.start(name, binary.path, args, this.files.logs, this.reaper)
+    const component = startComponent(name, binary.path, args, this.files.logs, this.reaper)
     this.#components.set(name, component)
     return component
   }
 
   #exitedError(component: ComponentProcess): Error | undefined {
-    return component.exited ? new Error(`${component.name} ${component.describeExit()}`) : undefined
+    return !component.isRunning ? new Error(`${component.name} ${component.describeExit()}`) : undefined
   }
 
   #anyExited(): Error | undefined {
@@ -196,7 +195,7 @@ export class ControlPlane {
   }
 
   #logTails(): string {
-    return [...this.#components.values()].map((c) => `--- ${c.name} (${c.logFile}) ---\n${c.logTail(25)}`).join('\n')
+    return [...this.#components.values()].map((c) => `--- ${c.name} (${c.logPath}) ---\n${c.logTail(25)}`).join('\n')
   }
 
   /** Plane folder (data, keys, kubeconfig, `logs/<component>.log`). */
@@ -212,7 +211,7 @@ export class ControlPlane {
   /** Process ids of the running components (each is also its process-group id). */
   pids(): Partial<Record<ComponentName, number>> {
     const out: Partial<Record<ComponentName, number>> = {}
-    for (const [name, c] of this.#components) if (!c.exited) out[name] = c.pid
+    for (const [name, c] of this.#components) if (c.isRunning) out[name] = c.pid
     return out
   }
 
@@ -276,7 +275,7 @@ export class ControlPlane {
   async startApiServer(): Promise<void> {
     if (this.#stopped) throw new Error(`Control plane ${this.files.dir} is stopped; start a new one`)
     const current = this.#components.get('kube-apiserver')
-    if (current && !current.exited) return
+    if (current?.isRunning) return
     await this.#awaitApiServerReady(this.#launch('kube-apiserver', apiServerArgs(this.files, this.ports)))
   }
 
@@ -296,10 +295,10 @@ export class ControlPlane {
   async startEtcd(): Promise<void> {
     if (this.#stopped) throw new Error(`Control plane ${this.files.dir} is stopped; start a new one`)
     const current = this.#components.get('etcd')
-    if (current && !current.exited) return
+    if (current?.isRunning) return
     await this.#launchEtcd()
     const apiServer = this.#components.get('kube-apiserver')
-    if (apiServer && !apiServer.exited) await this.#awaitApiServerReady(apiServer)
+    if (apiServer?.isRunning) await this.#awaitApiServerReady(apiServer)
   }
 
   /** Stops every process (controllers first) and removes the plane folder unless `keepDir`. Idempotent. */

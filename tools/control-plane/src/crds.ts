@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { ApiextensionsV1Api, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node'
 import { parseAllDocuments } from 'yaml'
 import { apiGet, apiRequest, type ApiEndpoint } from './api-http.js'
-import { pollUntil } from './poll-until.js'
+import { eventually, notYet } from '@thv/testkit'
 
 /** Reads every CustomResourceDefinition from the `.yaml`/`.yml`/`.json` files directly in `dir` (sorted by name). */
 export function readCrdFiles(dir: string): V1CustomResourceDefinition[] {
@@ -48,22 +48,22 @@ export async function installCrds(
   }
   for (const crd of crds) {
     const name = crd.metadata?.name as string
-    await pollUntil(
+    await eventually(
       async () => {
         const current = await api.readCustomResourceDefinition({ name })
         const established = current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
-        return established ? true : undefined
+        return established ? true : notYet()
       },
       { description: `CRD ${name} Established`, timeoutMs },
     )
     for (const version of crd.spec.versions.filter((v) => v.served)) {
       const path = `/apis/${crd.spec.group}/${version.name}`
-      await pollUntil(
+      await eventually(
         async () => {
           const res = await apiGet(endpoint, path)
-          if (res.status !== 200) return undefined
+          if (res.status !== 200) return notYet()
           const list = JSON.parse(res.body) as { resources?: { name: string }[] }
-          return list.resources?.some((r) => r.name === crd.spec.names.plural) ? true : undefined
+          return list.resources?.some((r) => r.name === crd.spec.names.plural) ? true : notYet()
         },
         { description: `${crd.spec.names.plural} in discovery ${path}`, timeoutMs },
       )

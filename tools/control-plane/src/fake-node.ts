@@ -1,22 +1,22 @@
 import { CoreV1Api, ApiException, type KubeConfig, type V1Node } from '@kubernetes/client-node'
-import { KWOK_NODE_ANNOTATION } from './component-args.js'
-import { pollUntil } from './poll-until.js'
+import { KwokNodeAnnotation } from './component-args.js'
+import { eventually, notYet } from '@thv/testkit'
 
 /** Name of the fake node kwok manages. */
-export const FAKE_NODE_NAME = 'kwok-node-0'
+export const FakeNodeName = 'kwok-node-0'
 
 /**
  * The fake Node: annotated for our kwok instance, no taints (so ordinary pods schedule onto it), generous capacity.
  * kwok fills in conditions, addresses and heartbeats.
  */
-export function fakeNode(name = FAKE_NODE_NAME): V1Node {
+export function fakeNode(name = FakeNodeName): V1Node {
   const resources = { cpu: '32', memory: '256Gi', pods: '250' }
   return {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: {
       name,
-      annotations: { [KWOK_NODE_ANNOTATION]: 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      annotations: { [KwokNodeAnnotation]: 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
       labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
     },
     spec: {},
@@ -30,14 +30,14 @@ export async function createFakeNode(kc: KubeConfig, timeoutMs: number, abortIf?
   try {
     await core.createNode({ body: fakeNode() })
   } catch (err) {
-    if (!(err instanceof ApiException) || err.code !== 409) throw new Error(`Cannot create node ${FAKE_NODE_NAME}`, { cause: err })
+    if (!(err instanceof ApiException) || err.code !== 409) throw new Error(`Cannot create node ${FakeNodeName}`, { cause: err })
   }
-  await pollUntil(
+  await eventually(
     async () => {
-      const node = await core.readNode({ name: FAKE_NODE_NAME })
+      const node = await core.readNode({ name: FakeNodeName })
       const ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
-      return ready && (node.spec?.taints ?? []).length === 0 ? true : undefined
+      return ready && (node.spec?.taints ?? []).length === 0 ? true : notYet()
     },
-    { description: `node ${FAKE_NODE_NAME} Ready (kwok)`, timeoutMs, intervalMs: 200, ...(abortIf ? { abortIf } : {}) },
+    { description: `node ${FakeNodeName} Ready (kwok)`, timeoutMs, intervalMs: 200, ...(abortIf ? { abortIf } : {}) },
   )
 }

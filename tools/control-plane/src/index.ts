@@ -4,26 +4,25 @@
  */
 export { startControlPlane, ControlPlane } from './control-plane.js'
 export type { ControlPlaneOptions } from './control-plane.js'
-export { getTestControlPlane, stopTestControlPlane, createTestNamespace, TEST_NAMESPACE_LABEL } from './test-plane.js'
+export { getTestControlPlane, stopTestControlPlane, createTestNamespace, TestNamespaceLabel } from './test-plane.js'
+export { systemPlane } from './system-plane.js'
 export {
-  KUBERNETES_VERSION,
-  BINARY_NAMES,
-  CORE_BINARIES,
-  CONTROLLER_BINARIES,
+  KubernetesVersion,
+  BinaryNames,
+  CoreBinaries,
+  ControllerBinaries,
   binaryCacheDir,
   buildScriptPath,
   ensureBinaries,
   findBinaries,
   findKwokStages,
-  KWOK_STAGES_FILE,
+  KwokStagesFile,
   testAssetVariable,
 } from './binaries.js'
 export type { BinaryLookup, BinaryName, BinarySource, EnsureBinariesOptions, LocatedBinary, LookupEnv } from './binaries.js'
 export type { ComponentName } from './component-process.js'
 export type { PlaneFiles, PlanePorts } from './component-args.js'
-export { FAKE_NODE_NAME } from './fake-node.js'
-export { allocateFreePorts } from './free-ports.js'
+export { FakeNodeName } from './fake-node.js'
+export { kustomizeCommand, renderKustomization } from './kustomize.js'
 export { renderKubeconfig } from './kubeconfig.js'
 export type { KubeconfigParams } from './kubeconfig.js'
-export { pollUntil } from './poll-until.js'
-export type { PollOptions } from './poll-until.js'

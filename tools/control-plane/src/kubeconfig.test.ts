@@ -1,6 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node'
 import { expect } from 'chai'
-import { KUBECONFIG_CLUSTER_NAME, renderKubeconfig } from './kubeconfig.js'
+import { KubeconfigClusterName, renderKubeconfig } from './kubeconfig.js'
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
 
@@ -8,7 +8,7 @@ describe('renderKubeconfig', () => {
   it('renders a self-contained admin kubeconfig that client-node loads', () => {
     const kc = new KubeConfig()
     kc.loadFromString(renderKubeconfig({ server: 'https://127.0.0.1:6443', caPem: CA, token: 't0k3n' }))
-    expect(kc.getCurrentContext()).to.equal(`admin@${KUBECONFIG_CLUSTER_NAME}`)
+    expect(kc.getCurrentContext()).to.equal(`admin@${KubeconfigClusterName}`)
     expect(kc.getCurrentCluster()?.server).to.equal('https://127.0.0.1:6443')
     expect(Buffer.from(kc.getCurrentCluster()?.caData ?? '', 'base64').toString()).to.equal(CA)
     expect(kc.getCurrentCluster()?.skipTLSVerify).to.equal(false)

@@ -14,19 +14,19 @@ export interface KubeconfigParams {
 }
 
 /** Context (and cluster) name used in every kubeconfig of the plane. */
-export const KUBECONFIG_CLUSTER_NAME = 'thv-control-plane'
+export const KubeconfigClusterName = 'thv-control-plane'
 
 /** Renders a self-contained kubeconfig (CA embedded as base64, bearer token) as YAML. */
 export function renderKubeconfig(params: KubeconfigParams): string {
   const user = params.userName ?? 'admin'
-  const context = `${user}@${KUBECONFIG_CLUSTER_NAME}`
+  const context = `${user}@${KubeconfigClusterName}`
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
     clusters: [
       {
-        name: KUBECONFIG_CLUSTER_NAME,
+        name: KubeconfigClusterName,
         cluster: { server: params.server, 'certificate-authority-data': Buffer.from(params.caPem).toString('base64') },
       },
     ],
@@ -34,7 +34,7 @@ export function renderKubeconfig(params: KubeconfigParams): string {
     contexts: [
       {
         name: context,
-        context: { cluster: KUBECONFIG_CLUSTER_NAME, user, ...(params.namespace ? { namespace: params.namespace } : {}) },
+        context: { cluster: KubeconfigClusterName, user, ...(params.namespace ? { namespace: params.namespace } : {}) },
       },
     ],
     'current-context': context,

@@ -8,6 +8,7 @@
 import { rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { setTimeout as delay } from 'node:timers/promises'
+import { processAlive as alive } from './cluster-state.js'
 
 const GRACE_MS = 5_000
 
@@ -20,14 +21,6 @@ let released = false
 process.on('SIGINT', () => undefined)
 process.on('SIGHUP', () => undefined)
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import type { Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { ProcessTracker } from './component-process.js'
+import type { ProcessTracker } from '@thv/testkit'
 
 /**
  * Handle on a detached reaper process (see reaper.main.ts) that kills the tracked process groups and removes the

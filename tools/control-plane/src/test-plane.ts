@@ -4,7 +4,7 @@ import { CoreV1Api } from '@kubernetes/client-node'
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.js'
 
 /** Label put on every namespace made by {@link createTestNamespace}. */
-export const TEST_NAMESPACE_LABEL = 'thv-registry.test/namespace'
+export const TestNamespaceLabel = 'thv-registry.test/namespace'
 
 // The shared plane lives on globalThis: mocha may load the root hook and the test files through different module
 // instances (require vs import, source vs build), and they must still share one plane.
@@ -44,7 +44,7 @@ export async function stopTestControlPlane(): Promise<void> {
 }
 
 /**
- * Creates a namespace `<prefix>-<random>` on the test plane (labelled {@link TEST_NAMESPACE_LABEL}) and returns its
+ * Creates a namespace `<prefix>-<random>` on the test plane (labelled {@link TestNamespaceLabel}) and returns its
  * name. Each test works in its own namespace, so tests never see each other's objects.
  */
 export async function createTestNamespace(prefix: string): Promise<string> {
@@ -52,6 +52,6 @@ export async function createTestNamespace(prefix: string): Promise<string> {
   const base = prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'test'
   const name = `${base}-${randomBytes(3).toString('hex')}`
   const core = plane.kubeConfig().makeApiClient(CoreV1Api)
-  await core.createNamespace({ body: { metadata: { name, labels: { [TEST_NAMESPACE_LABEL]: 'true' } } } })
+  await core.createNamespace({ body: { metadata: { name, labels: { [TestNamespaceLabel]: 'true' } } } })
   return name
 }

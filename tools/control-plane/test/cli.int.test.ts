@@ -6,19 +6,11 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import { expect } from 'chai'
-import { FAKE_NODE_NAME } from '../src/index.js'
+import { FakeNodeName } from '../src/index.js'
+import { processAlive as alive } from '../src/cluster-state.js'
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 const run = promisify(execFile)
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('control plane: npm run cluster -- up | status | down', function () {
   this.timeout(180_000)
@@ -47,8 +39,8 @@ describe('control plane: npm run cluster -- up | status | down', function () {
     // `up` has returned; the plane still serves, with the kwok node of a controllers-enabled plane.
     const kc = new KubeConfig()
     kc.loadFromFile(kubeconfigPath as string)
-    const node = await kc.makeApiClient(CoreV1Api).readNode({ name: FAKE_NODE_NAME })
-    expect(node.metadata?.name).to.equal(FAKE_NODE_NAME)
+    const node = await kc.makeApiClient(CoreV1Api).readNode({ name: FakeNodeName })
+    expect(node.metadata?.name).to.equal(FakeNodeName)
 
     const again = await cluster('up')
     expect(again.stdout).to.contain('already running').and.contain(`KUBECONFIG=${kubeconfigPath}`)

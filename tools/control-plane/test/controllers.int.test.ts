@@ -1,6 +1,7 @@
 import { ApiException, AppsV1Api, CoreV1Api } from '@kubernetes/client-node'
 import { expect } from 'chai'
-import { createTestNamespace, FAKE_NODE_NAME, getTestControlPlane, pollUntil } from '../src/index.js'
+import { createTestNamespace, FakeNodeName, getTestControlPlane } from '../src/index.js'
+import { eventually, notYet } from '@thv/testkit'
 
 const TIMEOUT_MS = 60_000
 
@@ -22,11 +23,11 @@ describe('control plane: controllers, scheduler and kwok', () => {
         },
       },
     })
-    const deployment = await pollUntil(
+    const deployment = await eventually(
       async () => {
         const d = await apps.readNamespacedDeployment({ namespace, name: 'web' })
         const available = d.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True')
-        return available && d.status?.availableReplicas === 1 ? d : undefined
+        return available && d.status?.availableReplicas === 1 ? d : notYet()
       },
       { description: 'Deployment web Available', timeoutMs: TIMEOUT_MS, intervalMs: 250 },
     )
@@ -34,7 +35,7 @@ describe('control plane: controllers, scheduler and kwok', () => {
     const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: 'app=web' })
     expect(pods.items).to.have.length(1)
     const pod = pods.items[0]
-    expect(pod?.spec?.nodeName).to.equal(FAKE_NODE_NAME)
+    expect(pod?.spec?.nodeName).to.equal(FakeNodeName)
     expect(pod?.status?.phase).to.equal('Running')
     expect(pod?.status?.conditions?.find((c) => c.type === 'Ready')?.status).to.equal('True')
     expect(pod?.status?.podIP).to.match(/^10\.244\./)
@@ -54,18 +55,18 @@ describe('control plane: controllers, scheduler and kwok', () => {
     const gone = async (read: () => Promise<unknown>) => {
       try {
         await read()
-        return undefined
+        return notYet()
       } catch (err) {
         if (err instanceof ApiException && err.code === 404) return true
         throw err
       }
     }
-    await pollUntil(() => gone(() => core.readNamespacedConfigMap({ namespace, name: 'owned' })), {
+    await eventually(() => gone(() => core.readNamespacedConfigMap({ namespace, name: 'owned' })), {
       description: 'owned ConfigMap garbage-collected',
       timeoutMs: TIMEOUT_MS,
       intervalMs: 250,
     })
-    await pollUntil(() => gone(() => core.readNamespacedSecret({ namespace, name: 'owned' })), {
+    await eventually(() => gone(() => core.readNamespacedSecret({ namespace, name: 'owned' })), {
       description: 'owned Secret garbage-collected',
       timeoutMs: TIMEOUT_MS,
       intervalMs: 250,

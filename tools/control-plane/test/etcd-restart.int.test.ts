@@ -1,7 +1,8 @@
 import { CoreV1Api } from '@kubernetes/client-node'
 import { expect } from 'chai'
 import { apiGet } from '../src/api-http.js'
-import { createTestNamespace, getTestControlPlane, pollUntil } from '../src/index.js'
+import { createTestNamespace, getTestControlPlane } from '../src/index.js'
+import { eventually, notYet } from '@thv/testkit'
 
 describe('control plane: etcd restart (issue 9)', () => {
   it('stops and restarts etcd; kube-apiserver is unready meanwhile, then serves the data written before', async () => {
@@ -16,9 +17,9 @@ describe('control plane: etcd restart (issue 9)', () => {
       await plane.stopEtcd()
       expect(plane.pids().etcd).to.equal(undefined)
       // kube-apiserver keeps running and reports its etcd check as failed.
-      const unready = await pollUntil(async () => {
+      const unready = await eventually(async () => {
         const res = await apiGet(plane.adminEndpoint, '/readyz?verbose')
-        return res.status !== 200 ? res : undefined
+        return res.status !== 200 ? res : notYet()
       }, { description: 'kube-apiserver /readyz failing without etcd', timeoutMs: 30_000, intervalMs: 200 })
       expect(unready.status).to.equal(500)
       expect(unready.body).to.contain('[-]etcd failed')

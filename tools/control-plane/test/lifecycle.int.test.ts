@@ -7,18 +7,11 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { CoreV1Api } from '@kubernetes/client-node'
 import { expect } from 'chai'
-import { FAKE_NODE_NAME, pollUntil, startControlPlane, type ControlPlane } from '../src/index.js'
+import { FakeNodeName, startControlPlane, type ControlPlane } from '../src/index.js'
+import { eventually, notYet } from '@thv/testkit'
+import { processAlive as alive } from '../src/cluster-state.js'
 
 const OWNER = fileURLToPath(new URL('./fixtures/plane-owner.ts', import.meta.url))
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** Resolves true when something accepts TCP connections on 127.0.0.1:port. */
 function listening(port: number): Promise<boolean> {
@@ -44,7 +37,7 @@ describe('control plane: lifecycle', function () {
         expect(located?.source, `${name} must come from a cache, not a fresh build`).to.be.oneOf(['cache', 'KUBEBUILDER_ASSETS', 'TEST_ASSET'])
       }
       expect(elapsedMs, 'start-up time with cached binaries').to.be.below(60_000)
-      const node = await plane.kubeConfig().makeApiClient(CoreV1Api).readNode({ name: FAKE_NODE_NAME })
+      const node = await plane.kubeConfig().makeApiClient(CoreV1Api).readNode({ name: FakeNodeName })
       expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).to.equal('True')
     } finally {
       await plane.stop()
@@ -60,7 +53,7 @@ describe('control plane: lifecycle', function () {
     expect(existsSync(plane.dir)).to.equal(false)
     const reaper = plane.reaperPid
     expect(reaper).to.be.a('number')
-    await pollUntil(async () => (alive(reaper as number) ? undefined : true), { description: 'reaper exit after release', timeoutMs: 10_000 })
+    await eventually(async () => (alive(reaper as number) ? notYet() : true), { description: 'reaper exit after release', timeoutMs: 10_000 })
   })
 
   it('fails start-up with the component log tail and cleans up when a component dies', async () => {
@@ -98,8 +91,8 @@ describe('control plane: lifecycle', function () {
         expect(await listening(info.ports.apiServer)).to.equal(true)
 
         owner.kill(signal)
-        await pollUntil(async () => (pids.some(alive) ? undefined : true), { description: `components gone after ${signal}`, timeoutMs: 30_000 })
-        await pollUntil(async () => (existsSync(info.dir) ? undefined : true), { description: 'plane folder removed', timeoutMs: 10_000 })
+        await eventually(async () => (pids.some(alive) ? notYet() : true), { description: `components gone after ${signal}`, timeoutMs: 30_000 })
+        await eventually(async () => (existsSync(info.dir) ? notYet() : true), { description: 'plane folder removed', timeoutMs: 10_000 })
         expect(await listening(info.ports.apiServer)).to.equal(false)
         expect(await listening(info.ports.etcdClient)).to.equal(false)
       } finally {

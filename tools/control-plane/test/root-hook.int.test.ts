@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { ApiextensionsV1Api, CoreV1Api } from '@kubernetes/client-node'
 import { expect } from 'chai'
-import { getTestControlPlane, TEST_NAMESPACE_LABEL, createTestNamespace } from '../src/index.js'
+import { getTestControlPlane, TestNamespaceLabel, createTestNamespace } from '../src/index.js'
 import { readCrdFiles } from '../src/crds.js'
 
 const REPO_CRDS = fileURLToPath(new URL('../../../config/crd/bases', import.meta.url))
@@ -37,6 +37,6 @@ describe('control plane: mocha root hook', () => {
     expect(a).to.match(/^my-test-[0-9a-f]{6}$/)
     expect(b).to.not.equal(a)
     const ns = await (await getTestControlPlane()).kubeConfig().makeApiClient(CoreV1Api).readNamespace({ name: a })
-    expect(ns.metadata?.labels?.[TEST_NAMESPACE_LABEL]).to.equal('true')
+    expect(ns.metadata?.labels?.[TestNamespaceLabel]).to.equal('true')
   })
 })

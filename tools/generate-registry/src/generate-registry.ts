@@ -1,16 +1,15 @@
 // Builds a large ToolHive registry document from the entries of a real one (the template).
+import type { ToolHiveImageServer, ToolHiveRegistry, ToolHiveRemoteServer } from '@thv/registry-model'
 import { createSeededRandom, type SeededRandom } from './seeded-random.js'
 
 /** A JSON object as found in a ToolHive registry document. */
 export type JsonObject = { [key: string]: unknown }
 
-/** A ToolHive registry document (`{$schema?, version, last_updated, servers, remote_servers?, groups?}`). */
-export interface ToolHiveRegistryDocument extends JsonObject {
-  readonly version: string
-  readonly last_updated: string
-  readonly servers: Record<string, JsonObject>
-  readonly remote_servers?: Record<string, JsonObject>
-}
+/**
+ * A ToolHive registry document (`{$schema?, version, last_updated, servers, remote_servers?, groups?}`): the type of
+ * @thv/registry-model's `ToolHiveRegistryCodec`, plus the `$schema` that codec keeps as an unknown top-level key.
+ */
+export type ToolHiveRegistryDocument = ToolHiveRegistry & { readonly $schema?: string }
 
 /** Options of {@link generateRegistry}. */
 export interface GenerateRegistryOptions {
@@ -49,14 +48,15 @@ export function generateRegistry(options: GenerateRegistryOptions): ToolHiveRegi
   const all = [...containers.map((e) => ['container', ...e] as const), ...remotes.map((e) => ['remote', ...e] as const)]
   if (all.length === 0) throw new Error('The template registry has no servers')
   const rnd = createSeededRandom(options.seed ?? 1)
-  const servers: Record<string, JsonObject> = {}
-  const remoteServers: Record<string, JsonObject> = {}
+  // varyEntry keeps every entry valid against ToolHive's schema (generate-registry.test.ts checks the whole document).
+  const servers: Record<string, ToolHiveImageServer> = {}
+  const remoteServers: Record<string, ToolHiveRemoteServer> = {}
   for (let i = 0; i < count; i++) {
     const [kind, key, entry] = all[i % all.length] as (typeof all)[number]
     const name = `${key}-${rnd.pick(WORDS)}-${i}`
     const varied = varyEntry(entry, name, kind, i, rnd)
-    if (kind === 'container') servers[name] = varied
-    else remoteServers[name] = varied
+    if (kind === 'container') servers[name] = varied as ToolHiveImageServer
+    else remoteServers[name] = varied as ToolHiveRemoteServer
   }
   const doc: Record<string, unknown> = {}
   if (typeof template.$schema === 'string') doc.$schema = template.$schema
@@ -69,8 +69,8 @@ export function generateRegistry(options: GenerateRegistryOptions): ToolHiveRegi
   }
 }
 
-function varyEntry(entry: JsonObject, name: string, kind: 'container' | 'remote', i: number, rnd: SeededRandom): JsonObject {
-  const out: JsonObject = structuredClone(entry)
+function varyEntry(entry: ToolHiveImageServer | ToolHiveRemoteServer, name: string, kind: 'container' | 'remote', i: number, rnd: SeededRandom): JsonObject {
+  const out: JsonObject = structuredClone(entry) as JsonObject
   delete out.name
   const team = rnd.pick(TEAMS)
   const base = typeof entry.description === 'string' ? entry.description : 'An MCP server'

@@ -1,14 +1,17 @@
-/** The registry API objects of one MCPRegistry (DESIGN §7), as pure functions of the registry and operator config. */
+/** The registry API objects of one MCPRegistry (the operator README lists them), as pure functions of the registry and operator config. */
 import type {
   V1Deployment,
+  V1LocalObjectReference,
   V1OwnerReference,
+  V1PodDisruptionBudget,
   V1PolicyRule,
   V1Role,
   V1RoleBinding,
   V1Service,
   V1ServiceAccount,
 } from '@kubernetes/client-node'
-import { MCPRegistryGroup, MCPRegistryKindName, MCPRegistryVersion, RegistryNameLabel } from '@thv/registry-model'
+import { MCPRegistryGroup, MCPRegistryKindName, MCPRegistryVersion, RegistryNameLabel, type TelemetryConfig } from '@thv/registry-model'
+import { mergePodTemplate, type PodTemplateMerge } from './pod-template.js'
 
 /** Port the registry API listens on inside its pod. */
 export const ApiContainerPort = 8080
@@ -34,12 +37,29 @@ export interface ApiObjectsConfig {
   readonly storageRules: readonly V1PolicyRule[]
 }
 
+/** The deployment settings of an MCPRegistry's spec that shape its API objects. */
+export interface ApiDeploymentSettings {
+  /** `spec.replicas` (default 1). */
+  readonly replicas?: number
+  /** `spec.imagePullSecrets`. */
+  readonly imagePullSecrets?: readonly V1LocalObjectReference[]
+  /** `spec.podTemplateSpec` (raw). */
+  readonly podTemplateSpec?: Readonly<Record<string, unknown>>
+  /** `spec.telemetryConfig`. */
+  readonly telemetryConfig?: TelemetryConfig
+}
+
 /** Every object the API deploy controller applies for one registry. */
 export interface ApiObjects {
   readonly serviceAccount: V1ServiceAccount
   readonly role: V1Role
   readonly roleBinding: V1RoleBinding
+  /** The Deployment with the pod template merged in; when the template is invalid, the generated one (not to apply). */
   readonly deployment: V1Deployment
+  /** Outcome of merging `spec.podTemplateSpec`: when not ok, the running Deployment must be left as it is. */
+  readonly podTemplate: PodTemplateMerge
+  /** PodDisruptionBudget (minAvailable 1) when more than one replica runs; otherwise the existing one is deleted. */
+  readonly podDisruptionBudget: V1PodDisruptionBudget | undefined
   readonly service: V1Service
 }
 
@@ -92,10 +112,14 @@ export function ownerReference(owner: ApiOwner): V1OwnerReference {
  * Service 80 → 8080. Everything the operator sets is here, so server-side apply restores drift and rolls out a
  * changed image; fields the operator does not set stay with whoever set them.
  */
-export function desiredApiObjects(owner: ApiOwner, config: ApiObjectsConfig): ApiObjects {
+export function desiredApiObjects(owner: ApiOwner, config: ApiObjectsConfig, settings: ApiDeploymentSettings = {}): ApiObjects {
   const identity = apiIdentityName(owner.name)
   const name = apiResourceName(owner.name)
   const metadata = (n: string) => ({ name: n, namespace: owner.namespace, labels: apiLabels(owner.name), ownerReferences: [ownerReference(owner)] })
+  const replicas = settings.replicas ?? 1
+  const pullSecrets = (settings.imagePullSecrets ?? []).map((s) => ({ name: s.name }))
+  const generated = apiDeployment(owner, config, metadata(name), identity, { replicas, pullSecrets, env: telemetryEnv(settings.telemetryConfig) })
+  const podTemplate = mergePodTemplate(generated.spec!.template, settings.podTemplateSpec, ApiContainerName, apiSelector(owner.name))
   return {
     serviceAccount: {
       apiVersion: 'v1',
@@ -103,6 +127,7 @@ export function desiredApiObjects(owner: ApiOwner, config: ApiObjectsConfig): Ap
       metadata: metadata(identity),
       // Only the API pod needs a token; it asks for one explicitly in its pod spec.
       automountServiceAccountToken: false,
+      ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets } : {}),
     },
     role: {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -117,7 +142,11 @@ export function desiredApiObjects(owner: ApiOwner, config: ApiObjectsConfig): Ap
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: identity },
       subjects: [{ kind: 'ServiceAccount', name: identity, namespace: owner.namespace }],
     },
-    deployment: apiDeployment(owner, config, metadata(name), identity),
+    deployment: podTemplate.ok ? { ...generated, spec: { ...generated.spec!, template: podTemplate.template } } : generated,
+    podTemplate,
+    podDisruptionBudget: replicas > 1
+      ? { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: metadata(name), spec: { minAvailable: 1, selector: { matchLabels: apiSelector(owner.name) } } }
+      : undefined,
     service: {
       apiVersion: 'v1',
       kind: 'Service',
@@ -131,19 +160,48 @@ export function desiredApiObjects(owner: ApiOwner, config: ApiObjectsConfig): Ap
   }
 }
 
-function apiDeployment(owner: ApiOwner, config: ApiObjectsConfig, metadata: V1Deployment['metadata'], serviceAccountName: string): V1Deployment {
+/**
+ * The `THV_REGISTRY_OTLP_*` environment of the API container for `spec.telemetryConfig` (none when disabled).
+ * An endpoint without a scheme gets `https://`, or `http://` with `insecure: true`. Tracing and metrics are on
+ * unless set to `enabled: false`; sampling defaults to every trace.
+ */
+export function telemetryEnv(telemetry: TelemetryConfig | undefined): { name: string; value: string }[] {
+  if (telemetry?.enabled !== true || telemetry.endpoint === undefined) return []
+  const endpoint = /^https?:\/\//.test(telemetry.endpoint) ? telemetry.endpoint : `${telemetry.insecure === true ? 'http' : 'https'}://${telemetry.endpoint}`
+  return [
+    { name: 'THV_REGISTRY_OTLP_ENDPOINT', value: endpoint },
+    { name: 'THV_REGISTRY_OTLP_SERVICE_NAME', value: telemetry.serviceName ?? 'thv-registry-api' },
+    ...(telemetry.serviceVersion === undefined ? [] : [{ name: 'THV_REGISTRY_OTLP_SERVICE_VERSION', value: telemetry.serviceVersion }]),
+    { name: 'THV_REGISTRY_OTLP_TRACES', value: String(telemetry.tracing?.enabled !== false) },
+    { name: 'THV_REGISTRY_OTLP_SAMPLING', value: telemetry.tracing?.sampling ?? '1' },
+    { name: 'THV_REGISTRY_OTLP_METRICS', value: String(telemetry.metrics?.enabled !== false) },
+  ]
+}
+
+interface PodSettings {
+  readonly replicas: number
+  readonly pullSecrets: readonly V1LocalObjectReference[]
+  readonly env: readonly { name: string; value: string }[]
+}
+
+function apiDeployment(owner: ApiOwner, config: ApiObjectsConfig, metadata: V1Deployment['metadata'], serviceAccountName: string, pod: PodSettings): V1Deployment {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata,
     spec: {
-      replicas: 1,
+      replicas: pod.replicas,
       selector: { matchLabels: apiSelector(owner.name) },
       template: {
         metadata: { labels: apiLabels(owner.name) },
         spec: {
           serviceAccountName,
           automountServiceAccountToken: true,
+          ...(pod.pullSecrets.length > 0 ? { imagePullSecrets: pod.pullSecrets.map((s) => ({ ...s })) } : {}),
+          // Spread replicas across nodes where possible; a single-node cluster still schedules them.
+          ...(pod.replicas > 1
+            ? { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: apiSelector(owner.name) } }] }
+            : {}),
           securityContext: {
             runAsNonRoot: true,
             runAsUser: ApiRunAsUser,
@@ -161,7 +219,7 @@ function apiDeployment(owner: ApiOwner, config: ApiObjectsConfig, metadata: V1De
               // Measured: with a 10,000-server snapshot in memory (its precomputed bodies and their gzip/br
               // variants) the API holds about 300 MiB, so 256Mi would OOM-kill it on the design's largest registry.
               // NODE_OPTIONS keeps V8's heap from growing to several times its live size (see ADR 0006).
-              env: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=384 --max-semi-space-size=4' }],
+              env: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=384 --max-semi-space-size=4' }, ...pod.env.map((e) => ({ ...e }))],
               resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
               securityContext: {
                 runAsNonRoot: true,

@@ -1,4 +1,4 @@
-/** Deployed servers controller: MCPServers labelled for a registry → `status.deployedServerCount` and storage (DESIGN §8). */
+/** Deployed servers controller: MCPServers labelled for a registry → `status.deployedServerCount` and storage. */
 import type { KubernetesObject } from '@kubernetes/client-node'
 import {
   controllerFor,
@@ -25,7 +25,6 @@ import * as E from 'fp-ts/lib/Either.js'
 import { registryKeyOfServer, ServersByRegistryIndex, summarizeDeployedServers } from '../deployed/deployed-servers.js'
 import { MCPRegistryKind, MCPServerKind } from '../kinds.js'
 import type { RegistryMetrics } from '../metrics/registry-metrics.js'
-import type { OperatorBus } from '../operator-events.js'
 import { readRegistry, writeRegistryStatus } from '../status/registry-status.js'
 import type { KeyedMutex } from '../sync/keyed-mutex.js'
 import type { SyncPipeline } from '../sync/sync-pipeline.js'
@@ -36,7 +35,6 @@ export interface DeployedServersDeps {
   /** The MCPServer informer, indexed by {@link ServersByRegistryIndex}; empty while the MCPServer CRD is absent. */
   readonly servers: Informer<KubernetesObject>
   readonly pipeline: SyncPipeline
-  readonly bus: OperatorBus
   readonly metrics: RegistryMetrics
   readonly locks: KeyedMutex
   readonly log: Logger
@@ -70,10 +68,7 @@ export class DeployedServersReconciler implements Reconciler {
       draft.status = { ...draft.status, deployedServerCount: summaries.length }
     }, signal)
     deps.metrics.deployedServersTotal.set({ namespace: req.namespace, registry: req.name }, summaries.length)
-    if (stored) {
-      log.info('Updated deployed servers', { count: summaries.length })
-      deps.bus.publish('DeployedServersChanged', { ...req, count: summaries.length })
-    }
+    if (stored) log.info('Updated deployed servers', { count: summaries.length })
     return {}
   }
 }

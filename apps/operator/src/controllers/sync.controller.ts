@@ -5,6 +5,7 @@ import {
   annotationChanged,
   ConfigMapKind,
   controllerFor,
+  findCondition,
   generationChanged,
   hasFinalizer,
   isBeingDeleted,
@@ -28,7 +29,6 @@ import {
   ConditionReason,
   ConditionType,
   decodeMCPRegistry,
-  findCondition,
   SyncTriggerAnnotation,
   type DeployedServerSummary,
   type MCPRegistry,
@@ -40,10 +40,10 @@ import type { RegistryMetrics } from '../metrics/registry-metrics.js'
 import type { OperatorBus } from '../operator-events.js'
 import { readRegistry, writeRegistryStatus, type RegistryObject } from '../status/registry-status.js'
 import type { KeyedMutex } from '../sync/keyed-mutex.js'
-import { applySyncOutcome, syncEvents, type SyncOutcome } from '../sync/sync-outcome.js'
+import { applySyncOutcome, syncEvents, type SyncOutcome } from '../status/sync-outcome.js'
 import type { SyncPipeline } from '../sync/sync-pipeline.js'
-import { resolveSyncPolicy } from '../sync/sync-policy.js'
-import { decideSync, pendingManualTrigger, type SyncTrigger } from '../sync/sync-schedule.js'
+import { resolveSyncPolicy } from '../status/sync-policy.js'
+import { decideSync, pendingManualTrigger, type SyncTrigger } from '../status/sync-schedule.js'
 
 /** Name of the MCPRegistry informer index: `<namespace>/<name>` of the source ConfigMap. */
 export const RegistriesBySourceIndex = 'by-source-configmap'
@@ -74,11 +74,11 @@ export interface SyncDeps {
 }
 
 /**
- * Reconciles one MCPRegistry's data (DESIGN §4): adds the finalizer; on deletion writes `Terminating`, deletes the
+ * Reconciles one MCPRegistry's data: adds the finalizer; on deletion writes `Terminating`, deletes the
  * storage and removes the finalizer; otherwise asks {@link decideSync} whether a trigger is pending (spec
  * generation, manual annotation, source ConfigMap change, first run, due interval or retry, storage gone) and, if so,
  * runs the pipeline under the registry's lock, writes the status once, emits one Event per transition and publishes
- * `RegistrySynced` / `RegistrySyncFailed`. Returns the time until `nextSyncTime` as `requeueAfterMs`.
+ * `RegistrySynced` after a successful sync. Returns the time until `nextSyncTime` as `requeueAfterMs`.
  */
 export class SyncReconciler implements Reconciler {
   readonly #deps: SyncDeps
@@ -147,12 +147,12 @@ export class SyncReconciler implements Reconciler {
     deps.metrics.syncDurationSeconds.observe({ result: outcome.ok ? 'success' : 'failure' }, durationMs / 1000)
     if (outcome.ok) {
       deps.metrics.serversTotal.set(labels, outcome.serverCount)
+      if (outcome.stored && (outcome.storedBytes ?? 0) > 0) deps.metrics.storageBytes.set(labels, outcome.storedBytes ?? 0)
       log.info(outcome.stored ? 'Synced MCPRegistry' : 'Synced MCPRegistry without changes', { trigger, servers: outcome.serverCount, hash: outcome.hash, durationMs })
-      deps.bus.publish('RegistrySynced', { ...req, hash: outcome.hash, serverCount: outcome.serverCount, stored: outcome.stored })
+      deps.bus.publish('RegistrySynced', { namespace: req.namespace, name: req.name })
     } else {
       deps.metrics.syncErrorsTotal.inc({ ...labels, reason: outcome.failure.reason })
       log.warn('Failed to sync MCPRegistry', { trigger, step: outcome.failure.step, reason: outcome.failure.reason, message: outcome.failure.message, attempts, durationMs })
-      deps.bus.publish('RegistrySyncFailed', { ...req, reason: outcome.failure.reason })
     }
     return next === undefined ? {} : { requeueAfterMs: Math.max(0, next.getTime() - now.getTime()) }
   }

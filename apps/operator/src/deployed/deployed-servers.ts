@@ -1,4 +1,4 @@
-/** Which MCPServers belong to a registry, and their summaries for status and storage (DESIGN §8). */
+/** Which MCPServers belong to a registry, and their summaries for status and storage. */
 import * as E from 'fp-ts/lib/Either.js'
 import {
   decodeWith,

@@ -1,4 +1,4 @@
-/** Registry metrics of DESIGN §10 (names kept from the design), registered on the operator's prom-client registry. */
+/** The operator's registry metrics (names as listed in the operator README and used by config/prometheus), registered on the operator's prom-client registry. */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 
 /** The registry-level metrics. Labels: `namespace`, `registry` (bounded by the number of registries), `result`/`reason`. */
@@ -8,6 +8,14 @@ export interface RegistryMetrics {
   readonly syncErrorsTotal: Counter<'namespace' | 'registry' | 'reason'>
   readonly serversTotal: Gauge<'namespace' | 'registry'>
   readonly deployedServersTotal: Gauge<'namespace' | 'registry'>
+  /** Bytes of the last snapshot written to storage (JSON when plain, gzip otherwise). */
+  readonly storageBytes: Gauge<'namespace' | 'registry'>
+  /** The storage ceiling (`maxStoredBytes`): a snapshot above it is refused and the last good one kept. */
+  readonly storageLimitBytes: Gauge
+  /** Ready pods of each registry API Deployment. */
+  readonly apiReadyReplicas: Gauge<'namespace' | 'registry'>
+  /** 1 while the registry API Deployment is available (the APIReady condition), else 0. */
+  readonly apiAvailable: Gauge<'namespace' | 'registry'>
   /** Drops the gauges of a deleted registry. */
   forget(namespace: string, registry: string): void
 }
@@ -25,15 +33,22 @@ export function createRegistryMetrics(registry: Registry): RegistryMetrics {
   const syncErrorsTotal = new Counter({ name: 'mcpregistry_sync_errors_total', help: 'Failed sync attempts by condition reason', labelNames: ['namespace', 'registry', 'reason'] as const, registers: [registry] })
   const serversTotal = new Gauge({ name: 'mcpregistry_servers_total', help: 'Servers in the stored snapshot of each registry', labelNames: ['namespace', 'registry'] as const, registers: [registry] })
   const deployedServersTotal = new Gauge({ name: 'mcpregistry_deployed_servers_total', help: 'MCPServers labelled for each registry', labelNames: ['namespace', 'registry'] as const, registers: [registry] })
+  const storageBytes = new Gauge({ name: 'mcpregistry_storage_bytes', help: 'Bytes of the last snapshot written to storage', labelNames: ['namespace', 'registry'] as const, registers: [registry] })
+  const storageLimitBytes = new Gauge({ name: 'mcpregistry_storage_limit_bytes', help: 'Largest snapshot storage accepts, in bytes', registers: [registry] })
+  const apiReadyReplicas = new Gauge({ name: 'mcpregistry_api_ready_replicas', help: 'Ready pods of each registry API Deployment', labelNames: ['namespace', 'registry'] as const, registers: [registry] })
+  const apiAvailable = new Gauge({ name: 'mcpregistry_api_available', help: '1 while the registry API Deployment is available, else 0', labelNames: ['namespace', 'registry'] as const, registers: [registry] })
   return {
     syncTotal,
     syncDurationSeconds,
     syncErrorsTotal,
     serversTotal,
     deployedServersTotal,
+    storageBytes,
+    storageLimitBytes,
+    apiReadyReplicas,
+    apiAvailable,
     forget(namespace, name) {
-      serversTotal.remove({ namespace, registry: name })
-      deployedServersTotal.remove({ namespace, registry: name })
+      for (const g of [serversTotal, deployedServersTotal, storageBytes, apiReadyReplicas, apiAvailable]) g.remove({ namespace, registry: name })
     },
   }
 }

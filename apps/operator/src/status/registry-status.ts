@@ -1,8 +1,10 @@
 /** Writing an MCPRegistry's status: each controller changes its own fields, then phase and Ready are re-derived. */
 import type { KubernetesObject } from '@kubernetes/client-node'
-import { derivePhase } from '@thv/converters'
-import { httpStatusOf, setCondition, updateStatus, type ConditionInput, type KubeClient, type ObjectKey } from '@thv/k8s-reconcile'
-import { ConditionType, findCondition, type Condition, type MCPRegistryStatus } from '@thv/registry-model'
+import { derivePhase } from './phase.js'
+import {
+  findCondition, httpStatusOf, setCondition, updateStatus, type Condition, type ConditionInput, type KubeClient, type ObjectKey,
+} from '@thv/k8s-reconcile'
+import { ConditionType, type MCPRegistryStatus } from '@thv/registry-model'
 import { MCPRegistryKind } from '../kinds.js'
 
 /** An MCPRegistry object as read from the API (metadata as the API server returns it, status typed). */

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
-import { SourceConfigError, SourceInvalidJsonError, SourceKeyNotFoundError } from '@thv/sources'
-import { classifySourceFailure } from './source.pipeline.js'
+import type { MCPRegistry } from '@thv/registry-model'
+import { RemoteSourceError, SourceConfigError, SourceInvalidJsonError, SourceKeyNotFoundError } from '@thv/sources'
+import { classifySourceFailure, describeSource } from './source.pipeline.js'
 
 describe('classifySourceFailure', () => {
   const where = { registry: 'ns/r', configMap: 'ns/d', key: 'registry.json' }
@@ -12,5 +13,23 @@ describe('classifySourceFailure', () => {
     expect(results).to.deep.equal([
       ['source', 'CrossNamespaceSourceForbidden'], ['source', 'InvalidSourceConfig'], ['source', 'KeyNotFound'], ['data', 'InvalidJson'], undefined,
     ])
+  })
+})
+
+describe('describeSource', () => {
+  const reg = (source: unknown) => ({ apiVersion: 'v', kind: 'MCPRegistry', metadata: { name: 'r', namespace: 'ns' }, spec: { source } }) as unknown as MCPRegistry
+  it('names each kind, without query values or user info of remote endpoints', () => {
+    expect([
+      describeSource(reg({ type: 'configmap', configmap: { name: 'd' } })),
+      describeSource(reg({ type: 'url', url: { endpoint: 'https://e.example/r.json?token=s3cret' } })),
+      describeSource(reg({ type: 'git', git: { repository: 'https://bot:s3cret@g.example/r.git', tag: 'v1' } })),
+      describeSource(reg({ type: 'api', api: { endpoint: 'https://r.example/' } })),
+    ]).to.deep.equal([
+      'ConfigMap ns/d key registry.json', 'url https://e.example/r.json?…', 'git https://g.example/r.git v1 path registry.json', 'api https://r.example/',
+    ])
+  })
+  it('classifies remote failures as source failures with their reason', () => {
+    const remote = new RemoteSourceError({ registry: 'ns/r', configMap: '', key: '', source: 'url https://e.example/r.json' }, 'refused', undefined, 'refused by egress policy')
+    expect(classifySourceFailure(remote)).to.deep.equal({ step: 'source', reason: 'SourceRefusedByPolicy', message: remote.message })
   })
 })

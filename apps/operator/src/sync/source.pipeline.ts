@@ -3,16 +3,16 @@ import { computeSnapshotHash } from '@thv/converters'
 import type { Clock, Logger } from '@thv/k8s-reconcile'
 import { ConditionReason, type DeployedServerSummary, type MCPRegistry, type RegistrySnapshot } from '@thv/registry-model'
 import { DefaultSourceKey, SourceConfigError, SourceError, type SourceHandlerRegistry } from '@thv/sources'
-import { StorageTooLargeError, type ConfigMapStorageManager } from '@thv/storage'
+import { StorageTooLargeError, type StorageManager } from '@thv/storage'
 import * as E from 'fp-ts/lib/Either.js'
-import type { SyncFailure, SyncOutcome } from './sync-outcome.js'
+import type { SyncFailure, SyncOutcome } from '../status/sync-outcome.js'
 import type { SyncPipeline } from './sync-pipeline.js'
 
 /** What the pipeline needs. */
 export interface SourcePipelineDeps {
   /** Handlers by `spec.source.type` (ConfigMap today), configured with `--allow-cross-namespace-sources`. */
   readonly sources: SourceHandlerRegistry
-  readonly storage: ConfigMapStorageManager
+  readonly storage: StorageManager
   readonly clock: Clock
   readonly log: Logger
 }
@@ -36,12 +36,18 @@ export function classifySourceFailure(err: unknown): SyncFailure | undefined {
 
 /** A short description of a registry's source for messages, e.g. `ConfigMap ns/data key registry.json`. */
 export function describeSource(registry: MCPRegistry): string {
+  const { url, git, api } = registry.spec.source
+  // Remote endpoints without query values or user info: a token in a URL must not reach status or Events.
+  const clean = (u: string) => u.replace(/\?.*$/s, (q) => (q === '' ? '' : '?…')).replace(/\/\/[^/@]*@/, '//')
+  if (url !== undefined) return `url ${clean(url.endpoint)}`
+  if (git !== undefined) return `git ${clean(git.repository)} ${git.commit ?? git.tag ?? git.branch ?? 'HEAD'} path ${git.path ?? DefaultSourceKey}`
+  if (api !== undefined) return `api ${clean(api.endpoint)}`
   const cm = registry.spec.source.configmap
   return `ConfigMap ${cm?.namespace ?? registry.metadata.namespace ?? ''}/${cm?.name ?? ''} key ${cm?.key ?? DefaultSourceKey}`
 }
 
 /**
- * {@link SyncPipeline} over a {@link SourceHandlerRegistry} and {@link ConfigMapStorageManager}: validate → fetch,
+ * {@link SyncPipeline} over a {@link SourceHandlerRegistry} and {@link StorageManager}: validate → fetch,
  * detect, decode, convert, filter, hash (the handler, given the last stored snapshot and the deployed servers) →
  * store when the hash changed. Source and data failures come back as a failed outcome and leave storage untouched.
  */
@@ -70,16 +76,24 @@ export class SourceSyncPipeline implements SyncPipeline {
       }
     }
     let snapshot: RegistrySnapshot
+    // A remote source may answer "unchanged" (304, same commit, no mirror updates) only against the hash storage holds.
+    const storedRef = registry.status?.storageRef
+    const previousHash = storedRef === undefined ? undefined : registry.status?.lastSyncHash
     try {
-      snapshot = (await handler.right.sync(registry, signal, { loadPrevious, deployedServers, now: new Date(this.#deps.clock.now()) })).data
+      const result = await handler.right.sync(registry, signal, { loadPrevious, deployedServers, previousHash, now: new Date(this.#deps.clock.now()) })
+      if (result.unchanged === true && storedRef !== undefined) {
+        return { ok: true, serverCount: result.serverCount, hash: result.hash, stored: false, storageRef: storedRef, source: describeSource(registry) }
+      }
+      if (result.unchanged === true) throw new Error('a source handler answered unchanged without a previous hash')
+      snapshot = result.data
     } catch (err) {
       const failure = signal.aborted ? undefined : classifySourceFailure(err)
       if (failure === undefined) throw err
       return { ok: false, failure }
     }
     try {
-      const report = await storage.storeWithReport(registry, snapshot, signal)
-      return { ok: true, serverCount: snapshot.servers.length, hash: snapshot.hash, stored: report.written, storageRef: report.ref, source: describeSource(registry) }
+      const report = await storage.store(registry, snapshot, signal)
+      return { ok: true, serverCount: snapshot.servers.length, hash: snapshot.hash, stored: report.written, storedBytes: report.storedBytes, storageRef: report.ref, source: describeSource(registry) }
     } catch (err) {
       if (signal.aborted) throw err
       const reason = err instanceof StorageTooLargeError ? ConditionReason.StorageTooLarge : ConditionReason.StorageFailed
@@ -94,10 +108,11 @@ export class SourceSyncPipeline implements SyncPipeline {
     const next = { ...rest, deployedServers: [...deployedServers].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name)) }
     const hash = computeSnapshotHash(next)
     if (hash === stored.hash) return false
-    return (await this.#deps.storage.storeWithReport(registry, { ...next, hash }, signal)).written
+    return (await this.#deps.storage.store(registry, { ...next, hash }, signal)).written
   }
 
   async delete(registry: MCPRegistry, signal: AbortSignal): Promise<void> {
+    this.#deps.sources.forget(`${registry.metadata.namespace ?? ''}/${registry.metadata.name}`)
     await this.#deps.storage.delete(registry, signal)
   }
 }

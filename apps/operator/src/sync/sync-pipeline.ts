@@ -1,9 +1,9 @@
 /** The storage-facing side of a sync, as the controllers use it (implemented over @thv/sources and @thv/storage). */
 import type { DeployedServerSummary, MCPRegistry } from '@thv/registry-model'
-import type { SyncOutcome } from './sync-outcome.js'
+import type { SyncOutcome } from '../status/sync-outcome.js'
 
 /**
- * Runs the sync pipeline of DESIGN §4 for one registry and keeps its storage. Source, data and storage problems
+ * Runs the sync pipeline (fetch, detect, decode, convert, filter, hash, store) for one registry and keeps its storage. Source, data and storage problems
  * are returned as a failed {@link SyncOutcome} (the last good snapshot stays in storage); only bugs and aborts
  * throw.
  */

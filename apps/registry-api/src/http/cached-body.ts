@@ -7,7 +7,7 @@ import * as zlib from 'node:zlib'
 export type ContentCoding = 'identity' | 'gzip' | 'br'
 
 /** Bodies smaller than this are never compressed: the headers would cost more than the saving. */
-export const MIN_COMPRESS_BYTES = 1024
+export const MinCompressBytes = 1024
 
 const gzipAsync = promisify(zlib.gzip)
 const brotliAsync = promisify(zlib.brotliCompress)
@@ -48,7 +48,7 @@ export class CachedBody {
 
   /** True when this body is worth compressing. */
   get shouldCompress(): boolean {
-    return this.compressible && this.bytes.length >= MIN_COMPRESS_BYTES
+    return this.compressible && this.bytes.length >= MinCompressBytes
   }
 
   /**

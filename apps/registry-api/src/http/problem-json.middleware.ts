@@ -12,7 +12,7 @@ const PROBLEM_JSON = 'application/problem+json'
  * - anything else is a 500 with a generic body, and the error is logged at `error` with the request;
  * - a request no route answered (404) or answered with a bare 405/501 (router `allowedMethods`) gets a body
  *   saying so, keeping the `Allow` header. The router answers 501 for a method it implements nowhere (TRACE,
- *   PROPFIND…) even on a path that exists; DESIGN §9 promises 405 with `Allow` for any wrong method on a known
+ *   PROPFIND…) even on a path that exists; the API promises 405 with `Allow` for any wrong method on a known
  *   path, so such a 501 becomes a 405. A 501 stays only where no route matched the path (then `Allow` is empty).
  * Never sends a stack trace.
  */

@@ -11,7 +11,7 @@ export interface RequestLimits {
 }
 
 /** The defaults of `RequestLimits`. Header sections beyond Node's `maxHeaderSize` (16 KiB) get 431. */
-export const DEFAULT_REQUEST_LIMITS: RequestLimits = { maxUrlBytes: 8 * 1024, maxBodyBytes: 64 * 1024 }
+export const DefaultRequestLimits: RequestLimits = { maxUrlBytes: 8 * 1024, maxBodyBytes: 64 * 1024 }
 
 /**
  * Enforces `limits`, and answers 400 when the path holds a malformed percent-escape (upstream answers

@@ -2,6 +2,11 @@
 import type { Logger } from 'winston'
 import type { ApiMetrics } from './api-metrics.js'
 
+/** Receives every observed request as well (OpenTelemetry spans and metrics). */
+export interface RequestHook {
+  recordRequest(method: string, route: string, status: number, seconds: number): void
+}
+
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 
 type Observe = (seconds: number) => void
@@ -15,13 +20,14 @@ export class RequestObserver {
   // prom-client resolves the label values on every labels() call; the bounded label sets make caching safe.
   readonly #children = new Map<string, Observe>()
 
-  constructor(private readonly metrics: ApiMetrics, private readonly log: Logger) {}
+  constructor(private readonly metrics: ApiMetrics, private readonly log: Logger, private readonly hook?: RequestHook) {}
 
   /** Records one request that took `seconds`; `route` is the matched template, undefined when none matched. */
   observe(method: string, path: string, route: string | undefined, status: number, seconds: number): void {
     const label = route ?? 'unmatched'
     const methodLabel = KNOWN_METHODS.has(method) ? method : 'other'
     this.#child(methodLabel, label, status)(seconds)
+    this.hook?.recordRequest(methodLabel, label, status, seconds)
     if (this.log.isDebugEnabled()) {
       this.log.debug('Served request', { method, path, route: label, status, durationMs: seconds * 1000 })
     }

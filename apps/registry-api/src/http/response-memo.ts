@@ -19,7 +19,7 @@ export interface MemoizedResponse {
 }
 
 /** The default bounds: 10,000 targets, 64 MiB of target strings plus the bodies they keep alive. */
-export const DEFAULT_RESPONSE_MEMO: ByteLruOptions = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 }
+export const DefaultResponseMemo: ByteLruOptions = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 }
 
 interface Entry { readonly response: MemoizedResponse; readonly size: number }
 
@@ -33,7 +33,7 @@ export class ResponseMemo {
   #generation: unknown
   #entries: ByteLru<string, Entry>
 
-  constructor(private readonly generationOf: () => unknown, readonly options: ByteLruOptions = DEFAULT_RESPONSE_MEMO) {
+  constructor(private readonly generationOf: () => unknown, readonly options: ByteLruOptions = DefaultResponseMemo) {
     this.#generation = generationOf()
     this.#entries = this.#empty()
   }

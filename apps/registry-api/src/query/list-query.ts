@@ -5,9 +5,9 @@ import { decodeCursor, type CursorKey } from './cursor.js'
 import { parseRfc3339Nanos } from './rfc3339.js'
 
 /** Page size when `limit` is absent. */
-export const DEFAULT_LIMIT = 30
+export const DefaultLimit = 30
 /** Largest accepted `limit`. */
-export const MAX_LIMIT = 100
+export const MaxLimit = 100
 
 /** A validated list query. */
 export interface ListQuery {
@@ -30,7 +30,7 @@ export interface ListQuery {
 export type RawQuery = Readonly<Record<string, string | string[] | undefined>>
 
 /** The message upstream uses for a bad `updated_since` (internal/api/handlers/v0/servers.go). */
-export const UPDATED_SINCE_MESSAGE =
+export const UpdatedSinceMessage =
   'Invalid updated_since format: expected RFC3339 timestamp (e.g., 2025-08-07T13:15:04.280Z)'
 
 /** Reads a single-valued query parameter; a repeated parameter is a 400 naming it. */
@@ -52,10 +52,10 @@ export function parseIncludeDeleted(query: RawQuery): E.Either<HttpProblem, bool
 }
 
 function parseLimit(raw: string | undefined): E.Either<HttpProblem, number> {
-  if (raw === undefined) return E.right(DEFAULT_LIMIT)
+  if (raw === undefined) return E.right(DefaultLimit)
   const n = /^[0-9]{1,4}$/.test(raw) ? Number(raw) : Number.NaN
-  if (Number.isInteger(n) && n >= 1 && n <= MAX_LIMIT) return E.right(n)
-  return E.left(HttpProblem.invalidQuery(422, 'limit', `limit must be an integer from 1 to ${MAX_LIMIT}`, raw))
+  if (Number.isInteger(n) && n >= 1 && n <= MaxLimit) return E.right(n)
+  return E.left(HttpProblem.invalidQuery(422, 'limit', `limit must be an integer from 1 to ${MaxLimit}`, raw))
 }
 
 /**
@@ -91,7 +91,7 @@ export function parseListQuery(query: RawQuery): E.Either<HttpProblem, ListQuery
   if (raw.updated_since !== undefined) {
     updatedSinceNs = parseRfc3339Nanos(raw.updated_since)
     if (updatedSinceNs === undefined) {
-      return E.left(HttpProblem.invalidQuery(400, 'updated_since', UPDATED_SINCE_MESSAGE, raw.updated_since))
+      return E.left(HttpProblem.invalidQuery(400, 'updated_since', UpdatedSinceMessage, raw.updated_since))
     }
     if (includeDeletedParam.right === false) {
       return E.left(HttpProblem.invalidQuery(400, 'include_deleted',

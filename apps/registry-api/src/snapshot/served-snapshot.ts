@@ -13,9 +13,6 @@ export interface OfficialMeta {
   readonly isLatest: boolean
 }
 
-/** The `_meta` key every upstream list item carries (clients crash without it, modelcontextprotocol/registry#659). */
-export const OFFICIAL_META_KEY = 'io.modelcontextprotocol.registry/official'
-
 /** One server version as the upstream API returns it: `{server, _meta}`. */
 export interface ServedServerResponse {
   readonly server: {

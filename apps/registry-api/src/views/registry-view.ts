@@ -1,17 +1,16 @@
 /** RegistryView: every response derived from one snapshot, computed once (or on first use) and cached. */
 import { toolHiveKeyOf } from '@thv/converters'
+import type { ToolHiveRegistry } from '@thv/registry-model'
 import { ByteLru, type ByteLruOptions } from '../http/byte-lru.js'
 import { CachedBody } from '../http/cached-body.js'
 import type { ListQuery } from '../query/list-query.js'
 import type { ServedSnapshot } from '../snapshot/served-snapshot.js'
+import { CatalogueIndex, type UpstreamInfo } from '../catalogue/catalogue-index.js'
 import { renderServerList, selectPage } from './list-page.js'
 import { byNameThenVersion, newestFirst, toViewEntry, type ViewEntry } from './view-entry.js'
 
-/** A ToolHive registry document (`{version, last_updated, servers, remote_servers, groups?}`), as rendered. */
-export interface ToolHiveDocument {
-  readonly servers?: Readonly<Record<string, unknown>>
-  readonly remote_servers?: Readonly<Record<string, unknown>>
-}
+/** The parts of a ToolHive registry document (the model's `ToolHiveRegistry`) that a view reads: its entries. */
+export type ToolHiveDocument = Pick<ToolHiveRegistry, 'servers' | 'remote_servers'>
 
 /** What a view needs besides the snapshot. */
 export interface RegistryViewOptions<S extends ServedSnapshot> {
@@ -35,10 +34,14 @@ export interface ServedView {
   toolHiveEntry(name: string): CachedBody | undefined
   deployedFor(name: string): CachedBody | undefined
   precompress(): Promise<void>
+  /** The registry's display name (its name when it has none). */
+  readonly registryName: string
+  /** The ToolHive entries prepared for the HTML catalogue; built on first use. */
+  readonly catalogue: CatalogueIndex
 }
 
 /** The default bounds of the page memo. */
-export const DEFAULT_PAGE_CACHE: ByteLruOptions = { maxEntries: 2000, maxBytes: 64 * 1024 * 1024 }
+export const DefaultPageCache: ByteLruOptions = { maxEntries: 2000, maxBytes: 64 * 1024 * 1024 }
 
 /**
  * The served form of one snapshot. Whole documents (ToolHive, upstream, info, deployed) are built eagerly;
@@ -59,6 +62,7 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   readonly #memo = new Map<string, CachedBody | undefined>()
   readonly #entryBodies = new WeakMap<ViewEntry, CachedBody>()
   #namesByKey: Map<string, string[]> | undefined
+  #catalogue: CatalogueIndex | undefined
 
   constructor(readonly snapshot: S, private readonly options: RegistryViewOptions<S>) {
     this.entries = snapshot.servers.map(toViewEntry).sort(byNameThenVersion)
@@ -68,7 +72,7 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
       else list.push(entry)
     }
     for (const list of this.#byName.values()) list.sort(newestFirst)
-    this.#pages = new ByteLru(options.pageCache ?? DEFAULT_PAGE_CACHE, (b) => b.bytes.length)
+    this.#pages = new ByteLru(options.pageCache ?? DefaultPageCache, (b) => b.bytes.length)
 
     this.#toolHive = options.renderToolHive(snapshot)
     this.toolHiveDocument = CachedBody.json(JSON.stringify(this.#toolHive))
@@ -80,6 +84,29 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   /** The snapshot's content hash (what `/api/v1/registry/info` reports). */
   get hash(): string {
     return this.snapshot.hash
+  }
+
+  /** The registry's display name (its name when it has none). */
+  get registryName(): string {
+    return this.snapshot.registry.displayName ?? this.snapshot.registry.name
+  }
+
+  /** The catalogue index of this snapshot, built on the first catalogue request. */
+  get catalogue(): CatalogueIndex {
+    this.#catalogue ??= new CatalogueIndex(this.#toolHive, (key) => this.#upstreamOf(key))
+    return this.#catalogue
+  }
+
+  /** Full name, title and visible versions (newest first) of the upstream server whose ToolHive key is `key`. */
+  #upstreamOf(key: string): UpstreamInfo {
+    const fullName = this.#byName.has(key) ? key : this.#fullNameOfKey(key)
+    const versions = fullName === undefined ? [] : this.#visibleVersions(fullName, false)
+    const latest = versions.find((e) => e.isLatest) ?? versions[0]
+    return {
+      fullName,
+      title: latest?.response.server.title,
+      versions: versions.map((e) => ({ version: e.version, publishedAt: e.publishedAt, isLatest: e.isLatest })),
+    }
   }
 
   /** Compresses the big documents ahead of time, off the main thread. */

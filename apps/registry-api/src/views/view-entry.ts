@@ -1,7 +1,7 @@
 /** ViewEntry: one server version of a snapshot, pre-serialized and pre-indexed for listing and search. */
 import { parseRfc3339Nanos } from '../query/rfc3339.js'
 import type { ServedServerResponse } from '../snapshot/served-snapshot.js'
-import { OFFICIAL_META_KEY } from '../snapshot/served-snapshot.js'
+import { OfficialMetaKey } from '@thv/registry-model'
 
 /** A server version with everything the list, search and lookup paths need, computed once per snapshot. */
 export interface ViewEntry {
@@ -23,7 +23,7 @@ export interface ViewEntry {
 /** Builds the entry for one `{server, _meta}` item. */
 export function toViewEntry(response: ServedServerResponse): ViewEntry {
   const { server } = response
-  const official = response._meta[OFFICIAL_META_KEY]
+  const official = response._meta[OfficialMetaKey]
   return {
     name: server.name,
     version: server.version,
@@ -45,10 +45,10 @@ export function toViewEntry(response: ServedServerResponse): ViewEntry {
  * version's `publishedAt`. Other `_meta` keys and the server stay as stored.
  */
 export function withStatusChangedAt(response: ServedServerResponse): ServedServerResponse {
-  const { status, statusChangedAt, ...rest } = response._meta[OFFICIAL_META_KEY]
+  const { status, statusChangedAt, ...rest } = response._meta[OfficialMetaKey]
   const official = { status, statusChangedAt: statusChangedAt ?? rest.publishedAt, ...rest }
   const meta: Record<string, unknown> = { ...response._meta }
-  meta[OFFICIAL_META_KEY] = official
+  meta[OfficialMetaKey] = official
   return { ...response, _meta: meta as ServedServerResponse['_meta'] }
 }
 

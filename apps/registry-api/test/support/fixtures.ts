@@ -13,12 +13,12 @@ export function sharedDir(): string {
   return dir
 }
 
-/** Absolute path of a file in shared/fixtures. */
+/** Absolute path of a file in testdata/fixtures. */
 export function fixturePath(name: string): string {
   return join(sharedDir(), 'fixtures', name)
 }
 
-/** Absolute path of a file in shared/spec. */
+/** Absolute path of a file in testdata/spec. */
 export function specPath(name: string): string {
   return join(sharedDir(), 'spec', name)
 }

@@ -67,7 +67,7 @@ export function snapshotOf(servers: ServedServerResponse[], name = 'fixture', de
 }
 
 /** The base timestamp of the fixture (`meta.last_updated`). */
-export const FIXTURE_TIME = '2025-11-26T00:27:46Z'
+export const FixtureTime = '2025-11-26T00:27:46Z'
 
 /**
  * The 12 fixture servers (version 1.0.0, updated one minute apart) plus, for `io.github.stacklok/fetch`,
@@ -77,15 +77,15 @@ export const FIXTURE_TIME = '2025-11-26T00:27:46Z'
 export function fixtureSnapshot(): RegistrySnapshot {
   const servers = fixtureServers()
   const responses = servers.map((server, i) => serverResponse({
-    server, publishedAt: FIXTURE_TIME, updatedAt: minute(FIXTURE_TIME, i), isLatest: server.name !== 'io.github.stacklok/fetch',
+    server, publishedAt: FixtureTime, updatedAt: minute(FixtureTime, i), isLatest: server.name !== 'io.github.stacklok/fetch',
   }))
   const fetch = servers.find((s) => s.name === 'io.github.stacklok/fetch') as ServerJson
   const github = servers.find((s) => s.name === 'io.github.stacklok/github') as ServerJson
   responses.push(
-    serverResponse({ server: { ...fetch, version: '0.9.0' }, publishedAt: minute(FIXTURE_TIME, -60), updatedAt: minute(FIXTURE_TIME, -60), isLatest: false }),
-    serverResponse({ server: { ...fetch, version: '1.0.1+build.7' }, publishedAt: minute(FIXTURE_TIME, 30), updatedAt: minute(FIXTURE_TIME, 30), isLatest: true }),
-    serverResponse({ server: { ...fetch, version: '0.1.0' }, status: 'deleted', publishedAt: minute(FIXTURE_TIME, -120), updatedAt: minute(FIXTURE_TIME, 40), isLatest: false }),
-    serverResponse({ server: { ...github, version: '0.5.0' }, status: 'deprecated', publishedAt: minute(FIXTURE_TIME, -90), updatedAt: minute(FIXTURE_TIME, -90), isLatest: false }),
+    serverResponse({ server: { ...fetch, version: '0.9.0' }, publishedAt: minute(FixtureTime, -60), updatedAt: minute(FixtureTime, -60), isLatest: false }),
+    serverResponse({ server: { ...fetch, version: '1.0.1+build.7' }, publishedAt: minute(FixtureTime, 30), updatedAt: minute(FixtureTime, 30), isLatest: true }),
+    serverResponse({ server: { ...fetch, version: '0.1.0' }, status: 'deleted', publishedAt: minute(FixtureTime, -120), updatedAt: minute(FixtureTime, 40), isLatest: false }),
+    serverResponse({ server: { ...github, version: '0.5.0' }, status: 'deprecated', publishedAt: minute(FixtureTime, -90), updatedAt: minute(FixtureTime, -90), isLatest: false }),
   )
   return snapshotOf(responses, 'fixture', [
     { name: 'fetch-prod', namespace: 'team-a', serverName: 'io.github.stacklok/fetch', image: 'ghcr.io/stacklok/dockyard/uvx/fetch:1.0.0', transport: 'streamable-http', phase: 'Running', ready: true, endpoint: 'http://fetch-prod.team-a.svc.cluster.local:8080' },
@@ -100,7 +100,7 @@ export function manyVersionsSnapshot(): RegistrySnapshot {
   const responses: ServedServerResponse[] = []
   fixtureServers().forEach((server, i) => {
     for (let patch = 0; patch <= 10; patch++) {
-      const at = minute(FIXTURE_TIME, i * 11 + patch)
+      const at = minute(FixtureTime, i * 11 + patch)
       responses.push(serverResponse({ server: { ...server, version: `1.0.${patch}` }, publishedAt: at, updatedAt: at, isLatest: patch === 10 }))
     }
   })

@@ -1,0 +1,55 @@
+// The API as a real process in file mode (`main.ts --file`), for tests that need it as it runs in production.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { setTimeout as delay } from 'node:timers/promises'
+import { REPO_ROOT } from './fixtures.js'
+
+const MAIN = join(REPO_ROOT, 'apps/registry-api/src/main.ts')
+
+/** A running API process. */
+export interface ApiProcess {
+  readonly child: ChildProcess
+  readonly port: number
+  readonly url: string
+  /** Resolves with the exit code once the process has exited. */
+  readonly exited: Promise<number | null>
+  /** Resolves once `/readiness` answers 200 (the first snapshot is served); rejects after `timeoutMs`. */
+  ready(timeoutMs?: number): Promise<void>
+  /** Sends SIGTERM and waits for the exit. */
+  stop(): Promise<void>
+}
+
+/** Starts `main.ts --file <file>` on 127.0.0.1 and resolves once it logs `Listening`; extra flags follow. */
+export async function startFileModeApi(file: string, extraArgs: readonly string[] = []): Promise<ApiProcess> {
+  const child = spawn(process.execPath, ['--conditions=@thv/source', '--import', 'tsx', MAIN, '--file', file, '--port', '0', '--host', '127.0.0.1',
+    ...extraArgs], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('API process did not log "Listening" within 60 s')), 60_000)
+    void exited.then((code) => reject(new Error(`API process exited with ${code} before listening`)))
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
+      if (!text.startsWith('{')) return
+      const line = JSON.parse(text) as { message?: string; port?: number }
+      if (line.message === 'Listening' && typeof line.port === 'number') {
+        clearTimeout(timer)
+        resolve(line.port)
+      }
+    })
+  })
+  const url = `http://127.0.0.1:${port}`
+  return {
+    child, port, exited, url,
+    ready: async (timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs
+      while ((await fetch(`${url}/readiness`)).status !== 200) {
+        if (Date.now() > deadline) throw new Error(`API at ${url} not ready within ${timeoutMs} ms`)
+        await delay(50)
+      }
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      await exited
+    },
+  }
+}

@@ -1,0 +1,223 @@
+// GitSourceHandler: one file of a git repository over smart HTTP(S), with isomorphic-git (no git binary).
+import * as fs from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { CoreV1Api } from '@kubernetes/client-node'
+import * as E from 'fp-ts/lib/Either.js'
+import git, { type GitHttpRequest, type GitHttpResponse, type HttpClient } from 'isomorphic-git'
+import type { GitSource, MCPRegistry, MCPRegistrySource } from '@thv/registry-model'
+import {
+  buildRemoteSnapshot,
+  checkEndpoint,
+  checkFilter,
+  classifyRemoteFailure,
+  configFingerprint,
+  describeUrl,
+  registryKey,
+  resolveRemoteOptions,
+  SourceReferenceReader,
+  startDeadline,
+  statusFailure,
+  timeoutMsOf,
+  type RemoteSourceOptions,
+  type ResolvedRemoteOptions,
+} from './remote-source.common.js'
+import type { SourceHandler, SyncOptions, SyncResult, UnchangedSyncResult } from './source-handler.js'
+import { SourceHttpClient } from './source-http.js'
+import { RemoteSourceError, SourceConfigError, SourceNotFoundError, SourceTooLargeError, type SourceLocation } from './source.errors.js'
+
+/** Options of {@link GitSourceHandler}. */
+export interface GitSourceOptions extends RemoteSourceOptions {
+  /**
+   * Largest pack fetched for one commit, in bytes (default `maxSourceBytes`). The shallow fetch carries every file of
+   * the commit and isomorphic-git holds the pack in memory several times over while indexing it (a 50 MB file
+   * costs about 300 MB of RSS), so the pack is bounded while streaming to keep the operator's memory bounded.
+   */
+  readonly maxPackBytes?: number
+}
+
+/** File read when `spec.source.git.path` is omitted. */
+export const DefaultGitPath = 'registry.json'
+
+interface GitState {
+  readonly fingerprint: string
+  readonly commit: string
+  readonly hash: string
+  readonly serverCount: number
+}
+
+/** A valid `spec.source.git`, with defaults applied. */
+export interface ResolvedGitSource {
+  readonly spec: GitSource
+  readonly repository: URL
+  readonly path: string
+  readonly timeoutMs: number
+}
+
+const RefusedSchemes = /^(ssh:\/\/|git:\/\/|git@|file:\/\/|[a-z0-9._-]+@[^/:]+:)/i
+
+/**
+ * Reads `spec.source.git.path` (default `registry.json`) at a branch, tag or commit (none: the remote's default
+ * branch) of an HTTPS repository. The ref is resolved with one `ls-refs` request; when it still points at the
+ * commit of the last build, the sync is an {@link UnchangedSyncResult} without fetching. Otherwise a shallow
+ * (depth 1), single-ref fetch (no checkout) goes into a temporary directory that is removed afterwards, and only the blob at
+ * `path` is read (at most `maxSourceBytes`). A `commit` is fetched with the default branch's history. `auth` is
+ * HTTP Basic with the password from a Secret key; SSH, `git@` and `git://` URLs are refused (HTTPS only).
+ * The revision is the commit hash.
+ */
+export class GitSourceHandler implements SourceHandler {
+  readonly #refs: SourceReferenceReader
+  readonly #options: ResolvedRemoteOptions
+  readonly #state = new Map<string, GitState>()
+  readonly #maxPackBytes: number
+
+  constructor(core: CoreV1Api, options: GitSourceOptions = {}) {
+    this.#refs = new SourceReferenceReader(core)
+    this.#options = resolveRemoteOptions(options)
+    this.#maxPackBytes = options.maxPackBytes ?? this.#options.maxSourceBytes
+  }
+
+  validate(source: MCPRegistrySource, registryNamespace: string): E.Either<SourceConfigError, void> {
+    return E.map(() => undefined)(this.resolve(source, registryNamespace))
+  }
+
+  /** {@link validate}, returning the parsed repository URL, path and timeout. */
+  resolve(source: MCPRegistrySource, _registryNamespace: string): E.Either<SourceConfigError, ResolvedGitSource> {
+    if (source.type !== 'git') return E.left(new SourceConfigError('UnsupportedSourceType', 'spec.source.type', `GitSourceHandler cannot read source type ${source.type}`))
+    const spec = source.git
+    if (spec === undefined) return E.left(new SourceConfigError('InvalidSourceConfig', 'spec.source.git', 'Source type git requires spec.source.git'))
+    if (RefusedSchemes.test(spec.repository)) {
+      return E.left(new SourceConfigError('InvalidSourceConfig', 'spec.source.git.repository',
+        'spec.source.git.repository is not an HTTPS URL: SSH, git@ and git:// repositories are not supported; use the repository\'s https:// URL with spec.source.git.auth'))
+    }
+    const repository = checkEndpoint(spec.repository, 'spec.source.git.repository')
+    if (E.isLeft(repository)) return repository
+    const timeoutMs = timeoutMsOf(spec.timeout, 'spec.source.git.timeout')
+    if (E.isLeft(timeoutMs)) return timeoutMs
+    const path = (spec.path ?? DefaultGitPath).replace(/^\/+/, '')
+    if (path === '' || path.split('/').some((p) => p === '..' || p === '.')) {
+      return E.left(new SourceConfigError('InvalidSourceConfig', 'spec.source.git.path', 'spec.source.git.path must be a file path inside the repository'))
+    }
+    return E.right({ spec, repository: repository.right, path, timeoutMs: timeoutMs.right })
+  }
+
+  async sync(registry: MCPRegistry, signal: AbortSignal, options: SyncOptions = {}): Promise<SyncResult | UnchangedSyncResult> {
+    const { namespace, key } = registryKey(registry)
+    const resolved = this.resolve(registry.spec.source, namespace)
+    if (E.isLeft(resolved)) throw resolved.left
+    const { spec, repository, path, timeoutMs } = resolved.right
+    const refName = spec.commit ?? spec.tag ?? spec.branch ?? 'HEAD'
+    const location: SourceLocation = { registry: key, configMap: '', key: '', source: `git ${describeUrl(repository)} ${refName} path ${path}` }
+    checkFilter(location, registry)
+    const fingerprint = configFingerprint(registry, options)
+    const deadline = startDeadline(signal, timeoutMs)
+    let client: SourceHttpClient | undefined
+    let dir: string | undefined
+    try {
+      const ca = spec.caCertRef === undefined ? undefined : await this.#refs.configMapKey(location, namespace, spec.caCertRef, 'spec.source.git.caCertRef', deadline.signal)
+      const password = spec.auth === undefined ? undefined : await this.#refs.secretKey(location, namespace, spec.auth.passwordSecretRef, 'spec.source.git.auth.passwordSecretRef', deadline.signal)
+      client = new SourceHttpClient({ policy: this.#options.policy, ca })
+      const http = gitHttp(client, deadline.signal, this.#maxPackBytes)
+      const url = repository.href
+      const onAuth = spec.auth === undefined ? undefined : () => ({ username: spec.auth?.username ?? '', password: password ?? '' })
+      const onAuthFailure = () => ({ cancel: true as const })
+      // Basic credentials go with the first request (no 401 round trip); onAuth covers servers that ask again.
+      const basic = spec.auth === undefined ? undefined : `Basic ${Buffer.from(`${spec.auth.username}:${password ?? ''}`).toString('base64')}`
+      // isomorphic-git adds its protocol header to the headers object it is given: a fresh object per call.
+      const auth = () => (onAuth === undefined ? {} : { onAuth, onAuthFailure, headers: { authorization: basic as string } })
+
+      const commit = spec.commit ?? (await this.#resolveRef(location, http, url, auth(), spec))
+      const known = this.#state.get(key)
+      if (known !== undefined && known.commit === commit && known.fingerprint === fingerprint && options.previousHash === known.hash) {
+        return { unchanged: true, hash: known.hash, serverCount: known.serverCount, revision: commit }
+      }
+      dir = await mkdtemp(join(tmpdir(), 'thv-git-'))
+      await git.init({ fs, dir })
+      await git.addRemote({ fs, dir, remote: 'origin', url })
+      await git.fetch({
+        fs, http, dir, remote: 'origin', ...auth(), singleBranch: true, tags: false,
+        ...(spec.commit === undefined ? { ref: spec.tag ?? spec.branch, depth: 1 } : {}),
+      } as Parameters<typeof git.fetch>[0])
+      let blob: Uint8Array
+      try {
+        blob = (await git.readBlob({ fs, dir, oid: commit, filepath: path })).blob
+      } catch (err) {
+        if ((err as { code?: string }).code === 'NotFoundError') throw new SourceNotFoundError({ ...location, source: `${location.source} (no such file at commit ${commit})` }, { cause: err })
+        throw err
+      }
+      if (blob.length > this.#options.maxSourceBytes) throw new SourceTooLargeError(location, this.#options.maxSourceBytes, blob.length)
+      const result = await buildRemoteSnapshot(location, registry, { type: 'git', ref: `${describeUrl(repository)}#${path}@${commit}` }, blob, options, deadline.signal, commit)
+      this.#state.set(key, { fingerprint, commit, hash: result.hash, serverCount: result.serverCount })
+      return result
+    } catch (err) {
+      if (err instanceof PackTooLargeError || (err as { cause?: unknown }).cause instanceof PackTooLargeError) {
+        throw new SourceTooLargeError({ ...location, source: `${location.source}: the fetched pack of the commit (all its files, also unrelated ones)` }, this.#maxPackBytes, undefined)
+      }
+      throw classifyRemoteFailure(location, gitFailure(location, err), signal, deadline, timeoutMs)
+    } finally {
+      deadline.clear()
+      await client?.close().catch(() => undefined)
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+    }
+  }
+
+  /** The commit a branch, tag or HEAD points at, from one `ls-refs` request. */
+  async #resolveRef(location: SourceLocation, http: HttpClient, url: string, auth: object, spec: GitSource): Promise<string> {
+    const prefix = spec.tag !== undefined ? `refs/tags/${spec.tag}` : spec.branch !== undefined ? `refs/heads/${spec.branch}` : 'HEAD'
+    const refs = await git.listServerRefs({ http, url, ...auth, protocolVersion: 2, prefix, symrefs: true, peelTags: true })
+    const ref = refs.find((r) => r.ref === prefix)
+    if (ref === undefined) throw new SourceNotFoundError({ ...location, source: `${location.source} (no ref ${prefix} in the repository)` })
+    return ref.peeled ?? ref.oid
+  }
+
+  /** Forgets what was remembered for a registry (`namespace/name`). */
+  forget(registryKey: string): void {
+    this.#state.delete(registryKey)
+  }
+}
+
+/** The pack of a fetch exceeded `maxPackBytes`. */
+class PackTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the fetched pack is more than ${maxBytes} bytes`)
+    this.name = 'PackTooLargeError'
+  }
+}
+
+/** isomorphic-git's HTTP client over {@link SourceHttpClient} (egress policy, CA, deadline); response bodies bounded by `maxBytes`. */
+function gitHttp(client: SourceHttpClient, signal: AbortSignal, maxBytes: number): HttpClient {
+  return {
+    async request(req: GitHttpRequest): Promise<GitHttpResponse> {
+      const res = await client.request({
+        url: new URL(req.url),
+        method: req.method === 'POST' ? 'POST' : 'GET',
+        publicHeaders: req.headers ?? {},
+        ...(req.body === undefined ? {} : { body: req.body as AsyncIterable<Uint8Array> }),
+        signal,
+      })
+      const body = (async function* () {
+        let total = 0
+        for await (const chunk of res.body) {
+          total += chunk.length
+          if (total > maxBytes) throw new PackTooLargeError(maxBytes)
+          yield chunk
+        }
+      })()
+      return { url: res.url.href, method: req.method ?? 'GET', statusCode: res.status, statusMessage: String(res.status), body, headers: res.headers }
+    },
+  }
+}
+
+/** isomorphic-git's HttpError (401/403/404/5xx) as the source error; everything else unchanged. */
+function gitFailure(location: SourceLocation, err: unknown): unknown {
+  const e = err as { code?: string; data?: { statusCode?: number } }
+  if (e.code === 'HttpError' && typeof e.data?.statusCode === 'number') {
+    const status = e.data.statusCode
+    if (status === 404) return new SourceNotFoundError({ ...location, source: `${location.source} (repository not found, HTTP 404)` }, { cause: err })
+    return statusFailure(location, status, 'the git server')
+  }
+  if (e.code === 'UserCanceledError') return new RemoteSourceError(location, 'unauthorized', 401, 'the git server refused the credentials (HTTP 401); check spec.source.git.auth and its Secret', { cause: err })
+  if (e.code === 'NotFoundError') return new SourceNotFoundError({ ...location, source: `${location.source} (${(err as Error).message})` }, { cause: err })
+  return err
+}
