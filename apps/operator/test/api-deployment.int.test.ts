@@ -21,7 +21,7 @@ const GATEWAY_API_CRDS = fileURLToPath(new URL('../../../testdata/gateway-api', 
 const source = { type: 'configmap', configmap: { name: 'data' } }
 
 describe('MCPRegistry operator: registry API deployment settings', function () {
-  this.timeout(180_000)
+  this.timeout(400_000)
   let client: KubeClient
   let running: RunningOperator | undefined
 
@@ -141,7 +141,17 @@ describe('MCPRegistry operator: registry API deployment settings', function () {
   it('scales 1 → 3 → 1 with a PodDisruptionBudget and topology spread only above one replica', async () => {
     const ns = await registryWith('deploy-replicas', {})
     const status = () => readRegistry(client, ns, 'r').then((r) => r?.status)
-    await eventually(async () => expect([(await status())?.readyReplicas, (await status())?.ready]).to.deep.equal([1, '1/1']), { timeoutMs: 60_000 })
+    // Pods become Ready through kwok's stages; on a loaded 2-core machine a rollout can take a while, and a
+    // failure says where it stood (Deployment status and pod phases).
+    const rollout = async () => {
+      const d = await deployment(ns)
+      const pods = await client.request<{ items: { metadata: { name: string }; status?: { phase?: string; conditions?: { type: string; status: string }[] } }[] }>('GET', `/api/v1/namespaces/${ns}/pods`)
+      return JSON.stringify({
+        deployment: { replicas: d.spec?.replicas, ready: d.status?.readyReplicas, updated: d.status?.updatedReplicas, conditions: d.status?.conditions?.map((c) => `${c.type}=${c.status}`) },
+        pods: pods.items.map((p) => `${p.metadata.name}:${p.status?.phase}:${p.status?.conditions?.find((c) => c.type === 'Ready')?.status}`),
+      })
+    }
+    await eventually(async () => expect([(await status())?.readyReplicas, (await status())?.ready], await rollout()).to.deep.equal([1, '1/1']), { timeoutMs: 120_000 })
     expect(await absent(PodDisruptionBudgetKind, ns, 'r-api')).to.equal(true)
 
     await patchRegistry(client, ns, 'r', { spec: { replicas: 3 } })
@@ -153,14 +163,14 @@ describe('MCPRegistry operator: registry API deployment settings', function () {
     expect(d.spec?.template.spec?.topologySpreadConstraints?.[0]?.topologyKey).to.equal('kubernetes.io/hostname')
     await eventually(async () => {
       const s = await status()
-      expect([s?.readyReplicas, s?.ready, s?.url, s?.url === s?.apiEndpoint]).to.deep.equal([3, '3/3', `http://r-api.${ns}.svc.cluster.local:80`, true])
-    }, { timeoutMs: 60_000 })
+      expect([s?.readyReplicas, s?.ready, s?.url, s?.url === s?.apiEndpoint], await rollout()).to.deep.equal([3, '3/3', `http://r-api.${ns}.svc.cluster.local:80`, true])
+    }, { timeoutMs: 120_000 })
 
     await patchRegistry(client, ns, 'r', { spec: { replicas: 1 } })
     await eventually(async () => expect(await absent(PodDisruptionBudgetKind, ns, 'r-api')).to.equal(true))
     const back = await deployment(ns)
     expect([back.spec?.replicas, back.spec?.template.spec?.topologySpreadConstraints]).to.deep.equal([1, undefined])
-    await eventually(async () => expect((await status())?.ready).to.equal('1/1'), { timeoutMs: 60_000 })
+    await eventually(async () => expect((await status())?.ready, await rollout()).to.equal('1/1'), { timeoutMs: 120_000 })
   })
 
   it('puts image pull secrets on the pod and on the ServiceAccount', async () => {
