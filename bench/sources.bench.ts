@@ -20,7 +20,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CoreV1Api } from '@kubernetes/client-node'
 import { startControlPlane } from '@thv/control-plane'
-import { OfficialMetaKey, type MCPRegistry, type ServerResponse } from '@thv/registry-model'
+import { OfficialMetaKey, type SingleSourceRegistry, type ServerResponse } from '@thv/registry-model'
 import { ApiMirrorSourceHandler, EgressPolicy, GitSourceHandler, UrlSourceHandler, type SourceHandler, type SyncResult, type UnchangedSyncResult } from '@thv/sources'
 import { makeTestTls, startGitServer, startHttpsServer, testResolver } from '@thv/testkit'
 
@@ -33,8 +33,8 @@ const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.floor(s.length / 2)] as number
 }
-const registry = (name: string, source: unknown): MCPRegistry =>
-  ({ apiVersion: 'toolhive.stacklok.dev/v1alpha1', kind: 'MCPRegistry', metadata: { name, namespace: 'bench' }, spec: { source } }) as MCPRegistry
+const registry = (name: string, source: unknown): SingleSourceRegistry =>
+  ({ apiVersion: 'toolhive.stacklok.dev/v1alpha1', kind: 'MCPRegistry', metadata: { name, namespace: 'bench' }, spec: { source } }) as SingleSourceRegistry
 const full = (r: SyncResult | UnchangedSyncResult): SyncResult => {
   if (r.unchanged === true) throw new Error('expected a full sync')
   return r
@@ -49,7 +49,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
 }
 
 /** CPU ms per unchanged check, after one full sync. */
-async function unchangedCpuMs(handler: SourceHandler, reg: MCPRegistry): Promise<number> {
+async function unchangedCpuMs(handler: SourceHandler, reg: SingleSourceRegistry): Promise<number> {
   const first = full(await handler.sync(reg, AbortSignal.timeout(120_000)))
   const samples: number[] = []
   for (let i = 0; i < CHECKS; i++) {

@@ -32,9 +32,11 @@ describe('config/samples', () => {
       const spec = decodeMCPRegistrySpec(registries.find((r) => r.metadata.name === name)?.spec)
       expect(E.isRight(spec) ? 'valid' : spec.left.message).to.equal('valid')
       if (E.isLeft(spec)) return
-      const raw = configMaps.find((c) => c.metadata.name === spec.right.source.configmap?.name)?.data?.[spec.right.source.configmap?.key ?? 'registry.json'] ?? ''
+      const source = spec.right.source
+      if (source === undefined) throw new Error(`${name} has no spec.source`)
+      const raw = configMaps.find((c) => c.metadata.name === source.configmap?.name)?.data?.[source.configmap?.key ?? 'registry.json'] ?? ''
       const built = buildSnapshot({
-        raw, declaredFormat: spec.right.source.format, filter: spec.right.filter, now: new Date('2026-01-01T00:00:00Z'),
+        raw, declaredFormat: source.format, filter: spec.right.filter, now: new Date('2026-01-01T00:00:00Z'),
         registry: { name, namespace: 'default', source: { type: 'configmap', ref: 'default/registry-data#registry.json' } },
       })
       expect(E.isRight(built) ? built.right.servers.length : built.left.message).to.equal(8)

@@ -8,6 +8,9 @@ import * as E from 'fp-ts/lib/Either.js'
 import { ensureMcpRegistryCrd } from './crd-install.js'
 
 const source = { type: 'configmap', configmap: { name: 'registry-data' } }
+const platform = { name: 'platform', format: 'toolhive', configMapRef: { name: 'platform-registry', key: 'registry.json' } }
+const upstreamList = { name: 'upstream-list', format: 'upstream', configMapRef: { name: 'upstream-servers', key: 'servers.json' } }
+const manySources = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `s${i}`, configmap: { name: 'd' } }))
 
 /** [title, spec, valid, a fragment of the admission message when invalid]. */
 const cases: ReadonlyArray<readonly [string, unknown, boolean, string?]> = [
@@ -25,7 +28,7 @@ const cases: ReadonlyArray<readonly [string, unknown, boolean, string?]> = [
   ['upstream format, manual sync', { source: { ...source, format: 'upstream' }, syncPolicy: { type: 'manual' } }, true],
   ['a compound Go duration', { source, syncPolicy: { interval: '1h30m0.5s' } }, true],
   ['a reverse-DNS glob', { source, filter: { include: ['io.github.*/*', 'fetch?'] } }, true],
-  ['a missing source', { displayName: 'x' }, false, 'spec.source: Required value'],
+  ['a missing source', { displayName: 'x' }, false, 'set exactly one of spec.source and spec.sources'],
   ['an unknown source type', { source: { type: 'svn', configmap: { name: 'x' } } }, false, 'spec.source.type: Unsupported value: "svn"'],
   ['a url source with every field', { source: { type: 'url', url: { endpoint: 'https://example.com/registry.json', timeout: '45s', caCertRef: { name: 'ca', key: 'ca.crt' }, headersSecretRef: { name: 'hdrs' } } } }, true],
   ["ToolHive's git example", { source: { type: 'git', format: 'toolhive', git: { repository: 'https://github.com/stacklok/toolhive.git', branch: 'main', path: 'pkg/registry/data/registry.json' } } }, true],
@@ -74,6 +77,43 @@ const cases: ReadonlyArray<readonly [string, unknown, boolean, string?]> = [
   ['a sampling ratio above 1', { source, telemetryConfig: { tracing: { sampling: '1.5' } } }, false, 'must be a decimal ratio between 0 and 1'],
   ['an unknown telemetry field', { source, telemetryConfig: { enabled: false, exporter: 'otlp' } }, false, 'unknown field "spec.telemetryConfig.exporter"'],
   ['an unknown spec field', { source, sycnPolicy: { interval: '1h' } }, false, 'unknown field "spec.sycnPolicy"'],
+  ["ToolHive's typed-era manifest with sources and views", {
+    displayName: 'Team registry',
+    sources: [
+      { ...platform, syncPolicy: { interval: '30m' }, filter: { names: { include: ['*'], exclude: ['*-deprecated'] }, tags: { exclude: ['experimental'] } } },
+      upstreamList,
+    ],
+    registries: [{ name: 'default', sources: ['platform', 'upstream-list'] }, { name: 'platform-only', sources: ['platform'] }],
+  }, true],
+  ['sources of every kind, claims and the typed-era fields we do not implement', {
+    sources: [
+      { name: 'a', configmap: { name: 'd', key: 'r.json' }, claims: { team: 'a', groups: ['x', 'y'] } },
+      { name: 'u', url: { endpoint: 'https://e.example/r.json' } },
+      { name: 'g', git: { repository: 'https://g.example/r.git', tag: 'v1' } },
+      { name: 'm', api: { endpoint: 'https://m.example/' } },
+      { name: 'w', managed: {} },
+      { name: 'k', kubernetes: { namespaces: ['team-a'] } },
+      { name: 'o', configMapRef: { name: 'd', key: 'r.json', optional: true } },
+    ],
+    registries: [{ name: 'v', sources: ['a', 'u'], claims: { team: 'a' } }],
+    databaseConfig: { host: 'pg', port: 5432 }, enforceServers: true,
+  }, true],
+  ['20 sources and 20 views', { sources: manySources(20), registries: Array.from({ length: 20 }, (_, i) => ({ name: `v${i}`, sources: ['s0'] })) }, true],
+  ['both spec.source and spec.sources', { source, sources: [platform] }, false, 'set exactly one of spec.source and spec.sources'],
+  ['views without spec.sources', { source, registries: [{ name: 'v', sources: ['default'] }] }, false, 'spec.registries needs spec.sources'],
+  ['duplicate source names', { sources: [platform, { ...upstreamList, name: 'platform' }] }, false, 'Duplicate value'],
+  ['duplicate view names', { sources: [platform], registries: [{ name: 'v', sources: ['platform'] }, { name: 'v', sources: ['platform'] }] }, false, 'Duplicate value'],
+  ['a view naming an unknown source', { sources: [platform], registries: [{ name: 'v', sources: ['platform', 'nope'] }] }, false, 'every spec.registries[].sources entry must name a source of spec.sources'],
+  ['a source with two kind blocks', { sources: [{ ...platform, configmap: { name: 'd' } }] }, false, 'a source sets exactly one of configMapRef'],
+  ['a source without a kind block', { sources: [{ name: 'x' }] }, false, 'a source sets exactly one of configMapRef'],
+  ['21 sources', { sources: manySources(21) }, false, 'spec.sources: Too many'],
+  ['21 views', { sources: manySources(1), registries: Array.from({ length: 21 }, (_, i) => ({ name: `v${i}`, sources: ['s0'] })) }, false, 'spec.registries: Too many'],
+  ['an empty sources list', { sources: [] }, false, 'spec.sources'],
+  ['an upper-case source name', { sources: [{ ...platform, name: 'Platform' }] }, false, 'spec.sources[0].name'],
+  ['configMapRef without a key', { sources: [{ name: 'p', configMapRef: { name: 'd' } }] }, false, 'spec.sources[0].configMapRef.key'],
+  ['a view listing a source twice', { sources: [platform], registries: [{ name: 'v', sources: ['platform', 'platform'] }] }, false, 'Duplicate value'],
+  ['an invalid per-source interval', { sources: [{ ...platform, syncPolicy: { interval: 'soon' } }] }, false, 'must be a Go duration'],
+  ['an unknown field in a source', { sources: [{ ...platform, tyep: 'x' }] }, false, 'unknown field "spec.sources[0].tyep"'],
   ['an unknown nested field', { source: { ...source, configmap: { name: 'x', keyy: 'y' } } }, false, 'unknown field "spec.source.configmap.keyy"'],
 ]
 
@@ -126,7 +166,7 @@ describe('MCPRegistry CRD schema and codec', function () {
       'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/mcpregistries.toolhive.stacklok.dev')
     expect(crd.spec.names.shortNames).to.deep.equal(['mcpreg', 'mcpregistry'])
     expect(crd.spec.names.categories).to.deep.equal(['toolhive'])
-    expect(crd.spec.versions[0]?.additionalPrinterColumns.map((c) => c.name)).to.deep.equal(['Phase', 'Servers', 'Deployed', 'Last Sync', 'API', 'Ready', 'Age'])
+    expect(crd.spec.versions[0]?.additionalPrinterColumns.map((c) => c.name)).to.deep.equal(['Phase', 'Servers', 'Sources', 'Deployed', 'Last Sync', 'API', 'Ready', 'Age'])
     expect(crd.spec.versions[0]?.subresources).to.deep.equal({ status: {} })
   })
 })

@@ -42,3 +42,5 @@ export {
 export type { ToolHiveRegistryDocument, ToolHiveView } from './snapshot-views.js'
 export { mergeSources, mergeView, describeShadowing } from './source-merge.js'
 export type { MergeableServer, SourceServers, ShadowedServer, MergedSources } from './source-merge.js'
+export { buildMultiSourceSnapshot, viewSnapshot } from './multi-source-snapshot.js'
+export type { MultiSourceSnapshotInput, MultiSourceSnapshot } from './multi-source-snapshot.js'

@@ -27,6 +27,8 @@ export const ConditionType = {
   PodTemplateValid: 'PodTemplateValid',
   /** `spec.expose` is in place (Ingress or HTTPRoute); absent when nothing is exposed. */
   Exposed: 'Exposed',
+  /** True: the spec sets fields of ToolHive's typed schema that this operator accepts but does not implement; absent otherwise. */
+  Unsupported: 'Unsupported',
 } as const
 
 /** One of the {@link ConditionType} values. @category model @since 0.1.0 */
@@ -120,6 +122,20 @@ export const ConditionReason = {
   /** Applying the Ingress or HTTPRoute failed (message says why). */
   ExposeFailed: 'ExposeFailed',
 
+  // several sources (SourceAvailable, DataValid, SyncSuccessful of a registry with spec.sources)
+  /** True: every source was read (or validated) on its last attempt. */
+  SourcesFetched: 'SourcesFetched',
+  /** At least one source failed its last attempt; the message names each one and why. */
+  SourcesFailing: 'SourcesFailing',
+  /** True: every source's last attempt succeeded and the served snapshot is stored. */
+  SourcesSynced: 'SourcesSynced',
+
+  // Unsupported
+  /** True: the message lists the field paths that are accepted but not implemented. */
+  UnsupportedFields: 'UnsupportedFields',
+  /** False: the fields reported earlier are gone. */
+  NoUnsupportedFields: 'NoUnsupportedFields',
+
   // Ready
   /** True: data synced and API available. */
   RegistryReady: 'RegistryReady',
@@ -161,6 +177,10 @@ export const EventReason = {
   PodTemplateWeakensHardening: 'PodTemplateWeakensHardening',
   /** Warning: `spec.expose.httpRoute` is set but the Gateway API is not installed. */
   GatewayAPIMissing: 'GatewayAPIMissing',
+  /** Normal: servers of later sources are shadowed by earlier ones (names up to five); once per change. */
+  ServersShadowed: 'ServersShadowed',
+  /** Warning: the spec sets fields that are accepted but not implemented (the field paths); once per change. */
+  UnsupportedFields: 'UnsupportedFields',
 } as const
 
 /** One of the {@link EventReason} values. @category model @since 0.1.0 */

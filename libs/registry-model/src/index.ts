@@ -70,10 +70,11 @@ export type { ToolHiveGroup, ToolHiveRegistry } from './toolhive-registry.codec.
 export {
   SnapshotSchemaVersion, SnapshotSourceCodec, SnapshotFormatCodec, SnapshotToolHiveHeaderCodec, SnapshotRegistryMetaCodec,
   DeployedServerSummaryCodec, DeployedServerSummariesCodec, RegistrySnapshotCodec, decodeSnapshot,
-  decodeDeployedServerSummary,
+  decodeDeployedServerSummary, SnapshotViewCodec, SnapshotSourceSummaryCodec,
 } from './snapshot.codec.js'
 export type {
   SnapshotSource, SnapshotFormat, SnapshotToolHiveHeader, SnapshotRegistryMeta, DeployedServerSummary, RegistrySnapshot,
+  SnapshotView, SnapshotSourceSummary,
 } from './snapshot.codec.js'
 export {
   ConditionType, ConditionReason, EventReason, ConditionStatusCodec, ConditionCodec,
@@ -89,21 +90,21 @@ export {
   MCPRegistrySpecCodec, MCPRegistryPhaseCodec, StorageRefCodec, MCPRegistryStatusCodec, ObjectMetaCodec,
   MCPRegistryCodec, decodeMCPRegistry, decodeMCPRegistrySpec,
   HostnamePattern, SamplingRatioPattern, MaxReplicas, PodTemplateSpecCodec, LocalObjectReferenceCodec, IngressExposeCodec,
-  ParentRefCodec, HTTPRouteExposeCodec, ExposeCodec, TelemetryConfigCodec,
+  ParentRefCodec, HTTPRouteExposeCodec, ExposeCodec, TelemetryConfigCodec, SourceSyncTriggerAnnotationPrefix,
+  SourcePhaseCodec, SourceStatusCodec, isSingleSource,
+  MaxSources, SourceNamePattern, DefaultSourceName, SourceKinds, ConfigMapRefCodec, ClaimsCodec, ManagedSourceCodec,
+  KubernetesSourceCodec, MCPRegistrySourceEntryCodec, RegistryViewCodec, SourceEntriesCodec, RegistryViewsCodec,
+  MultiSourceCodec, kindsOf,
 } from './mcpregistry.codec.js'
 export type {
   ConfigMapSource, KeySelector, SecretRef, UrlSource, GitSource, ApiSource, SourceFormat, MCPRegistrySource, RetryPolicy, SyncMode, SyncPolicy, TagFilter,
   RegistryFilterSpec, MCPRegistrySpec, MCPRegistryPhase, StorageRef, MCPRegistryStatus, ObjectMeta, MCPRegistry,
-  IngressExpose, HTTPRouteExpose, Expose, TelemetryConfig,
+  IngressExpose, HTTPRouteExpose, Expose, TelemetryConfig, SourcePhase, SourceStatus, SingleSourceRegistry,
+  SourceKind, ConfigMapRef, MCPRegistrySourceEntry, RegistryView, MultiSource,
 } from './mcpregistry.codec.js'
 export {
   MCPServerPlural, MCPServerKindName, RegistryNameLabel, RegistryNamespaceLabel, ServerNameLabel, MCPServerCodec,
 } from './mcpserver.codec.js'
 export type { MCPServer } from './mcpserver.codec.js'
 export { parseGoDurationMs } from './go-duration.js'
-export {
-  MaxSources, SourceNamePattern, DefaultSourceName, SourceKinds, ConfigMapRefCodec, ClaimsCodec, ManagedSourceCodec,
-  KubernetesSourceCodec, MCPRegistrySourceEntryCodec, RegistryViewCodec, SourceEntriesCodec, RegistryViewsCodec,
-  MultiSourceCodec, decodeMultiSource, kindsOf, defaultSourceEntry, viewsOf,
-} from './multi-source.codec.js'
-export type { SourceKind, ConfigMapRef, MCPRegistrySourceEntry, RegistryView, MultiSource } from './multi-source.codec.js'
+export { decodeMultiSource, defaultSourceEntry, viewsOf, sourceOfEntry, sourceRegistry, sourceSpecHash } from './multi-source.codec.js'

@@ -18,6 +18,8 @@ export const MCPRegistryKindName = 'MCPRegistry'
 export const MCPRegistryPlural = 'mcpregistries'
 /** Annotation whose new value (compared with `status.lastManualSyncTrigger`) requests a sync. @category model @since 0.1.0 */
 export const SyncTriggerAnnotation = 'toolhive.stacklok.dev/sync-trigger'
+/** Prefix of the per-source trigger annotation `toolhive.stacklok.dev/sync-trigger-<source>`. @category model @since 0.2.0 */
+export const SourceSyncTriggerAnnotationPrefix = `${SyncTriggerAnnotation}-`
 
 /**
  * Go duration syntax as accepted by `time.ParseDuration` (without sign): `30s`, `1h30m`, `1.5h`, `500ms`.
@@ -346,10 +348,127 @@ export const TelemetryConfigCodec = t.refinement(
 /** @category model @since 0.2.0 */
 export type TelemetryConfig = t.TypeOf<typeof TelemetryConfigCodec>
 
-/** `spec` of an MCPRegistry. Unknown keys are rejected. @category combinators @since 0.1.0 */
-export const MCPRegistrySpecCodec = strictStruct(
+// -------------------------------------------------------------------------------------
+// model: several sources (ToolHive's typed-era names)
+// -------------------------------------------------------------------------------------
+
+/** Most sources, and most views, of one registry (ToolHive's limit). @category model @since 0.2.0 */
+export const MaxSources = 20
+/** A source or view name: a DNS label (it becomes part of a storage object name and of a URL path). @category model @since 0.2.0 */
+export const SourceNamePattern = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'
+/** The source name `spec.source` (a single-source registry) has internally. @category model @since 0.2.0 */
+export const DefaultSourceName = 'default'
+/** The kind blocks of a source, exactly one of which is set. @category model @since 0.2.0 */
+export const SourceKinds = ['configMapRef', 'configmap', 'url', 'git', 'api', 'managed', 'kubernetes'] as const
+/** @category model @since 0.2.0 */
+export type SourceKind = (typeof SourceKinds)[number]
+
+// -------------------------------------------------------------------------------------
+// combinators: several sources
+// -------------------------------------------------------------------------------------
+
+const SourceNameCodec = t.refinement(t.string, (s) => s.length <= 63 && new RegExp(SourceNamePattern, 'u').test(s), 'SourceName')
+const SourceObjectName = t.refinement(t.string, (s) => s.length >= 1 && s.length <= 253 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/u.test(s), 'ObjectName')
+const DataKey = t.refinement(t.string, (s) => s.length >= 1 && s.length <= 253 && /^[-._a-zA-Z0-9]+$/u.test(s), 'ConfigMapKey')
+
+/** `configMapRef`: ToolHive's ConfigMapKeySelector (`name`, `key`, `optional`) in the registry's namespace. @category combinators @since 0.2.0 */
+export const ConfigMapRefCodec = strictStruct({ name: SourceObjectName, key: DataKey, optional: optional(t.boolean) }, 'ConfigMapRef')
+/** @category model @since 0.2.0 */
+export type ConfigMapRef = t.TypeOf<typeof ConfigMapRefCodec>
+
+/** `claims`: claim name to a value or a list of values (ToolHive's shape). @category combinators @since 0.2.0 */
+export const ClaimsCodec = t.record(t.string, t.union([t.string, t.array(t.string)]), 'Claims')
+
+/** `managed: {}` (ToolHive's write-API source): accepted, not implemented. @category combinators @since 0.2.0 */
+export const ManagedSourceCodec = strictStruct({}, 'ManagedSource')
+/** `kubernetes: {namespaces}` (exported MCPServers): accepted, implemented by a later source kind. @category combinators @since 0.2.0 */
+export const KubernetesSourceCodec = strictStruct(
+  { namespaces: optional(t.refinement(t.array(SourceObjectName), (a) => a.length <= 100, 'Namespaces')) },
+  'KubernetesSource',
+)
+
+const SourceEntryStructCodec = strictStruct(
   {
-    source: MCPRegistrySourceCodec,
+    name: SourceNameCodec,
+    format: optional(SourceFormatCodec),
+    configMapRef: optional(ConfigMapRefCodec),
+    configmap: optional(ConfigMapSourceCodec),
+    url: optional(UrlSourceCodec),
+    git: optional(GitSourceCodec),
+    api: optional(ApiSourceCodec),
+    managed: optional(ManagedSourceCodec),
+    kubernetes: optional(KubernetesSourceCodec),
+    filter: optional(RegistryFilterSpecCodec),
+    syncPolicy: optional(SyncPolicyCodec),
+    claims: optional(ClaimsCodec),
+  },
+  'MCPRegistrySourceEntry',
+)
+
+/** The kind blocks set on a source entry, in {@link SourceKinds} order. @category utils @since 0.2.0 */
+export function kindsOf(entry: Partial<Record<SourceKind, unknown>>): SourceKind[] {
+  return SourceKinds.filter((k) => entry[k] !== undefined)
+}
+
+/** One `spec.sources[]` entry: a name, exactly one kind block, and optional format, filter, syncPolicy, claims. @category combinators @since 0.2.0 */
+export const MCPRegistrySourceEntryCodec = t.refinement(
+  SourceEntryStructCodec,
+  (s) => kindsOf(s).length === 1,
+  'MCPRegistrySourceEntry(exactly one of configMapRef, configmap, url, git, api, managed, kubernetes)',
+)
+/** @category model @since 0.2.0 */
+export type MCPRegistrySourceEntry = t.TypeOf<typeof MCPRegistrySourceEntryCodec>
+
+/** One `spec.registries[]` entry: a view over an ordered list of source names. @category combinators @since 0.2.0 */
+export const RegistryViewCodec = strictStruct(
+  {
+    name: SourceNameCodec,
+    sources: t.refinement(t.array(SourceNameCodec), (a) => a.length >= 1 && a.length <= MaxSources && new Set(a).size === a.length, 'ViewSources'),
+    claims: optional(ClaimsCodec),
+  },
+  'RegistryView',
+)
+/** @category model @since 0.2.0 */
+export type RegistryView = t.TypeOf<typeof RegistryViewCodec>
+
+const uniqueNames = (xs: ReadonlyArray<{ readonly name: string }>) => new Set(xs.map((x) => x.name)).size === xs.length
+
+/** `spec.sources`: 1 to {@link MaxSources} entries with unique names. @category combinators @since 0.2.0 */
+export const SourceEntriesCodec = t.refinement(
+  t.array(MCPRegistrySourceEntryCodec),
+  (a) => a.length >= 1 && a.length <= MaxSources && uniqueNames(a),
+  'SourceEntries(1 to 20, unique names)',
+)
+
+/** `spec.registries`: 1 to {@link MaxSources} views with unique names. @category combinators @since 0.2.0 */
+export const RegistryViewsCodec = t.refinement(
+  t.array(RegistryViewCodec),
+  (a) => a.length >= 1 && a.length <= MaxSources && uniqueNames(a),
+  'RegistryViews(1 to 20, unique names)',
+)
+
+/**
+ * `spec.sources` with the optional `spec.registries`: every view names only sources of the list.
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const MultiSourceCodec = t.refinement(
+  strictStruct({ sources: SourceEntriesCodec, registries: optional(RegistryViewsCodec) }, 'MultiSourceFields'),
+  (m) => {
+    const known = new Set(m.sources.map((s) => s.name))
+    return (m.registries ?? []).every((v) => v.sources.every((s) => known.has(s)))
+  },
+  'MultiSource(a view names a source that spec.sources does not have)',
+)
+/** @category model @since 0.2.0 */
+export type MultiSource = t.TypeOf<typeof MultiSourceCodec>
+
+const SpecFieldsCodec = strictStruct(
+  {
+    source: optional(MCPRegistrySourceCodec),
+    sources: optional(SourceEntriesCodec),
+    registries: optional(RegistryViewsCodec),
     displayName: optional(t.refinement(t.string, (s) => s.length <= 256, 'DisplayName')),
     syncPolicy: optional(SyncPolicyCodec),
     filter: optional(RegistryFilterSpecCodec),
@@ -358,9 +477,43 @@ export const MCPRegistrySpecCodec = strictStruct(
     replicas: optional(t.refinement(NonNegativeIntCodec, (n) => n <= MaxReplicas, 'Replicas')),
     expose: optional(ExposeCodec),
     telemetryConfig: optional(TelemetryConfigCodec),
+    databaseConfig: optional(t.UnknownRecord),
+    enforceServers: optional(t.boolean),
   },
-  'MCPRegistrySpec',
+  'MCPRegistrySpecFields',
 )
+
+/**
+ * `spec` of an MCPRegistry. Unknown keys are rejected. Exactly one of `source` (one source) and `sources` (several,
+ * optionally with `registries` views naming only sources of the list). `databaseConfig` and `enforceServers`
+ * (ToolHive's typed era) are accepted and reported as unsupported by the operator.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const MCPRegistrySpecCodec = new t.Type<t.TypeOf<typeof SpecFieldsCodec>, t.OutputOf<typeof SpecFieldsCodec>, unknown>(
+  'MCPRegistrySpec',
+  (u): u is t.TypeOf<typeof SpecFieldsCodec> => SpecFieldsCodec.is(u) && specRuleProblem(u) === undefined,
+  (u, c) => {
+    const fields = SpecFieldsCodec.validate(u, c)
+    if (fields._tag === 'Left') return fields
+    const problem = specRuleProblem(fields.right)
+    if (problem === undefined) return fields
+    return t.failure(u, [...c, { key: problem.key, type: SpecFieldsCodec, actual: u }], problem.message)
+  },
+  (a) => SpecFieldsCodec.encode(a),
+)
+
+/** The cross-field rules of the spec (the CRD's CEL rules), as the key they concern and a sentence. */
+function specRuleProblem(s: t.TypeOf<typeof SpecFieldsCodec>): { key: string; message: string } | undefined {
+  if (s.source === undefined && s.sources === undefined) return { key: 'source', message: 'set exactly one of spec.source and spec.sources (neither is set)' }
+  if (s.source !== undefined && s.sources !== undefined) return { key: 'sources', message: 'set exactly one of spec.source and spec.sources (both are set)' }
+  if (s.registries === undefined) return undefined
+  if (s.sources === undefined) return { key: 'registries', message: 'spec.registries needs spec.sources' }
+  const known = new Set(s.sources.map((x) => x.name))
+  const unknown = s.registries.flatMap((v) => v.sources.filter((name) => !known.has(name)).map((name) => `${v.name}: ${name}`))
+  return unknown.length === 0 ? undefined : { key: 'registries', message: `every spec.registries[].sources entry must name a source of spec.sources (unknown: ${unknown.join(', ')})` }
+}
 /** @category model @since 0.1.0 */
 export type MCPRegistrySpec = t.TypeOf<typeof MCPRegistrySpecCodec>
 
@@ -387,6 +540,46 @@ export const StorageRefCodec = strictStruct(
 /** @category model @since 0.1.0 */
 export type StorageRef = t.TypeOf<typeof StorageRefCodec>
 
+/** Phases of one source in `status.sources[]`. @category primitives @since 0.2.0 */
+export const SourcePhaseCodec = t.keyof({ Pending: null, Ready: null, Failed: null, Unsupported: null }, 'SourcePhase')
+/** @category model @since 0.2.0 */
+export type SourcePhase = t.TypeOf<typeof SourcePhaseCodec>
+
+/**
+ * One `status.sources[]` entry (a registry with `spec.sources`): the source's own sync state (`reason` is the
+ * condition reason of its last failure, absent while it succeeds). `lastSyncHash`,
+ * `lastSyncTime`, `serverCount` and `revision` describe its last good data; `shadowedCount` counts its server names
+ * an earlier source serves instead; `specHash` is what the operator compares to re-sync only changed sources;
+ * `lastManualSyncTrigger` the value of its `sync-trigger-<source>` annotation last honoured.
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const SourceStatusCodec = t.intersection(
+  [
+    t.type({ name: t.string }),
+    t.partial({
+      kind: t.string,
+      phase: SourcePhaseCodec,
+      reason: t.string,
+      message: t.string,
+      revision: t.string,
+      lastSyncTime: t.string,
+      lastAttemptTime: t.string,
+      nextSyncTime: t.string,
+      lastSyncHash: t.string,
+      serverCount: NonNegativeIntCodec,
+      shadowedCount: NonNegativeIntCodec,
+      syncAttempts: NonNegativeIntCodec,
+      specHash: t.string,
+      lastManualSyncTrigger: t.string,
+    }),
+  ],
+  'SourceStatus',
+)
+/** @category model @since 0.2.0 */
+export type SourceStatus = t.TypeOf<typeof SourceStatusCodec>
+
 /** `status` of an MCPRegistry (written only by the operator, through the status subresource). @category combinators @since 0.1.0 */
 export const MCPRegistryStatusCodec = strictPartial(
   {
@@ -406,6 +599,8 @@ export const MCPRegistryStatusCodec = strictPartial(
     readyReplicas: NonNegativeIntCodec,
     ready: t.string,
     storageRef: StorageRefCodec,
+    sources: t.array(SourceStatusCodec),
+    sourcesReady: t.string,
     conditions: t.array(ConditionCodec),
   },
   'MCPRegistryStatus',
@@ -465,6 +660,26 @@ export type MCPRegistry = t.TypeOf<typeof MCPRegistryCodec>
  * @since 0.1.0
  */
 export const decodeMCPRegistry = decodeWith(MCPRegistryCodec)
+
+/**
+ * An MCPRegistry with one source (`spec.source`, the Part I shape): what a source handler syncs. A registry with
+ * `spec.sources` is synced one source at a time, each presented as a {@link SingleSourceRegistry} (see
+ * `sourceRegistry` in `multi-source.codec.ts`).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type SingleSourceRegistry = Omit<MCPRegistry, 'spec'> & { readonly spec: MCPRegistrySpec & { readonly source: MCPRegistrySource } }
+
+/**
+ * Whether the registry has one source (`spec.source`).
+ *
+ * @category utils
+ * @since 0.2.0
+ */
+export function isSingleSource(registry: MCPRegistry): registry is SingleSourceRegistry {
+  return registry.spec.source !== undefined
+}
 
 /**
  * Decodes an MCPRegistry `spec` alone (e.g. to validate a manifest before applying it).

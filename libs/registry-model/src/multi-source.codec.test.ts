@@ -1,7 +1,8 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import type { DecodeFailure } from './decode-failure.js'
-import { decodeMultiSource, defaultSourceEntry, kindsOf, viewsOf } from './multi-source.codec.js'
+import { kindsOf } from './mcpregistry.codec.js'
+import { decodeMultiSource, defaultSourceEntry, viewsOf } from './multi-source.codec.js'
 
 const paths = (result: E.Either<DecodeFailure, unknown>): string[] =>
   E.isRight(result) ? [] : [...new Set(result.left.issues.map((i) => i.path))].sort()

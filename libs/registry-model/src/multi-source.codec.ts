@@ -1,133 +1,16 @@
 /**
  * `spec.sources[]` and `spec.registries[]` of an MCPRegistry with several sources, in ToolHive's typed-era field
  * names (`configMapRef`, `registries`, `claims`), plus `configmap` (the single-source shape) for a ConfigMap.
- * The rules are the ones admission enforces: 1 to 20 sources and views, unique names, exactly one kind block per
- * source, views naming only known sources.
+ * The codecs live in `mcpregistry.codec.ts` (the spec codec composes them); this module adds the helpers that
+ * read them.
  */
+import { createHash } from 'node:crypto'
 import type * as E from 'fp-ts/lib/Either.js'
-import * as t from 'io-ts'
 import { decodeWith, type DecodeFailure } from './decode-failure.js'
 import {
-  ApiSourceCodec, ConfigMapSourceCodec, GitSourceCodec, RegistryFilterSpecCodec, SourceFormatCodec, SyncPolicyCodec,
-  UrlSourceCodec, type MCPRegistrySource,
+  DefaultSourceName, MultiSourceCodec, type MCPRegistry, type MCPRegistrySource, type MCPRegistrySourceEntry, type MultiSource,
+  type RegistryView, type SingleSourceRegistry,
 } from './mcpregistry.codec.js'
-import { optional, strictStruct } from './struct.codec.js'
-
-// -------------------------------------------------------------------------------------
-// model
-// -------------------------------------------------------------------------------------
-
-/** Most sources, and most views, of one registry (ToolHive's limit). @category model @since 0.2.0 */
-export const MaxSources = 20
-/** A source or view name: a DNS label (it becomes part of a storage object name and of a URL path). @category model @since 0.2.0 */
-export const SourceNamePattern = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'
-/** The source name `spec.source` (a single-source registry) has internally. @category model @since 0.2.0 */
-export const DefaultSourceName = 'default'
-/** The kind blocks of a source, exactly one of which is set. @category model @since 0.2.0 */
-export const SourceKinds = ['configMapRef', 'configmap', 'url', 'git', 'api', 'managed', 'kubernetes'] as const
-/** @category model @since 0.2.0 */
-export type SourceKind = (typeof SourceKinds)[number]
-
-// -------------------------------------------------------------------------------------
-// combinators
-// -------------------------------------------------------------------------------------
-
-const SourceNameCodec = t.refinement(t.string, (s) => s.length <= 63 && new RegExp(SourceNamePattern, 'u').test(s), 'SourceName')
-const ObjectName = t.refinement(t.string, (s) => s.length >= 1 && s.length <= 253 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/u.test(s), 'ObjectName')
-const DataKey = t.refinement(t.string, (s) => s.length >= 1 && s.length <= 253 && /^[-._a-zA-Z0-9]+$/u.test(s), 'ConfigMapKey')
-
-/** `configMapRef`: ToolHive's ConfigMapKeySelector (`name`, `key`, `optional`) in the registry's namespace. @category combinators @since 0.2.0 */
-export const ConfigMapRefCodec = strictStruct({ name: ObjectName, key: DataKey, optional: optional(t.boolean) }, 'ConfigMapRef')
-/** @category model @since 0.2.0 */
-export type ConfigMapRef = t.TypeOf<typeof ConfigMapRefCodec>
-
-/** `claims`: claim name to a value or a list of values (ToolHive's shape). @category combinators @since 0.2.0 */
-export const ClaimsCodec = t.record(t.string, t.union([t.string, t.array(t.string)]), 'Claims')
-
-/** `managed: {}` (ToolHive's write-API source): accepted, not implemented. @category combinators @since 0.2.0 */
-export const ManagedSourceCodec = strictStruct({}, 'ManagedSource')
-/** `kubernetes: {namespaces}` (exported MCPServers): accepted, implemented by a later source kind. @category combinators @since 0.2.0 */
-export const KubernetesSourceCodec = strictStruct(
-  { namespaces: optional(t.refinement(t.array(ObjectName), (a) => a.length <= 100, 'Namespaces')) },
-  'KubernetesSource',
-)
-
-const SourceEntryStructCodec = strictStruct(
-  {
-    name: SourceNameCodec,
-    format: optional(SourceFormatCodec),
-    configMapRef: optional(ConfigMapRefCodec),
-    configmap: optional(ConfigMapSourceCodec),
-    url: optional(UrlSourceCodec),
-    git: optional(GitSourceCodec),
-    api: optional(ApiSourceCodec),
-    managed: optional(ManagedSourceCodec),
-    kubernetes: optional(KubernetesSourceCodec),
-    filter: optional(RegistryFilterSpecCodec),
-    syncPolicy: optional(SyncPolicyCodec),
-    claims: optional(ClaimsCodec),
-  },
-  'MCPRegistrySourceEntry',
-)
-
-/** The kind blocks set on a source entry, in {@link SourceKinds} order. @category utils @since 0.2.0 */
-export function kindsOf(entry: Partial<Record<SourceKind, unknown>>): SourceKind[] {
-  return SourceKinds.filter((k) => entry[k] !== undefined)
-}
-
-/** One `spec.sources[]` entry: a name, exactly one kind block, and optional format, filter, syncPolicy, claims. @category combinators @since 0.2.0 */
-export const MCPRegistrySourceEntryCodec = t.refinement(
-  SourceEntryStructCodec,
-  (s) => kindsOf(s).length === 1,
-  'MCPRegistrySourceEntry(exactly one of configMapRef, configmap, url, git, api, managed, kubernetes)',
-)
-/** @category model @since 0.2.0 */
-export type MCPRegistrySourceEntry = t.TypeOf<typeof MCPRegistrySourceEntryCodec>
-
-/** One `spec.registries[]` entry: a view over an ordered list of source names. @category combinators @since 0.2.0 */
-export const RegistryViewCodec = strictStruct(
-  {
-    name: SourceNameCodec,
-    sources: t.refinement(t.array(SourceNameCodec), (a) => a.length >= 1 && a.length <= MaxSources && new Set(a).size === a.length, 'ViewSources'),
-    claims: optional(ClaimsCodec),
-  },
-  'RegistryView',
-)
-/** @category model @since 0.2.0 */
-export type RegistryView = t.TypeOf<typeof RegistryViewCodec>
-
-const uniqueNames = (xs: ReadonlyArray<{ readonly name: string }>) => new Set(xs.map((x) => x.name)).size === xs.length
-
-/** `spec.sources`: 1 to {@link MaxSources} entries with unique names. @category combinators @since 0.2.0 */
-export const SourceEntriesCodec = t.refinement(
-  t.array(MCPRegistrySourceEntryCodec),
-  (a) => a.length >= 1 && a.length <= MaxSources && uniqueNames(a),
-  'SourceEntries(1 to 20, unique names)',
-)
-
-/** `spec.registries`: 1 to {@link MaxSources} views with unique names. @category combinators @since 0.2.0 */
-export const RegistryViewsCodec = t.refinement(
-  t.array(RegistryViewCodec),
-  (a) => a.length >= 1 && a.length <= MaxSources && uniqueNames(a),
-  'RegistryViews(1 to 20, unique names)',
-)
-
-/**
- * `spec.sources` with the optional `spec.registries`: every view names only sources of the list.
- *
- * @category combinators
- * @since 0.2.0
- */
-export const MultiSourceCodec = t.refinement(
-  strictStruct({ sources: SourceEntriesCodec, registries: optional(RegistryViewsCodec) }, 'MultiSourceFields'),
-  (m) => {
-    const known = new Set(m.sources.map((s) => s.name))
-    return (m.registries ?? []).every((v) => v.sources.every((s) => known.has(s)))
-  },
-  'MultiSource(a view names a source that spec.sources does not have)',
-)
-/** @category model @since 0.2.0 */
-export type MultiSource = t.TypeOf<typeof MultiSourceCodec>
 
 // -------------------------------------------------------------------------------------
 // utils
@@ -157,4 +40,61 @@ export function defaultSourceEntry(source: MCPRegistrySource): MCPRegistrySource
  */
 export function viewsOf(m: { readonly sources: ReadonlyArray<{ readonly name: string }>; readonly registries?: ReadonlyArray<RegistryView> | undefined }): RegistryView[] {
   return m.registries !== undefined ? [...m.registries] : [{ name: DefaultSourceName, sources: m.sources.map((s) => s.name) }]
+}
+
+/**
+ * The `spec.source` a source entry means (`configMapRef` becomes a `configmap` source in the registry's
+ * namespace), or `undefined` for the kinds no handler implements yet (`managed`, `kubernetes`).
+ *
+ * @category utils
+ * @since 0.2.0
+ */
+export function sourceOfEntry(entry: MCPRegistrySourceEntry): MCPRegistrySource | undefined {
+  const format = entry.format === undefined ? {} : { format: entry.format }
+  if (entry.configMapRef !== undefined) return { type: 'configmap', ...format, configmap: { name: entry.configMapRef.name, key: entry.configMapRef.key } }
+  if (entry.configmap !== undefined) return { type: 'configmap', ...format, configmap: entry.configmap }
+  if (entry.url !== undefined) return { type: 'url', ...format, url: entry.url }
+  if (entry.git !== undefined) return { type: 'git', ...format, git: entry.git }
+  if (entry.api !== undefined) return { type: 'api', ...format, api: entry.api }
+  return undefined
+}
+
+/**
+ * One source of a registry with `spec.sources`, presented as a single-source registry for a source handler: its
+ * `spec.source` is the entry's kind block, its filter the entry's own (the global `spec.filter` applies to the
+ * merge, not here), its sync policy the entry's or else the registry's. `undefined` when {@link sourceOfEntry} is.
+ *
+ * @category utils
+ * @since 0.2.0
+ */
+export function sourceRegistry(registry: MCPRegistry, entry: MCPRegistrySourceEntry): SingleSourceRegistry | undefined {
+  const source = sourceOfEntry(entry)
+  if (source === undefined) return undefined
+  const { sources: _sources, registries: _registries, filter: _filter, syncPolicy, ...rest } = registry.spec
+  const policy = entry.syncPolicy ?? syncPolicy
+  return {
+    ...registry,
+    spec: { ...rest, source, ...(entry.filter === undefined ? {} : { filter: entry.filter }), ...(policy === undefined ? {} : { syncPolicy: policy }) },
+  }
+}
+
+/**
+ * A fingerprint of what a source entry fetches and how it filters (its kind block, format and filter; not its
+ * claims or sync policy): the operator re-syncs a source when this changes.
+ *
+ * @category utils
+ * @since 0.2.0
+ */
+export function sourceSpecHash(entry: MCPRegistrySourceEntry): string {
+  const { claims: _claims, syncPolicy: _policy, ...fetched } = entry
+  return createHash('sha256').update(stableJson(fetched)).digest('hex').slice(0, 16)
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
 }

@@ -3,15 +3,15 @@
  * closed: the snapshot is our own format, so an unknown key is a bug or a newer writer, never data to keep.
  */
 import type * as E from 'fp-ts/lib/Either.js'
-import type * as t from 'io-ts'
+import * as t from 'io-ts'
 import { arrayOf } from './collection.codec.js'
 import { decodeWith } from './decode-failure.js'
 import type { DecodeFailure } from './decode-failure.js'
 import { DateTimeCodec, Sha256HexCodec } from './format.codec.js'
-import { BooleanCodec, boundedString, numberLiteral, stringEnum } from './string.codec.js'
+import { BooleanCodec, boundedString, integerRange, numberLiteral, stringEnum } from './string.codec.js'
 import { optional, strictStruct } from './struct.codec.js'
 import { ToolHiveGroupsCodec } from './toolhive-registry.codec.js'
-import { ServerResponsesCodec } from './upstream-api.codec.js'
+import { ServerResponseCodec, ServerResponsesCodec } from './upstream-api.codec.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -149,23 +149,93 @@ export const DeployedServerSummariesCodec = arrayOf(DeployedServerSummaryCodec, 
 })
 
 /**
+ * One view of a registry with `spec.sources` in its served snapshot: its name (`spec.registries[].name`, or
+ * `default`), its ordered sources, and its server versions as indexes into `servers` followed by `extraServers`.
+ * The first view's `entries` are omitted: they are `servers`, in order.
+ *
+ * @category instances
+ * @since 0.2.0
+ */
+export const SnapshotViewCodec = strictStruct(
+  {
+    name: NonEmpty('ViewName'),
+    sources: arrayOf(NonEmpty('SourceName'), 'ViewSources'),
+    entries: optional(arrayOf(integerRange('EntryIndex', 0), 'ViewEntries')),
+  },
+  'SnapshotView',
+)
+/**
+ * A value decoded by {@link SnapshotViewCodec}.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type SnapshotView = t.TypeOf<typeof SnapshotViewCodec>
+
+/**
+ * Per-source summary in a served snapshot: how many of its server names are served and shadowed, and the hash of
+ * the source snapshot merged. What changed between two served snapshots can be told from it without the sources.
+ *
+ * @category instances
+ * @since 0.2.0
+ */
+export const SnapshotSourceSummaryCodec = strictStruct(
+  { name: NonEmpty('SourceName'), hash: optional(Sha256HexCodec), served: integerRange('Served', 0), shadowed: integerRange('Shadowed', 0) },
+  'SnapshotSourceSummary',
+)
+/**
+ * A value decoded by {@link SnapshotSourceSummaryCodec}.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type SnapshotSourceSummary = t.TypeOf<typeof SnapshotSourceSummaryCodec>
+
+const MultiSourceFieldsOk = (s: { servers: ReadonlyArray<{ server: { name: string; version: string } }>; extraServers?: ReadonlyArray<{ server: { name: string; version: string } }> | undefined; views?: ReadonlyArray<SnapshotView> | undefined }): boolean => {
+  const pool = s.servers.length + (s.extraServers?.length ?? 0)
+  if (s.views === undefined) return s.extraServers === undefined
+  return s.views.every((v, i) => {
+    if (i === 0) return v.entries === undefined
+    if (v.entries === undefined) return false
+    const seen = new Set<string>()
+    for (const n of v.entries) {
+      if (n >= pool) return false
+      const e = n < s.servers.length ? s.servers[n] : s.extraServers?.[n - s.servers.length]
+      const key = `${e?.server.name ?? ''}@${e?.server.version ?? ''}`
+      if (seen.has(key)) return false
+      seen.add(key)
+    }
+    return true
+  })
+}
+
+/**
  * The stored snapshot: `{schemaVersion: 1, registry, servers (ServerResponse[], unique name@version),
- * groups?, deployedServers, hash}`. `hash` is the sha256 hex of the canonical JSON of the snapshot without
+ * groups?, deployedServers, hash}`. A registry with `spec.sources` serves one snapshot holding every view:
+ * `views` (the first view's servers are `servers`; later views index into `servers` then `extraServers`) and
+ * `sources` (per-source counts); without those fields it is a Part I snapshot, byte for byte. `hash` is the sha256 hex of the canonical JSON of the snapshot without
  * `registry.syncedAt` and without `hash` (computed by `@thv/converters`).
  *
  * @category instances
  * @since 0.1.0
  */
-export const RegistrySnapshotCodec = strictStruct(
-  {
-    schemaVersion: numberLiteral(SnapshotSchemaVersion),
-    registry: SnapshotRegistryMetaCodec,
-    servers: ServerResponsesCodec,
-    groups: optional(ToolHiveGroupsCodec),
-    deployedServers: DeployedServerSummariesCodec,
-    hash: Sha256HexCodec,
-  },
-  'RegistrySnapshot',
+export const RegistrySnapshotCodec = t.refinement(
+  strictStruct(
+    {
+      schemaVersion: numberLiteral(SnapshotSchemaVersion),
+      registry: SnapshotRegistryMetaCodec,
+      servers: ServerResponsesCodec,
+      groups: optional(ToolHiveGroupsCodec),
+      deployedServers: DeployedServerSummariesCodec,
+      views: optional(arrayOf(SnapshotViewCodec, 'SnapshotViews')),
+      extraServers: optional(arrayOf(ServerResponseCodec, 'ExtraServers')),
+      sources: optional(arrayOf(SnapshotSourceSummaryCodec, 'SnapshotSources')),
+      hash: Sha256HexCodec,
+    },
+    'RegistrySnapshotFields',
+  ),
+  MultiSourceFieldsOk,
+  'RegistrySnapshot(views[0] has no entries, every other view lists entries in range with no repeated name@version; extraServers only with views)',
 )
 /**
  * A value decoded by {@link RegistrySnapshotCodec}.

@@ -1,10 +1,10 @@
 // Usage example of @thv/sources, compiled by `npm run typecheck` and pasted into the README.
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node'
 import * as E from 'fp-ts/lib/Either.js'
-import type { MCPRegistry } from '@thv/registry-model'
+import type { SingleSourceRegistry } from '@thv/registry-model'
 import { ConfigMapSourceHandler, SourceError, SourceHandlerRegistry } from '@thv/sources'
 
-export async function syncOnce(kubeConfig: KubeConfig, registry: MCPRegistry, signal: AbortSignal) {
+export async function syncOnce(kubeConfig: KubeConfig, registry: SingleSourceRegistry, signal: AbortSignal) {
   const sources = new SourceHandlerRegistry()
     .register('configmap', new ConfigMapSourceHandler(kubeConfig.makeApiClient(CoreV1Api), { allowCrossNamespace: false }))
   const config = sources.validate(registry.spec.source, registry.metadata.namespace ?? 'default') // pure

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { CoreV1Api } from '@kubernetes/client-node'
 import * as E from 'fp-ts/lib/Either.js'
-import { OfficialMetaKey, type ApiSource, type MCPRegistry, type MCPRegistrySource } from '@thv/registry-model'
+import { OfficialMetaKey, type ApiSource, type SingleSourceRegistry, type MCPRegistrySource } from '@thv/registry-model'
 import {
   buildRemoteSnapshot,
   checkEndpoint,
@@ -101,7 +101,7 @@ export class ApiMirrorSourceHandler implements SourceHandler {
     return E.right({ spec, endpoint: endpoint.right, listUrl: new URL('v0.1/servers', base), timeoutMs: timeoutMs.right })
   }
 
-  async sync(registry: MCPRegistry, signal: AbortSignal, options: SyncOptions = {}): Promise<SyncResult | UnchangedSyncResult> {
+  async sync(registry: SingleSourceRegistry, signal: AbortSignal, options: SyncOptions = {}): Promise<SyncResult | UnchangedSyncResult> {
     const { namespace, key } = registryKey(registry)
     const resolved = this.resolve(registry.spec.source, namespace)
     if (E.isLeft(resolved)) throw resolved.left

@@ -4,7 +4,7 @@ import { type CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node'
 import { httpStatusOf, withSignal } from '@thv/kube-calls'
 import * as E from 'fp-ts/lib/Either.js'
 import { buildSnapshot, FormatMismatchError, InvalidFilterError, validateFilter, type SnapshotError } from '@thv/converters'
-import { ConfigMapKeyPattern, type MCPRegistry, type MCPRegistrySource } from '@thv/registry-model'
+import { ConfigMapKeyPattern, type SingleSourceRegistry, type MCPRegistrySource } from '@thv/registry-model'
 import type { SourceHandler, SyncOptions, SyncResult } from './source-handler.js'
 import {
   SourceConfigError,
@@ -98,7 +98,7 @@ export class ConfigMapSourceHandler implements SourceHandler {
     return E.right({ namespace, name: cm.name, key })
   }
 
-  async sync(registry: MCPRegistry, signal: AbortSignal, options: SyncOptions = {}): Promise<SyncResult> {
+  async sync(registry: SingleSourceRegistry, signal: AbortSignal, options: SyncOptions = {}): Promise<SyncResult> {
     const registryNamespace = registry.metadata.namespace
     if (registryNamespace === undefined) throw new Error(`MCPRegistry ${registry.metadata.name} has no metadata.namespace`)
     const resolved = this.resolve(registry.spec.source, registryNamespace)

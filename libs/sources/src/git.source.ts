@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { CoreV1Api } from '@kubernetes/client-node'
 import * as E from 'fp-ts/lib/Either.js'
 import git, { type GitHttpRequest, type GitHttpResponse, type HttpClient } from 'isomorphic-git'
-import type { GitSource, MCPRegistry, MCPRegistrySource } from '@thv/registry-model'
+import type { GitSource, SingleSourceRegistry, MCPRegistrySource } from '@thv/registry-model'
 import {
   buildRemoteSnapshot,
   checkEndpoint,
@@ -102,7 +102,7 @@ export class GitSourceHandler implements SourceHandler {
     return E.right({ spec, repository: repository.right, path, timeoutMs: timeoutMs.right })
   }
 
-  async sync(registry: MCPRegistry, signal: AbortSignal, options: SyncOptions = {}): Promise<SyncResult | UnchangedSyncResult> {
+  async sync(registry: SingleSourceRegistry, signal: AbortSignal, options: SyncOptions = {}): Promise<SyncResult | UnchangedSyncResult> {
     const { namespace, key } = registryKey(registry)
     const resolved = this.resolve(registry.spec.source, namespace)
     if (E.isLeft(resolved)) throw resolved.left

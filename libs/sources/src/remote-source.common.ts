@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import type { CoreV1Api } from '@kubernetes/client-node'
 import * as E from 'fp-ts/lib/Either.js'
 import { buildSnapshot, validateFilter } from '@thv/converters'
-import { parseGoDurationMs, type MCPRegistry, type MCPRegistrySource, type RegistrySnapshot } from '@thv/registry-model'
+import { parseGoDurationMs, type SingleSourceRegistry, type MCPRegistrySource, type RegistrySnapshot } from '@thv/registry-model'
 import { toSourceError } from './configmap.source.js'
 import { EgressPolicy, EgressRefusedError } from './egress-policy.js'
 import { BodyTooLargeError, TooManyRedirectsError } from './source-http.js'
@@ -80,7 +80,7 @@ export function describeUrl(url: URL): string {
 }
 
 /** The registry's `namespace/name`, throwing when it has no namespace (a bug: MCPRegistry is namespaced). */
-export function registryKey(registry: MCPRegistry): { namespace: string; key: string } {
+export function registryKey(registry: SingleSourceRegistry): { namespace: string; key: string } {
   const namespace = registry.metadata.namespace
   if (namespace === undefined) throw new Error(`MCPRegistry ${registry.metadata.name} has no metadata.namespace`)
   return { namespace, key: `${namespace}/${registry.metadata.name}` }
@@ -232,14 +232,14 @@ export function statusFailure(location: SourceLocation, status: number, what: st
 }
 
 /** The spec parts besides the fetched bytes that decide the snapshot, as a fingerprint (no credential values). */
-export function configFingerprint(registry: MCPRegistry, options: SyncOptions): string {
+export function configFingerprint(registry: SingleSourceRegistry, options: SyncOptions): string {
   return createHash('sha256')
     .update(JSON.stringify([registry.spec.source, registry.spec.filter, registry.spec.displayName, registry.metadata.name, options.deployedServers ?? []]))
     .digest('hex')
 }
 
 /** Validates `spec.filter` before any fetch. */
-export function checkFilter(location: SourceLocation, registry: MCPRegistry): void {
+export function checkFilter(location: SourceLocation, registry: SingleSourceRegistry): void {
   const filter = validateFilter(registry.spec.filter)
   if (E.isLeft(filter)) throw new SourceInvalidFilterError(location, filter.left.problems.map((p) => p.path), filter.left.message, { cause: filter.left })
 }
@@ -247,7 +247,7 @@ export function checkFilter(location: SourceLocation, registry: MCPRegistry): vo
 /** Builds the snapshot of fetched bytes through `buildSnapshot`, as the ConfigMap handler does. */
 export async function buildRemoteSnapshot(
   location: SourceLocation,
-  registry: MCPRegistry,
+  registry: SingleSourceRegistry,
   source: { type: 'url' | 'git' | 'api'; ref: string },
   raw: Uint8Array,
   options: SyncOptions,

@@ -1,7 +1,7 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
-import type { MCPRegistry, MCPRegistrySource } from '@thv/registry-model'
+import type { SingleSourceRegistry, MCPRegistrySource } from '@thv/registry-model'
 import { ConfigMapSourceHandler } from './configmap.source.js'
 import { SourceHandlerRegistry } from './source-handler.registry.js'
 import { SourceConfigError } from './source.errors.js'
@@ -39,7 +39,7 @@ describe('SourceHandlerRegistry', () => {
   })
 
   it('rejects sync of an unregistered type with the same SourceConfigError', async () => {
-    const registry = { metadata: { name: 'r', namespace: 'ns' }, spec: { source: urlSource } } as unknown as MCPRegistry
+    const registry = { metadata: { name: 'r', namespace: 'ns' }, spec: { source: urlSource } } as unknown as SingleSourceRegistry
     const err = await new SourceHandlerRegistry().sync(registry, AbortSignal.timeout(1000)).then(() => undefined, (e: unknown) => e)
     expect(err).to.be.instanceOf(SourceConfigError)
     expect(err).to.include({ code: 'UnsupportedSourceType', message: 'Source type url is not supported (supported: none)' })

@@ -1,6 +1,6 @@
 // SourceHandlerRegistry: picks the handler for `spec.source.type`, so new source types need no caller changes.
 import * as E from 'fp-ts/lib/Either.js'
-import type { MCPRegistry, MCPRegistrySource } from '@thv/registry-model'
+import type { SingleSourceRegistry, MCPRegistrySource } from '@thv/registry-model'
 import type { SourceHandler, SyncOptions, SyncResult, UnchangedSyncResult } from './source-handler.js'
 import { SourceConfigError } from './source.errors.js'
 
@@ -47,9 +47,9 @@ export class SourceHandlerRegistry implements SourceHandler {
   }
 
   /** Syncs with the handler for `spec.source.type`. Without `previousHash` the result is always a full {@link SyncResult}. */
-  sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions & { readonly previousHash?: undefined }): Promise<SyncResult>
-  sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult | UnchangedSyncResult>
-  async sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult | UnchangedSyncResult> {
+  sync(registry: SingleSourceRegistry, signal: AbortSignal, options?: SyncOptions & { readonly previousHash?: undefined }): Promise<SyncResult>
+  sync(registry: SingleSourceRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult | UnchangedSyncResult>
+  async sync(registry: SingleSourceRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult | UnchangedSyncResult> {
     const handler = this.handlerFor(registry.spec.source.type)
     if (E.isLeft(handler)) throw handler.left
     return handler.right.sync(registry, signal, options)

@@ -1,6 +1,6 @@
 // The SourceHandler contract: fetch registry data for an MCPRegistry and turn it into a snapshot.
 import type * as E from 'fp-ts/lib/Either.js'
-import type { DeployedServerSummary, MCPRegistry, MCPRegistrySource, RegistrySnapshot } from '@thv/registry-model'
+import type { DeployedServerSummary, SingleSourceRegistry, MCPRegistrySource, RegistrySnapshot } from '@thv/registry-model'
 import type { SourceConfigError } from './source.errors.js'
 
 /** The outcome of a successful {@link SourceHandler.sync}. */
@@ -69,5 +69,5 @@ export interface SourceHandler {
    */
   forget?(registryKey: string): void
   /** Fetches and converts the registry's data, or reports it unchanged (remote sources, see {@link SyncOptions.previousHash}). */
-  sync(registry: MCPRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult | UnchangedSyncResult>
+  sync(registry: SingleSourceRegistry, signal: AbortSignal, options?: SyncOptions): Promise<SyncResult | UnchangedSyncResult>
 }

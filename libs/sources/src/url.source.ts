@@ -1,7 +1,7 @@
 // UrlSourceHandler: registry data from an HTTPS URL, with conditional GET so an unchanged file costs one 304.
 import type { CoreV1Api } from '@kubernetes/client-node'
 import * as E from 'fp-ts/lib/Either.js'
-import type { MCPRegistry, MCPRegistrySource, UrlSource } from '@thv/registry-model'
+import type { SingleSourceRegistry, MCPRegistrySource, UrlSource } from '@thv/registry-model'
 import {
   buildRemoteSnapshot,
   checkEndpoint,
@@ -75,7 +75,7 @@ export class UrlSourceHandler implements SourceHandler {
     return E.right({ spec, endpoint: endpoint.right, timeoutMs: timeoutMs.right })
   }
 
-  async sync(registry: MCPRegistry, signal: AbortSignal, options: SyncOptions = {}): Promise<SyncResult | UnchangedSyncResult> {
+  async sync(registry: SingleSourceRegistry, signal: AbortSignal, options: SyncOptions = {}): Promise<SyncResult | UnchangedSyncResult> {
     const { namespace, key } = registryKey(registry)
     const resolved = this.resolve(registry.spec.source, namespace)
     if (E.isLeft(resolved)) throw resolved.left

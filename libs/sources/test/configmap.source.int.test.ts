@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib'
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import { buildSnapshot } from '@thv/converters'
-import type { MCPRegistry, RegistrySnapshot } from '@thv/registry-model'
+import type { MCPRegistry, RegistrySnapshot, SingleSourceRegistry } from '@thv/registry-model'
 import { ConfigMapStorageManager } from '@thv/storage'
 import {
   ConfigMapSourceHandler,
@@ -92,15 +92,15 @@ describe('ConfigMapSourceHandler (real control plane)', () => {
   describe('failures (storage keeps the last good snapshot)', () => {
     let storage: ConfigMapStorageManager
     let good: RegistrySnapshot
-    let reg: MCPRegistry
+    let reg: SingleSourceRegistry
 
     /** The operator's pipeline in miniature: store only what synced. */
-    const syncAndStore = async (registry: MCPRegistry): Promise<void> => {
+    const syncAndStore = async (registry: SingleSourceRegistry): Promise<void> => {
       const result = await sources.sync(registry, testSignal(), { now: NOW })
       await storage.store(registry, result.data, testSignal())
     }
 
-    const expectFailure = async (registry: MCPRegistry, type: new (...args: never[]) => SourceError, fields: Record<string, unknown>): Promise<void> => {
+    const expectFailure = async (registry: SingleSourceRegistry, type: new (...args: never[]) => SourceError, fields: Record<string, unknown>): Promise<void> => {
       const before = (await f.core.readNamespacedConfigMap({ namespace: f.namespace, name: 'demo-registry-storage' })).metadata?.resourceVersion
       const err = await syncAndStore(registry).then(() => undefined, (e: unknown) => e)
       expect(err).to.be.instanceOf(type)
@@ -120,7 +120,7 @@ describe('ConfigMapSourceHandler (real control plane)', () => {
       good = stored
     })
 
-    const withSource = (source: MCPRegistry['spec']['source'], filter?: MCPRegistry['spec']['filter']): MCPRegistry => ({
+    const withSource = (source: SingleSourceRegistry['spec']['source'], filter?: MCPRegistry['spec']['filter']): SingleSourceRegistry => ({
       ...reg,
       spec: { ...reg.spec, source, ...(filter === undefined ? {} : { filter }) },
     })

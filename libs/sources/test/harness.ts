@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node'
 import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
-import type { MCPRegistry, MCPRegistrySpec } from '@thv/registry-model'
+import type { MCPRegistrySource, MCPRegistrySpec, SingleSourceRegistry } from '@thv/registry-model'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
@@ -40,7 +40,7 @@ export async function putConfigMap(f: SourceFixture, name: string, content: Pick
 }
 
 /** Creates MCPRegistry `name` with `spec` and returns it as read back from the API server. */
-export async function createRegistry(f: SourceFixture, name: string, spec: MCPRegistrySpec): Promise<MCPRegistry> {
+export async function createRegistry(f: SourceFixture, name: string, spec: MCPRegistrySpec & { source: MCPRegistrySource }): Promise<SingleSourceRegistry> {
   const custom = f.kubeConfig.makeApiClient(CustomObjectsApi)
   return (await custom.createNamespacedCustomObject({
     group: 'toolhive.stacklok.dev',
@@ -48,7 +48,7 @@ export async function createRegistry(f: SourceFixture, name: string, spec: MCPRe
     plural: 'mcpregistries',
     namespace: f.namespace,
     body: { apiVersion: 'toolhive.stacklok.dev/v1alpha1', kind: 'MCPRegistry', metadata: { name, namespace: f.namespace }, spec },
-  })) as MCPRegistry
+  })) as SingleSourceRegistry
 }
 
 /** A signal that aborts after `ms` (default 60 s). */

@@ -14,6 +14,7 @@ import {
   ShardPartKey,
   SnapshotHashAnnotation,
   StorageTierAnnotation,
+  sourceStorageConfigMapName,
   storageConfigMapName,
 } from './storage-layout.js'
 import { StorageCorruptError, StorageInconsistentError } from './storage.errors.js'
@@ -64,6 +65,11 @@ export class ConfigMapSnapshotReader {
     return this.readFrom(namespace, registryName, undefined, signal)
   }
 
+  /** Reads the last good snapshot of source `source` of registry `namespace/registryName` ({@link sourceStorageConfigMapName}). */
+  async readSource(namespace: string, registryName: string, source: string, signal: AbortSignal): Promise<RegistrySnapshot | undefined> {
+    return this.#readIndexNamed(namespace, sourceStorageConfigMapName(registryName, source), undefined, signal)
+  }
+
   /**
    * Reads the snapshot starting from an index ConfigMap the caller already has (e.g. from a watch event), or from a
    * fresh `get` when `index` is undefined. Retries re-read the index. `undefined` when the index does not exist.
@@ -74,7 +80,10 @@ export class ConfigMapSnapshotReader {
     index: V1ConfigMap | undefined,
     signal: AbortSignal,
   ): Promise<RegistrySnapshot | undefined> {
-    const name = storageConfigMapName(registryName)
+    return this.#readIndexNamed(namespace, storageConfigMapName(registryName), index, signal)
+  }
+
+  async #readIndexNamed(namespace: string, name: string, index: V1ConfigMap | undefined, signal: AbortSignal): Promise<RegistrySnapshot | undefined> {
     let current = index
     let problem = 'no attempt made'
     for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {

@@ -15,15 +15,18 @@ import {
   ShardGenerationLabel,
   ShardIndexKey,
   ShardPartKey,
+  RegistryLabel,
   SnapshotHashAnnotation,
+  StorageSourceLabel,
   StorageTierAnnotation,
   otherBank,
-  shardConfigMapName,
   shardGeneration,
-  shardSelector,
-  storageConfigMapName,
-  storageLabels,
+  slotIndexName,
+  slotLabels,
+  slotShardName,
+  slotShardSelector,
   type ShardBank,
+  type StorageSlot,
   type StorageTier,
 } from './storage-layout.js'
 import { resolveStorageLimits, type StorageLimits } from './storage-limits.js'
@@ -89,8 +92,27 @@ export class ConfigMapStorageManager implements StorageManager {
 
   /** Stores the snapshot, reporting also the tier and shard count (for logs, metrics and benchmarks). */
   async store(registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StoreReport> {
+    return this.#storeSlot(registry, { registry: registry.metadata.name }, snapshot, signal)
+  }
+
+  /** Stores source `source`'s last good snapshot in its own slot ({@link sourceStorageConfigMapName}). */
+  async storeSource(registry: MCPRegistry, source: string, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StoreReport> {
+    return this.#storeSlot(registry, { registry: registry.metadata.name, source }, snapshot, signal)
+  }
+
+  async getSource(registry: MCPRegistry, source: string, signal: AbortSignal): Promise<RegistrySnapshot | undefined> {
+    const { namespace, name } = identify(registry)
+    return this.#reader.readSource(namespace, name, source, signal)
+  }
+
+  async deleteSource(registry: MCPRegistry, source: string, signal: AbortSignal): Promise<void> {
+    const { namespace, name } = identify(registry)
+    await this.#deleteSlot(namespace, { registry: name, source }, signal)
+  }
+
+  async #storeSlot(registry: MCPRegistry, slot: StorageSlot, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StoreReport> {
     const { namespace, name, uid } = identify(registry)
-    const indexName = storageConfigMapName(name)
+    const indexName = slotIndexName(slot)
     const ref: StorageRef = { type: 'configmap', configMapRef: { name: indexName, namespace, key: PlainSnapshotKey } }
     const current = await readOrUndefined(`${namespace}/${indexName}`, signal, () =>
       this.#core.readNamespacedConfigMap({ namespace, name: indexName }, withSignal(signal)),
@@ -100,7 +122,7 @@ export class ConfigMapStorageManager implements StorageManager {
       const tier = tierOf(currentAnnotations[StorageTierAnnotation])
       // A store cut off after the index flip but before step 5 left the old generation's shards behind: clean
       // them up now, or a retry of the same snapshot would leave them forever. Nothing is written when none are stale.
-      await this.#deleteStaleShards(namespace, name, tier === 'sharded' ? shardGeneration(snapshot.hash) : undefined, signal)
+      await this.#deleteStaleShards(namespace, slot, tier === 'sharded' ? shardGeneration(snapshot.hash) : undefined, signal)
       return { ref, written: false, tier, storedBytes: 0, shardCount: 0 }
     }
     const plan = planStorage(serializeSnapshot(snapshot), this.#limits)
@@ -109,7 +131,7 @@ export class ConfigMapStorageManager implements StorageManager {
     const currentBank = current?.metadata?.labels?.[ShardBankLabel]
     const bank: ShardBank =
       currentAnnotations[StorageTierAnnotation] === 'sharded' && (currentBank === 'a' || currentBank === 'b') ? otherBank(currentBank) : 'a'
-    const body = await this.#prepareIndex(plan.right, { namespace, name, owner, hash: snapshot.hash, bank }, signal)
+    const body = await this.#prepareIndex(plan.right, { namespace, slot, owner, hash: snapshot.hash, bank }, signal)
     if (current === undefined) {
       await apiCall('create', `${namespace}/${indexName}`, signal, () =>
         this.#core.createNamespacedConfigMap({ namespace, body }, withSignal(signal)),
@@ -121,7 +143,7 @@ export class ConfigMapStorageManager implements StorageManager {
         this.#core.replaceNamespacedConfigMap({ namespace, name: indexName, body: replacement }, withSignal(signal)),
       )
     }
-    await this.#deleteShards(namespace, name, plan.right.tier === 'sharded' ? shardGeneration(snapshot.hash) : undefined, signal)
+    await this.#deleteShards(namespace, slot, plan.right.tier === 'sharded' ? shardGeneration(snapshot.hash) : undefined, signal)
     const shardCount = plan.right.tier === 'sharded' ? plan.right.shards.length : 0
     return { ref, written: true, tier: plan.right.tier, storedBytes: plan.right.storedBytes, shardCount }
   }
@@ -133,7 +155,16 @@ export class ConfigMapStorageManager implements StorageManager {
 
   async delete(registry: MCPRegistry, signal: AbortSignal): Promise<void> {
     const { namespace, name } = identify(registry)
-    const indexName = storageConfigMapName(name)
+    await this.#deleteSlot(namespace, { registry: name }, signal)
+    // Every source slot (index and shards) at once: they carry the source label.
+    const labelSelector = `app.kubernetes.io/component=registry-storage,${RegistryLabel}=${name},${StorageSourceLabel}`
+    await apiCall('deletecollection', `${namespace}/${labelSelector}`, signal, () =>
+      this.#core.deleteCollectionNamespacedConfigMap({ namespace, labelSelector }, withSignal(signal)),
+    )
+  }
+
+  async #deleteSlot(namespace: string, slot: StorageSlot, signal: AbortSignal): Promise<void> {
+    const indexName = slotIndexName(slot)
     try {
       await apiCall('delete', `${namespace}/${indexName}`, signal, () =>
         this.#core.deleteNamespacedConfigMap({ namespace, name: indexName }, withSignal(signal)),
@@ -141,19 +172,19 @@ export class ConfigMapStorageManager implements StorageManager {
     } catch (err) {
       if (!(err instanceof StorageApiError && err.status === 404)) throw err
     }
-    await this.#deleteShards(namespace, name, undefined, signal)
+    await this.#deleteShards(namespace, slot, undefined, signal)
   }
 
   /** Writes the shards of a sharded plan (nothing for other tiers) and returns the index ConfigMap to publish. */
   async #prepareIndex(
     plan: StoragePlan,
-    ctx: { namespace: string; name: string; owner: V1OwnerReference; hash: string; bank: ShardBank },
+    ctx: { namespace: string; slot: StorageSlot; owner: V1OwnerReference; hash: string; bank: ShardBank },
     signal: AbortSignal,
   ): Promise<V1ConfigMap> {
     const metadata = (tier: StorageTier, extra: Record<string, string>) => ({
-      name: storageConfigMapName(ctx.name),
+      name: slotIndexName(ctx.slot),
       namespace: ctx.namespace,
-      labels: storageLabels(ctx.name, 'index', tier === 'sharded' ? ctx.bank : undefined),
+      labels: slotLabels(ctx.slot, 'index', tier === 'sharded' ? ctx.bank : undefined),
       annotations: { [SnapshotHashAnnotation]: ctx.hash, [StorageTierAnnotation]: tier, ...extra },
       ownerReferences: [ctx.owner],
     })
@@ -175,7 +206,7 @@ export class ConfigMapStorageManager implements StorageManager {
           bank: ctx.bank,
           payloadSha256: hashBytes(plan.payload),
           payloadBytes: plan.payload.length,
-          shards: plan.shards.map((bytes, n) => ({ name: shardConfigMapName(ctx.name, ctx.bank, n), sha256: hashBytes(bytes), bytes: bytes.length })),
+          shards: plan.shards.map((bytes, n) => ({ name: slotShardName(ctx.slot, ctx.bank, n), sha256: hashBytes(bytes), bytes: bytes.length })),
         }
         await this.#writeShards(plan.shards, index, ctx, signal)
         return { metadata: metadata('sharded', {}), data: { [ShardIndexKey]: encodeShardIndex(index) } }
@@ -186,17 +217,17 @@ export class ConfigMapStorageManager implements StorageManager {
   async #writeShards(
     shards: ReadonlyArray<Buffer>,
     index: ShardIndex,
-    ctx: { namespace: string; name: string; owner: V1OwnerReference; hash: string; bank: ShardBank },
+    ctx: { namespace: string; slot: StorageSlot; owner: V1OwnerReference; hash: string; bank: ShardBank },
     signal: AbortSignal,
   ): Promise<void> {
     const generation = shardGeneration(ctx.hash)
     const writeOne = async (n: number): Promise<void> => {
-      const shardName = index.shards[n]?.name ?? shardConfigMapName(ctx.name, ctx.bank, n)
+      const shardName = index.shards[n]?.name ?? slotShardName(ctx.slot, ctx.bank, n)
       const body: V1ConfigMap = {
         metadata: {
           name: shardName,
           namespace: ctx.namespace,
-          labels: { ...storageLabels(ctx.name, 'shard', ctx.bank), [ShardGenerationLabel]: generation },
+          labels: { ...slotLabels(ctx.slot, 'shard', ctx.bank), [ShardGenerationLabel]: generation },
           annotations: { [SnapshotHashAnnotation]: ctx.hash },
           ownerReferences: [ctx.owner],
         },
@@ -223,16 +254,16 @@ export class ConfigMapStorageManager implements StorageManager {
 
   /** Deletes the registry's shards, except those of generation `keep` (the one the index now names). */
   /** Deletes shards not of generation `keep` only when some exist: a clean storage costs one list, no write. */
-  async #deleteStaleShards(namespace: string, name: string, keep: string | undefined, signal: AbortSignal): Promise<void> {
-    const labelSelector = shardSelector(name, keep)
+  async #deleteStaleShards(namespace: string, slot: StorageSlot, keep: string | undefined, signal: AbortSignal): Promise<void> {
+    const labelSelector = slotShardSelector(slot, keep)
     const stale = await apiCall('list', `${namespace}/${labelSelector}`, signal, () =>
       this.#core.listNamespacedConfigMap({ namespace, labelSelector, limit: 1 }, withSignal(signal)),
     )
-    if (stale.items.length > 0) await this.#deleteShards(namespace, name, keep, signal)
+    if (stale.items.length > 0) await this.#deleteShards(namespace, slot, keep, signal)
   }
 
-  async #deleteShards(namespace: string, name: string, keep: string | undefined, signal: AbortSignal): Promise<void> {
-    const labelSelector = shardSelector(name, keep)
+  async #deleteShards(namespace: string, slot: StorageSlot, keep: string | undefined, signal: AbortSignal): Promise<void> {
+    const labelSelector = slotShardSelector(slot, keep)
     await apiCall('deletecollection', `${namespace}/${labelSelector}`, signal, () =>
       this.#core.deleteCollectionNamespacedConfigMap({ namespace, labelSelector }, withSignal(signal)),
     )

@@ -19,8 +19,9 @@ export {
   storageConfigMapName, shardConfigMapName, allShardConfigMapNames, storageLabels, shardSelector, shardGeneration,
   PlainSnapshotKey, GzipSnapshotKey, ShardIndexKey, ShardPartKey, SnapshotHashAnnotation, StorageTierAnnotation,
   PayloadHashAnnotation, RegistryLabel, StoragePartLabel, ShardBankLabel, ShardGenerationLabel,
+  sourceStorageConfigMapName, StorageSourceLabel, slotIndexName, slotShardName, slotLabels, slotShardSelector,
 } from './storage-layout.js'
-export type { ShardBank, StorageTier } from './storage-layout.js'
+export type { ShardBank, StorageTier, StorageSlot } from './storage-layout.js'
 export { ShardIndexCodec, ShardRefCodec, decodeShardIndex, encodeShardIndex } from './shard-index.codec.js'
 export type { ShardIndex, ShardRef } from './shard-index.codec.js'
 export { planStorage, chunk, serializeSnapshot, decodeStoredSnapshot } from './snapshot-payload.js'

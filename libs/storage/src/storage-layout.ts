@@ -35,6 +35,51 @@ export function storageConfigMapName(registryName: string): string {
   return `${registryName}-registry-storage`
 }
 
+/**
+ * Name of the index ConfigMap of source `source`'s last good snapshot (a registry with `spec.sources`):
+ * `<registry>-<source>-source-storage`. It cannot collide with a registry's own `-registry-storage` names.
+ */
+export function sourceStorageConfigMapName(registryName: string, source: string): string {
+  return `${registryName}-${source}-source-storage`
+}
+
+/** Label on the storage ConfigMaps of one source of a registry with `spec.sources`: the source name. */
+export const StorageSourceLabel = 'toolhive.stacklok.dev/storage-source'
+
+/**
+ * Where one snapshot of a registry is stored: the registry's own (served) snapshot, or the last good snapshot of
+ * one of its sources. Each slot has its own index and shard names and labels, so stores never touch another slot.
+ */
+export interface StorageSlot {
+  readonly registry: string
+  /** Absent for the registry's served snapshot. */
+  readonly source?: string | undefined
+}
+
+/** Name of a slot's index ConfigMap. */
+export function slotIndexName(slot: StorageSlot): string {
+  return slot.source === undefined ? storageConfigMapName(slot.registry) : sourceStorageConfigMapName(slot.registry, slot.source)
+}
+
+/** Name of shard `n` of `bank` of a slot: `<index name>-<bank>-<n>`. */
+export function slotShardName(slot: StorageSlot, bank: ShardBank, n: number): string {
+  return `${slotIndexName(slot)}-${bank}-${n}`
+}
+
+/** Labels of a slot's ConfigMaps: {@link storageLabels} plus {@link StorageSourceLabel} for a source slot. */
+export function slotLabels(slot: StorageSlot, part: 'index' | 'shard', bank?: ShardBank): Record<string, string> {
+  return { ...storageLabels(slot.registry, part, bank), ...(slot.source === undefined ? {} : { [StorageSourceLabel]: slot.source }) }
+}
+
+/**
+ * Label selector of a slot's shards (optionally excluding generation `keepGeneration`). The served slot's shards
+ * are those without {@link StorageSourceLabel} (which also matches shards written before sources existed).
+ */
+export function slotShardSelector(slot: StorageSlot, keepGeneration?: string): string {
+  const own = slot.source === undefined ? `!${StorageSourceLabel}` : `${StorageSourceLabel}=${slot.source}`
+  return `${shardSelector(slot.registry, keepGeneration)},${own}`
+}
+
 /** Name of shard `n` (0-based) of `bank`: `<registry>-registry-storage-<bank>-<n>`. */
 export function shardConfigMapName(registryName: string, bank: ShardBank, n: number): string {
   return `${storageConfigMapName(registryName)}-${bank}-${n}`

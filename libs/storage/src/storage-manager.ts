@@ -21,6 +21,15 @@ export interface StorageManager {
   store(registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StoreResult>
   /** The stored snapshot, or `undefined` when none is stored. */
   get(registry: MCPRegistry, signal: AbortSignal): Promise<RegistrySnapshot | undefined>
-  /** Removes everything stored for `registry`; resolves also when nothing was stored. */
+  /**
+   * Stores the last good snapshot of source `source` of a registry with `spec.sources`, in a slot of its own (the
+   * same guarantees as `store`). The registry's served snapshot (`store`/`get`) is separate.
+   */
+  storeSource(registry: MCPRegistry, source: string, snapshot: RegistrySnapshot, signal: AbortSignal): Promise<StoreResult>
+  /** The stored last good snapshot of source `source`, or `undefined`. */
+  getSource(registry: MCPRegistry, source: string, signal: AbortSignal): Promise<RegistrySnapshot | undefined>
+  /** Removes source `source`'s snapshot (a source dropped from the spec); resolves also when none was stored. */
+  deleteSource(registry: MCPRegistry, source: string, signal: AbortSignal): Promise<void>
+  /** Removes everything stored for `registry` (its sources' snapshots too); resolves also when nothing was stored. */
   delete(registry: MCPRegistry, signal: AbortSignal): Promise<void>
 }

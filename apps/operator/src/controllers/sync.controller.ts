@@ -29,9 +29,12 @@ import {
   ConditionReason,
   ConditionType,
   decodeMCPRegistry,
+  isSingleSource,
+  SourceSyncTriggerAnnotationPrefix,
   SyncTriggerAnnotation,
   type DeployedServerSummary,
   type MCPRegistry,
+  type SingleSourceRegistry,
 } from '@thv/registry-model'
 import { storageConfigMapName } from '@thv/storage'
 import * as E from 'fp-ts/lib/Either.js'
@@ -43,6 +46,8 @@ import type { KeyedMutex } from '../sync/keyed-mutex.js'
 import { applySyncOutcome, syncEvents, type SyncOutcome } from '../status/sync-outcome.js'
 import type { SyncPipeline } from '../sync/sync-pipeline.js'
 import { resolveSyncPolicy } from '../status/sync-policy.js'
+import { applyUnsupported, unsupportedEvents, unsupportedFields } from '../status/source-status.js'
+import { MultiSourceSync } from './multi-source.sync.js'
 import { decideSync, pendingManualTrigger, type SyncTrigger } from '../status/sync-schedule.js'
 
 /** Name of the MCPRegistry informer index: `<namespace>/<name>` of the source ConfigMap. */
@@ -50,10 +55,21 @@ export const RegistriesBySourceIndex = 'by-source-configmap'
 
 /** Index function for {@link RegistriesBySourceIndex}. */
 export function sourceKeyOfRegistry(obj: RegistryObject): string[] {
-  const spec = obj.spec as { source?: { configmap?: { name?: string; namespace?: string } } } | undefined
-  const cm = spec?.source?.configmap
-  if (cm?.name === undefined) return []
-  return [`${cm.namespace ?? obj.metadata?.namespace ?? ''}/${cm.name}`]
+  type Ref = { name?: string; namespace?: string }
+  const spec = obj.spec as { source?: { configmap?: Ref }; sources?: Array<{ configmap?: Ref; configMapRef?: Ref }> } | undefined
+  const ns = obj.metadata?.namespace ?? ''
+  const refs: Ref[] = [
+    ...(spec?.source?.configmap === undefined ? [] : [spec.source.configmap]),
+    ...(Array.isArray(spec?.sources) ? spec.sources.flatMap((s) => [s.configmap, s.configMapRef === undefined ? undefined : { name: s.configMapRef.name }]) : []),
+  ].filter((r): r is Ref => r?.name !== undefined)
+  return [...new Set(refs.map((r) => `${r.namespace ?? ns}/${r.name ?? ''}`))]
+}
+
+/** Passes creates, deletes and updates that changed any per-source `sync-trigger-<source>` annotation. */
+export const sourceTriggerChanged: Predicate = (e) => {
+  if (e.type !== 'update') return true
+  const pick = (o: KubernetesObject) => Object.entries(o.metadata?.annotations ?? {}).filter(([k]) => k.startsWith(SourceSyncTriggerAnnotationPrefix)).sort().join('\n')
+  return pick(e.old) !== pick(e.object)
 }
 
 /** What the sync reconciler needs. */
@@ -84,9 +100,11 @@ export class SyncReconciler implements Reconciler {
   readonly #deps: SyncDeps
   /** Fingerprint of the source each registry's last attempt read (by uid). Lost on restart: one extra sync then. */
   readonly #lastSource = new Map<string, string>()
+  readonly #multi: MultiSourceSync
 
   constructor(deps: SyncDeps) {
     this.#deps = deps
+    this.#multi = new MultiSourceSync(deps)
   }
 
   async reconcile(req: ReconcileRequest, signal: AbortSignal): Promise<ReconcileResult> {
@@ -107,6 +125,7 @@ export class SyncReconciler implements Reconciler {
       }, signal)
       return {}
     }
+    if (!isSingleSource(decoded.right)) return this.#multi.reconcile(req, obj, decoded.right, signal)
     const registry = decoded.right
     const policy = resolveSyncPolicy(registry.spec)
     const uid = registry.metadata.uid ?? keyOf(req)
@@ -120,7 +139,7 @@ export class SyncReconciler implements Reconciler {
     return this.#sync(req, obj, registry, decision.trigger, fingerprint, signal)
   }
 
-  async #sync(req: ReconcileRequest, obj: RegistryObject, registry: MCPRegistry, trigger: SyncTrigger, fingerprint: string, signal: AbortSignal): Promise<ReconcileResult> {
+  async #sync(req: ReconcileRequest, obj: RegistryObject, registry: SingleSourceRegistry, trigger: SyncTrigger, fingerprint: string, signal: AbortSignal): Promise<ReconcileResult> {
     const { deps } = { deps: this.#deps }
     const log = deps.log.child({ registry: req.name, namespace: req.namespace })
     const policy = resolveSyncPolicy(registry.spec)
@@ -134,14 +153,16 @@ export class SyncReconciler implements Reconciler {
     let attempts = 0
     let next: Date | undefined
     let before: { status: string | undefined; reason: string | undefined; message: string | undefined } = { status: undefined, reason: undefined, message: undefined }
+    const unsupported = unsupportedFields(registry.spec)
     await writeRegistryStatus(deps.client, req, now, (draft, current) => {
+      applyUnsupported(draft, unsupported)
       const c = findCondition(current.status?.conditions, ConditionType.SyncSuccessful)
       before = { status: c?.status, reason: c?.reason, message: c?.message }
       // observedGeneration is the generation that was synced: a spec change during the sync stays pending.
       ;({ attempts, next } = applySyncOutcome(draft, outcome, { trigger, policy, now, random: deps.random, manualTrigger, generation: registry.metadata.generation }))
     }, signal)
 
-    for (const e of syncEvents(before, outcome, attempts, policy)) await deps.events.event(obj as KubernetesObject, e.type, e.reason, e.message)
+    for (const e of [...syncEvents(before, outcome, attempts, policy), ...unsupportedEvents(registry.status, unsupported)]) await deps.events.event(obj as KubernetesObject, e.type, e.reason, e.message)
     const labels = { namespace: req.namespace, registry: req.name }
     deps.metrics.syncTotal.inc({ ...labels, result: outcome.ok ? 'success' : 'failure' })
     deps.metrics.syncDurationSeconds.observe({ result: outcome.ok ? 'success' : 'failure' }, durationMs / 1000)
@@ -165,12 +186,13 @@ export class SyncReconciler implements Reconciler {
     const fresh = await readRegistry(deps.client, req, signal)
     if (fresh !== undefined) await removeFinalizer(deps.client, MCPRegistryKind, fresh, RegistryFinalizer, signal)
     this.#lastSource.delete(obj.metadata?.uid ?? keyOf(req))
+    this.#multi.forget(obj.metadata?.uid ?? keyOf(req))
     deps.metrics.forget(req.namespace, req.name)
     deps.log.info('Deleted MCPRegistry storage', { registry: req.name, namespace: req.namespace })
     return {}
   }
 
-  #sourceFingerprint(registry: MCPRegistry): string {
+  #sourceFingerprint(registry: SingleSourceRegistry): string {
     const cm = registry.spec.source.configmap
     if (cm === undefined) return 'none'
     const ns = cm.namespace ?? registry.metadata.namespace ?? ''
@@ -178,7 +200,7 @@ export class SyncReconciler implements Reconciler {
     return `${ns}/${cm.name}/${cm.key ?? ''}@${current?.metadata?.resourceVersion ?? 'absent'}`
   }
 
-  #storageMissing(registry: MCPRegistry): boolean {
+  #storageMissing(registry: SingleSourceRegistry): boolean {
     if (registry.status?.lastSyncHash === undefined) return false
     return this.#deps.configMaps.get(registry.metadata.namespace ?? '', storageConfigMapName(registry.metadata.name)) === undefined
   }
@@ -204,7 +226,7 @@ export function syncController(
 ): E.Either<BuildError, Controller> {
   const bySource = (cm: KubernetesObject): ReconcileRequest[] =>
     registries.byIndex(RegistriesBySourceIndex, `${cm.metadata?.namespace ?? ''}/${cm.metadata?.name ?? ''}`).map((r) => ({ namespace: r.metadata?.namespace ?? '', name: r.metadata?.name ?? '' }))
-  return controllerFor(MCPRegistryKind, { predicates: [or(generationChanged, annotationChanged(SyncTriggerAnnotation), deletionStarted)] })
+  return controllerFor(MCPRegistryKind, { predicates: [or(generationChanged, annotationChanged(SyncTriggerAnnotation), sourceTriggerChanged, deletionStarted)] })
     .watches(ConfigMapKind, bySource, { predicates: [resourceVersionChanged] })
     .owns(ConfigMapKind, { predicates: [resourceVersionChanged] })
     .named('mcpregistry-sync')

@@ -1,5 +1,6 @@
 /** What one sync attempt did, and how it shows in the registry's status and Events. */
-import { ConditionReason, ConditionType, EventReason, type StorageRef } from '@thv/registry-model'
+import type { ShadowedServer } from '@thv/converters'
+import { ConditionReason, ConditionType, EventReason, type SnapshotSourceSummary, type StorageRef } from '@thv/registry-model'
 import type { StatusDraft } from './registry-status.js'
 import type { ResolvedSyncPolicy } from './sync-policy.js'
 import { attemptsAfter, nextSyncTime, type SyncTrigger } from './sync-schedule.js'
@@ -26,6 +27,30 @@ export type SyncOutcome =
       readonly storageRef: StorageRef
       /** e.g. `ConfigMap toolhive-system/registry-data key registry.json`, for messages. */
       readonly source: string
+    }
+  | { readonly ok: false; readonly failure: SyncFailure }
+
+/** The result of one source's attempt (a registry with `spec.sources`): a {@link SyncOutcome} plus the source's revision. */
+export type SourceSyncOutcome =
+  | (Extract<SyncOutcome, { ok: true }> & { readonly revision?: string | undefined })
+  | { readonly ok: false; readonly failure: SyncFailure }
+
+/**
+ * The result of merging the sources into the served snapshot: `empty` while no source has data; otherwise its hash,
+ * the first view's server count, whether storage was written, and the merge's shadowing and per-source counts.
+ */
+export type PublishOutcome =
+  | { readonly ok: true; readonly empty: true }
+  | {
+      readonly ok: true
+      readonly empty: false
+      readonly hash: string
+      readonly serverCount: number
+      readonly stored: boolean
+      readonly storedBytes: number
+      readonly storageRef: StorageRef
+      readonly shadowed: ReadonlyArray<ShadowedServer>
+      readonly counts: ReadonlyArray<SnapshotSourceSummary>
     }
   | { readonly ok: false; readonly failure: SyncFailure }
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import type { MCPRegistry } from '@thv/registry-model'
+import type { SingleSourceRegistry } from '@thv/registry-model'
 import { RemoteSourceError, SourceConfigError, SourceInvalidJsonError, SourceKeyNotFoundError } from '@thv/sources'
 import { classifySourceFailure, describeSource } from './source.pipeline.js'
 
@@ -17,7 +17,7 @@ describe('classifySourceFailure', () => {
 })
 
 describe('describeSource', () => {
-  const reg = (source: unknown) => ({ apiVersion: 'v', kind: 'MCPRegistry', metadata: { name: 'r', namespace: 'ns' }, spec: { source } }) as unknown as MCPRegistry
+  const reg = (source: unknown) => ({ apiVersion: 'v', kind: 'MCPRegistry', metadata: { name: 'r', namespace: 'ns' }, spec: { source } }) as unknown as SingleSourceRegistry
   it('names each kind, without query values or user info of remote endpoints', () => {
     expect([
       describeSource(reg({ type: 'configmap', configmap: { name: 'd' } })),

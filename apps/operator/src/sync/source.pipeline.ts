@@ -1,11 +1,14 @@
 /** The sync pipeline: a @thv/sources handler builds the snapshot, @thv/storage keeps it (written only on a new hash). */
-import { computeSnapshotHash } from '@thv/converters'
+import { buildMultiSourceSnapshot, computeSnapshotHash, validateFilter } from '@thv/converters'
 import type { Clock, Logger } from '@thv/k8s-reconcile'
-import { ConditionReason, type DeployedServerSummary, type MCPRegistry, type RegistrySnapshot } from '@thv/registry-model'
+import {
+  ConditionReason, kindsOf, sourceRegistry, viewsOf, type DeployedServerSummary, type MCPRegistry, type MCPRegistrySourceEntry,
+  type RegistrySnapshot, type SingleSourceRegistry,
+} from '@thv/registry-model'
 import { DefaultSourceKey, SourceConfigError, SourceError, type SourceHandlerRegistry } from '@thv/sources'
-import { StorageTooLargeError, type StorageManager } from '@thv/storage'
+import { PlainSnapshotKey, sourceStorageConfigMapName, StorageTooLargeError, type StorageManager } from '@thv/storage'
 import * as E from 'fp-ts/lib/Either.js'
-import type { SyncFailure, SyncOutcome } from '../status/sync-outcome.js'
+import type { PublishOutcome, SourceSyncOutcome, SyncFailure, SyncOutcome } from '../status/sync-outcome.js'
 import type { SyncPipeline } from './sync-pipeline.js'
 
 /** What the pipeline needs. */
@@ -35,7 +38,7 @@ export function classifySourceFailure(err: unknown): SyncFailure | undefined {
 }
 
 /** A short description of a registry's source for messages, e.g. `ConfigMap ns/data key registry.json`. */
-export function describeSource(registry: MCPRegistry): string {
+export function describeSource(registry: SingleSourceRegistry): string {
   const { url, git, api } = registry.spec.source
   // Remote endpoints without query values or user info: a token in a URL must not reach status or Events.
   const clean = (u: string) => u.replace(/\?.*$/s, (q) => (q === '' ? '' : '?…')).replace(/\/\/[^/@]*@/, '//')
@@ -53,13 +56,116 @@ export function describeSource(registry: MCPRegistry): string {
  */
 export class SourceSyncPipeline implements SyncPipeline {
   readonly #deps: SourcePipelineDeps
+  /** Last good snapshot of each source of registries with `spec.sources`, by `namespace/registry/source` (as stored). */
+  readonly #snapshots = new Map<string, RegistrySnapshot>()
 
   constructor(deps: SourcePipelineDeps) {
     this.#deps = deps
   }
 
-  async run(registry: MCPRegistry, deployedServers: readonly DeployedServerSummary[], signal: AbortSignal): Promise<SyncOutcome> {
-    const { sources, storage } = this.#deps
+  async run(registry: SingleSourceRegistry, deployedServers: readonly DeployedServerSummary[], signal: AbortSignal): Promise<SyncOutcome> {
+    const { storage } = this.#deps
+    const fetched = await this.#fetch(registry, (inner) => storage.get(registry, inner), registry.status?.storageRef === undefined ? undefined : registry.status.lastSyncHash, deployedServers, signal)
+    if (!fetched.ok) return fetched
+    const storedRef = registry.status?.storageRef
+    if (fetched.snapshot === undefined) {
+      if (storedRef === undefined) throw new Error('a source handler answered unchanged without a previous hash')
+      return { ok: true, serverCount: fetched.serverCount, hash: fetched.hash, stored: false, storageRef: storedRef, source: describeSource(registry) }
+    }
+    const snapshot = fetched.snapshot
+    try {
+      const report = await storage.store(registry, snapshot, signal)
+      return { ok: true, serverCount: snapshot.servers.length, hash: snapshot.hash, stored: report.written, storedBytes: report.storedBytes, storageRef: report.ref, source: describeSource(registry) }
+    } catch (err) {
+      if (signal.aborted) throw err
+      return { ok: false, failure: storageFailure(err) }
+    }
+  }
+
+  /**
+   * Syncs one source of a registry with `spec.sources` and stores its last good snapshot in its own slot; a failure
+   * leaves that slot untouched. `previousHash` is the source's `status.sources[].lastSyncHash`.
+   */
+  async syncSource(registry: MCPRegistry, entry: MCPRegistrySourceEntry, previousHash: string | undefined, signal: AbortSignal): Promise<SourceSyncOutcome> {
+    const { storage } = this.#deps
+    const scoped = sourceRegistry(registry, entry)
+    if (scoped === undefined) return { ok: false, failure: { step: 'source', reason: ConditionReason.InvalidSourceConfig, message: `Source ${entry.name}: kind ${kindsOf(entry).join(', ')} is not supported yet` } }
+    // Remote handlers remember validators per `namespace/name`: each source gets its own name.
+    const keyed: SingleSourceRegistry = { ...scoped, metadata: { ...scoped.metadata, name: `${registry.metadata.name}/${entry.name}` } }
+    const fetched = await this.#fetch(keyed, (inner) => storage.getSource(registry, entry.name, inner), previousHash, [], signal)
+    if (!fetched.ok) return fetched
+    const key = sourceCacheKey(registry, entry.name)
+    const storageRef = { type: 'configmap' as const, configMapRef: { name: sourceStorageConfigMapName(registry.metadata.name, entry.name), namespace: registry.metadata.namespace ?? '', key: PlainSnapshotKey } }
+    if (fetched.snapshot === undefined) {
+      return { ok: true, serverCount: fetched.serverCount, hash: fetched.hash, stored: false, storageRef, source: describeSource(scoped), ...revisionOf(fetched) }
+    }
+    try {
+      const report = await storage.storeSource(registry, entry.name, fetched.snapshot, signal)
+      this.#snapshots.set(key, fetched.snapshot)
+      return { ok: true, serverCount: fetched.snapshot.servers.length, hash: fetched.snapshot.hash, stored: report.written, storedBytes: report.storedBytes, storageRef, source: describeSource(scoped), ...revisionOf(fetched) }
+    } catch (err) {
+      if (signal.aborted) throw err
+      return { ok: false, failure: storageFailure(err) }
+    }
+  }
+
+  /**
+   * Merges the last good snapshot of every source (memory, else storage) into the served snapshot with every view
+   * and stores it when its hash changed. Fails when the global filter is invalid or storage fails; gives
+   * `empty` while no source has data.
+   */
+  async publish(registry: MCPRegistry, deployedServers: readonly DeployedServerSummary[], signal: AbortSignal): Promise<PublishOutcome> {
+    const { storage } = this.#deps
+    const entries = registry.spec.sources ?? []
+    const filter = validateFilter(registry.spec.filter)
+    if (E.isLeft(filter)) return { ok: false, failure: { step: 'data', reason: ConditionReason.InvalidFilter, message: `spec.filter: ${filter.left.message}` } }
+    const sources = await Promise.all(entries.map(async (entry) => ({ name: entry.name, snapshot: await this.#lastGood(registry, entry.name, signal) })))
+    const built = buildMultiSourceSnapshot({
+      registry: { name: registry.metadata.name, namespace: registry.metadata.namespace ?? '', displayName: registry.spec.displayName },
+      sources,
+      views: viewsOf({ sources: entries, registries: registry.spec.registries }),
+      filter: filter.right,
+      deployedServers: [...deployedServers].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name)),
+      now: new Date(this.#deps.clock.now()),
+    })
+    if (built === undefined) return { ok: true, empty: true }
+    try {
+      const report = await storage.store(registry, built.snapshot, signal)
+      return { ok: true, empty: false, hash: built.snapshot.hash, serverCount: built.snapshot.servers.length, stored: report.written, storedBytes: report.storedBytes, storageRef: report.ref, shadowed: built.shadowed, counts: built.counts }
+    } catch (err) {
+      if (signal.aborted) throw err
+      return { ok: false, failure: storageFailure(err) }
+    }
+  }
+
+  /** Drops a source removed from the spec: its stored snapshot and what handlers remember of it. */
+  async forgetSource(registry: MCPRegistry, source: string, signal: AbortSignal): Promise<void> {
+    this.#snapshots.delete(sourceCacheKey(registry, source))
+    this.#deps.sources.forget(`${registry.metadata.namespace ?? ''}/${registry.metadata.name}/${source}`)
+    await this.#deps.storage.deleteSource(registry, source, signal)
+  }
+
+  async #lastGood(registry: MCPRegistry, source: string, signal: AbortSignal): Promise<RegistrySnapshot | undefined> {
+    const key = sourceCacheKey(registry, source)
+    const cached = this.#snapshots.get(key)
+    if (cached !== undefined) return cached
+    const stored = await this.#deps.storage.getSource(registry, source, signal)
+    if (stored !== undefined) this.#snapshots.set(key, stored)
+    return stored
+  }
+
+  /**
+   * Validate, fetch, detect, decode, convert, filter and hash through the source's handler. `snapshot` is absent
+   * when the handler answered unchanged against `previousHash`.
+   */
+  async #fetch(
+    registry: SingleSourceRegistry,
+    load: (signal: AbortSignal) => Promise<RegistrySnapshot | undefined>,
+    previousHash: string | undefined,
+    deployedServers: readonly DeployedServerSummary[],
+    signal: AbortSignal,
+  ): Promise<Fetched> {
+    const { sources } = this.#deps
     const valid = sources.validate(registry.spec.source, registry.metadata.namespace ?? '')
     if (E.isLeft(valid)) return { ok: false, failure: classifySourceFailure(valid.left) as SyncFailure }
     const handler = sources.handlerFor(registry.spec.source.type)
@@ -67,7 +173,7 @@ export class SourceSyncPipeline implements SyncPipeline {
     // Read only after the source was fetched: a missing source must not cost a (possibly sharded) storage read.
     const loadPrevious = async (inner: AbortSignal): Promise<RegistrySnapshot | undefined> => {
       try {
-        return await storage.get(registry, inner)
+        return await load(inner)
       } catch (err) {
         if (inner.aborted) throw err
         // A corrupt or unreadable old snapshot must not block a new one: build without its publish-time history.
@@ -75,29 +181,18 @@ export class SourceSyncPipeline implements SyncPipeline {
         return undefined
       }
     }
-    let snapshot: RegistrySnapshot
     // A remote source may answer "unchanged" (304, same commit, no mirror updates) only against the hash storage holds.
-    const storedRef = registry.status?.storageRef
-    const previousHash = storedRef === undefined ? undefined : registry.status?.lastSyncHash
     try {
       const result = await handler.right.sync(registry, signal, { loadPrevious, deployedServers, previousHash, now: new Date(this.#deps.clock.now()) })
-      if (result.unchanged === true && storedRef !== undefined) {
-        return { ok: true, serverCount: result.serverCount, hash: result.hash, stored: false, storageRef: storedRef, source: describeSource(registry) }
+      if (result.unchanged === true) {
+        if (previousHash === undefined) throw new Error('a source handler answered unchanged without a previous hash')
+        return { ok: true, hash: result.hash, serverCount: result.serverCount, revision: result.revision }
       }
-      if (result.unchanged === true) throw new Error('a source handler answered unchanged without a previous hash')
-      snapshot = result.data
+      return { ok: true, hash: result.hash, serverCount: result.serverCount, snapshot: result.data, revision: result.revision }
     } catch (err) {
       const failure = signal.aborted ? undefined : classifySourceFailure(err)
       if (failure === undefined) throw err
       return { ok: false, failure }
-    }
-    try {
-      const report = await storage.store(registry, snapshot, signal)
-      return { ok: true, serverCount: snapshot.servers.length, hash: snapshot.hash, stored: report.written, storedBytes: report.storedBytes, storageRef: report.ref, source: describeSource(registry) }
-    } catch (err) {
-      if (signal.aborted) throw err
-      const reason = err instanceof StorageTooLargeError ? ConditionReason.StorageTooLarge : ConditionReason.StorageFailed
-      return { ok: false, failure: { step: 'storage', reason, message: `Could not store the snapshot: ${err instanceof Error ? err.message : String(err)}` } }
     }
   }
 
@@ -112,7 +207,28 @@ export class SourceSyncPipeline implements SyncPipeline {
   }
 
   async delete(registry: MCPRegistry, signal: AbortSignal): Promise<void> {
-    this.#deps.sources.forget(`${registry.metadata.namespace ?? ''}/${registry.metadata.name}`)
+    const key = `${registry.metadata.namespace ?? ''}/${registry.metadata.name}`
+    this.#deps.sources.forget(key)
+    for (const entry of registry.spec.sources ?? []) this.#deps.sources.forget(`${key}/${entry.name}`)
+    for (const k of [...this.#snapshots.keys()]) if (k.startsWith(`${key}/`)) this.#snapshots.delete(k)
     await this.#deps.storage.delete(registry, signal)
   }
+}
+
+/** What the handler gave: a new snapshot, or (no `snapshot`) unchanged against the previous hash. */
+type Fetched =
+  | { readonly ok: true; readonly hash: string; readonly serverCount: number; readonly snapshot?: RegistrySnapshot; readonly revision?: string | undefined }
+  | { readonly ok: false; readonly failure: SyncFailure }
+
+function revisionOf(fetched: { readonly revision?: string | undefined }): { revision?: string } {
+  return fetched.revision === undefined ? {} : { revision: fetched.revision }
+}
+
+function sourceCacheKey(registry: MCPRegistry, source: string): string {
+  return `${registry.metadata.namespace ?? ''}/${registry.metadata.name}/${source}`
+}
+
+function storageFailure(err: unknown): SyncFailure {
+  const reason = err instanceof StorageTooLargeError ? ConditionReason.StorageTooLarge : ConditionReason.StorageFailed
+  return { step: 'storage', reason, message: `Could not store the snapshot: ${err instanceof Error ? err.message : String(err)}` }
 }

@@ -1,0 +1,154 @@
+/**
+ * The sync of a registry with several sources (`spec.sources`): each source on its own schedule, trigger and
+ * backoff, its last good snapshot in its own storage slot; then one merge into the served snapshot with every view.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node'
+import { describeShadowing } from '@thv/converters'
+import { keyOf, type ReconcileRequest, type ReconcileResult } from '@thv/k8s-reconcile'
+import {
+  EventReason, sourceSpecHash, type MCPRegistry, type MCPRegistrySourceEntry, type SourceStatus,
+} from '@thv/registry-model'
+import { storageConfigMapName } from '@thv/storage'
+import {
+  applyMultiSourceStatus, applyUnsupported, decideSourceSync, isImplemented, pendingSourceTrigger, sourceEvents, sourceStatusAfter,
+  unsupportedEvents, unsupportedFields, unsupportedSourceStatus,
+} from '../status/source-status.js'
+import { writeRegistryStatus, type RegistryObject } from '../status/registry-status.js'
+import type { PublishOutcome, SourceSyncOutcome, SyncEvent } from '../status/sync-outcome.js'
+import { resolveSyncPolicy } from '../status/sync-policy.js'
+import { pendingManualTrigger, type SyncTrigger } from '../status/sync-schedule.js'
+import type { SyncDeps } from './sync.controller.js'
+
+/** `namespace/name` of the ConfigMap a source entry reads, or `undefined` for other kinds. */
+export function configMapKeyOfEntry(entry: MCPRegistrySourceEntry, registryNamespace: string): string | undefined {
+  if (entry.configMapRef !== undefined) return `${registryNamespace}/${entry.configMapRef.name}`
+  if (entry.configmap !== undefined) return `${entry.configmap.namespace ?? registryNamespace}/${entry.configmap.name}`
+  return undefined
+}
+
+/**
+ * Reconciles registries with `spec.sources`. Per round: decide for each source whether it is due
+ * ({@link decideSourceSync}); sync the due ones in parallel, each storing its own last good snapshot; merge every
+ * source's last good snapshot into the served snapshot when anything may have changed (a source stored, the spec
+ * changed, the served snapshot is missing); write the status once; emit the Events of the round.
+ */
+export class MultiSourceSync {
+  /** Per registry uid: per source, the fingerprint of the source object its last attempt read. */
+  readonly #lastSource = new Map<string, Map<string, string>>()
+  /** Per registry uid: the last `ServersShadowed` message sent (once per change). */
+  readonly #lastShadowing = new Map<string, string>()
+
+  constructor(private readonly deps: SyncDeps) {}
+
+  async reconcile(req: ReconcileRequest, obj: RegistryObject, registry: MCPRegistry, signal: AbortSignal): Promise<ReconcileResult> {
+    const { deps } = this
+    const entries = registry.spec.sources ?? []
+    const status = registry.status
+    const uid = registry.metadata.uid ?? keyOf(req)
+    const now = this.#now()
+    const previous = new Map((status?.sources ?? []).map((s) => [s.name, s] as const))
+    const registryTrigger = pendingManualTrigger(registry.metadata.annotations, status)
+    const seen = this.#lastSource.get(uid) ?? new Map<string, string>()
+    const fingerprints = new Map(entries.map((e) => [e.name, this.#fingerprint(registry, e)] as const))
+
+    const due: Array<{ entry: MCPRegistrySourceEntry; trigger: SyncTrigger; manual: string | undefined }> = []
+    let waitMs: number | undefined
+    for (const entry of entries) {
+      if (!isImplemented(entry)) continue
+      const policy = resolveSyncPolicy({ ...registry.spec, ...(entry.syncPolicy === undefined ? {} : { syncPolicy: entry.syncPolicy }) })
+      const decision = decideSourceSync({
+        entry, status: previous.get(entry.name), annotations: registry.metadata.annotations, registryTrigger,
+        sourceChanged: seen.get(entry.name) !== fingerprints.get(entry.name), now,
+      }, policy)
+      if (decision.sync) due.push({ entry, trigger: decision.trigger, manual: pendingSourceTrigger(registry.metadata.annotations, entry.name, previous.get(entry.name)) })
+      else if (decision.requeueAfterMs !== undefined) waitMs = Math.min(waitMs ?? decision.requeueAfterMs, decision.requeueAfterMs)
+    }
+    const removed = [...previous.keys()].filter((name) => !entries.some((e) => e.name === name))
+    const specChanged = registry.metadata.generation !== undefined && status?.observedGeneration !== registry.metadata.generation
+    const servedMissing = status?.lastSyncHash !== undefined
+      && deps.configMaps.get(registry.metadata.namespace ?? '', storageConfigMapName(registry.metadata.name)) === undefined
+    if (due.length === 0 && removed.length === 0 && !specChanged && !servedMissing && registryTrigger === undefined) {
+      return waitMs === undefined ? {} : { requeueAfterMs: waitMs }
+    }
+
+    const started = deps.clock.now()
+    const { outcomes, publish } = await deps.locks.run(keyOf(req), async () => {
+      for (const name of removed) await deps.pipeline.forgetSource(registry, name, signal)
+      const results = await Promise.all(due.map(async (d) => ({ ...d, outcome: await deps.pipeline.syncSource(registry, d.entry, previous.get(d.entry.name)?.lastSyncHash, signal) })))
+      const merged: PublishOutcome = await deps.pipeline.publish(registry, deps.deployedServers(req), signal)
+      return { outcomes: results, publish: merged }
+    })
+    const durationMs = deps.clock.now() - started
+    for (const d of due) seen.set(d.entry.name, fingerprints.get(d.entry.name) ?? '')
+    for (const name of removed) seen.delete(name)
+    this.#lastSource.set(uid, seen)
+
+    const written = this.#now()
+    const byName = new Map(outcomes.map((o) => [o.entry.name, o] as const))
+    const events: SyncEvent[] = []
+    const nextStatuses: SourceStatus[] = entries.map((entry) => {
+      const before = previous.get(entry.name)
+      if (!isImplemented(entry)) return unsupportedSourceStatus(before, entry)
+      const attempt = byName.get(entry.name)
+      if (attempt === undefined) return before ?? { name: entry.name, specHash: sourceSpecHash(entry) }
+      const policy = resolveSyncPolicy({ ...registry.spec, ...(entry.syncPolicy === undefined ? {} : { syncPolicy: entry.syncPolicy }) })
+      const after = sourceStatusAfter(before, entry, attempt.outcome, { trigger: attempt.trigger, policy, now: written, random: deps.random, manualTrigger: attempt.manual })
+      events.push(...sourceEvents(before, after, attempt.outcome, policy))
+      return after
+    })
+    const unsupported = unsupportedFields(registry.spec)
+    events.push(...unsupportedEvents(status, unsupported))
+    await writeRegistryStatus(deps.client, req, written, (draft) => {
+      applyMultiSourceStatus(draft, nextStatuses, { now: written, generation: registry.metadata.generation, registryTrigger, publish })
+      applyUnsupported(draft, unsupported)
+    }, signal)
+
+    if (publish.ok && !publish.empty) {
+      const message = describeShadowing(publish.shadowed)
+      if (message !== '' && message !== this.#lastShadowing.get(uid)) events.push({ type: 'Normal', reason: EventReason.ServersShadowed, message })
+      this.#lastShadowing.set(uid, message)
+    }
+    for (const e of events) await deps.events.event(obj as KubernetesObject, e.type, e.reason, e.message)
+    this.#record(req, outcomes.map((o) => o.outcome), publish, durationMs)
+    if (publish.ok && !publish.empty) deps.bus.publish('RegistrySynced', { namespace: req.namespace, name: req.name })
+
+    const nexts = nextStatuses.flatMap((s) => (s.nextSyncTime === undefined ? [] : [Date.parse(s.nextSyncTime) - written.getTime()]))
+    return nexts.length === 0 ? {} : { requeueAfterMs: Math.max(0, Math.min(...nexts)) }
+  }
+
+  /** Forgets what the controller remembers of a deleted registry. */
+  forget(uid: string): void {
+    this.#lastSource.delete(uid)
+    this.#lastShadowing.delete(uid)
+  }
+
+  #record(req: ReconcileRequest, outcomes: readonly SourceSyncOutcome[], publish: PublishOutcome, durationMs: number): void {
+    const { deps } = this
+    const labels = { namespace: req.namespace, registry: req.name }
+    const ok = outcomes.every((o) => o.ok) && publish.ok
+    deps.metrics.syncTotal.inc({ ...labels, result: ok ? 'success' : 'failure' })
+    deps.metrics.syncDurationSeconds.observe({ result: ok ? 'success' : 'failure' }, durationMs / 1000)
+    for (const o of outcomes) if (!o.ok) deps.metrics.syncErrorsTotal.inc({ ...labels, reason: o.failure.reason })
+    if (!publish.ok) deps.metrics.syncErrorsTotal.inc({ ...labels, reason: publish.failure.reason })
+    const log = deps.log.child({ registry: req.name, namespace: req.namespace })
+    if (publish.ok && !publish.empty) {
+      deps.metrics.serversTotal.set(labels, publish.serverCount)
+      if (publish.stored && publish.storedBytes > 0) deps.metrics.storageBytes.set(labels, publish.storedBytes)
+    }
+    const failed = outcomes.flatMap((o) => (o.ok ? [] : [o.failure.reason]))
+    const fields = { sources: outcomes.length, failed, durationMs, hash: publish.ok && !publish.empty ? publish.hash : undefined, stored: publish.ok && !publish.empty ? publish.stored : false }
+    if (ok) log.info('Synced MCPRegistry sources', fields)
+    else log.warn('Some MCPRegistry sources failed', { ...fields, ...(publish.ok ? {} : { mergeReason: publish.failure.reason }) })
+  }
+
+  #fingerprint(registry: MCPRegistry, entry: MCPRegistrySourceEntry): string {
+    const key = configMapKeyOfEntry(entry, registry.metadata.namespace ?? '')
+    if (key === undefined) return 'remote'
+    const [ns = '', name = ''] = key.split('/')
+    return `${key}@${this.deps.configMaps.get(ns, name)?.metadata?.resourceVersion ?? 'absent'}`
+  }
+
+  #now(): Date {
+    return new Date(this.deps.clock.now())
+  }
+}
