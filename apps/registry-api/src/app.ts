@@ -11,6 +11,7 @@ import { observeRequests } from './http/observe-requests.middleware.js'
 import { problemJson } from './http/problem-json.middleware.js'
 import { DefaultRequestLimits, requestLimits, type RequestLimits } from './http/request-limits.middleware.js'
 import { RequestObserver, type RequestHook } from './http/request-observer.js'
+import { viewPrefix } from './http/view-prefix.middleware.js'
 import { DefaultResponseMemo, rememberResponses, replayFromMemo, ResponseMemo } from './http/response-memo.js'
 import { catalogueAssetRoutes, catalogueRoutes, type CatalogueMount } from './catalogue/catalogue.routes.js'
 import { docsRoutes } from './catalogue/docs.routes.js'
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): RegistryApiApp {
   app.use(observeRequests(observer))
   app.use(requestLimits(deps.limits ?? DefaultRequestLimits))
   app.use(rememberResponses(memo))
+  app.use(viewPrefix(deps.store))
   // One router for every route: one match per request, and allowedMethods() sees every route of a path.
   const router = new Router()
   healthRoutes(router, { store: deps.store, metrics: deps.metrics, openApiYaml: deps.openApiYaml })

@@ -63,7 +63,7 @@ export function catalogueRoutes(router: Router, store: ViewSource, mount: Catalo
         mount.json(ctx)
         return undefined
       }
-      const view = requireView(store)
+      const view = requireView(store, ctx)
       const query = orThrow(parseCatalogueQuery(ctx.query))
       const page: PageContext = { prefix, registryName: view.registryName }
       const key = JSON.stringify([query.q, query.tag, query.transport, query.kind, query.status, query.page])
@@ -71,7 +71,7 @@ export function catalogueRoutes(router: Router, store: ViewSource, mount: Catalo
       return undefined
     })
     .get(`${prefix}/ui/servers/:key`, (ctx) => {
-      const view = requireView(store)
+      const view = requireView(store, ctx)
       const page: PageContext = { prefix, registryName: view.registryName }
       const entry = view.catalogue.get(pathParam(ctx.params, 'key'))
       if (entry === undefined) {

@@ -77,6 +77,7 @@ describe('response memo over HTTP', () => {
         const view = store.current
         return view === undefined ? undefined : countingView(view)
       },
+      named: () => undefined,
     }))
   })
   after(() => api.close())

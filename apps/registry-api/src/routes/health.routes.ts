@@ -25,7 +25,7 @@ export function healthRoutes(router: Router, deps: HealthRoutesDeps): Router {
   return router
     .get('/health', (ctx) => sendCached(ctx, HEALTHY))
     .get('/readiness', (ctx) => {
-      const view = requireView(deps.store)
+      const view = requireView(deps.store, ctx)
       ctx.set('Cache-Control', 'no-store')
       ctx.type = 'application/json'
       ctx.body = JSON.stringify({ status: 'ready', hash: view.hash })

@@ -13,23 +13,23 @@ import { orThrow, parseFormat, pathParam, requireView } from './route-helpers.js
 export function registryRoutes(router: Router, store: ViewSource): Router {
   const prefix = '/api/v1/registry'
   return router
-    .get(`${prefix}/info`, (ctx) => sendCached(ctx, requireView(store).info))
+    .get(`${prefix}/info`, (ctx) => sendCached(ctx, requireView(store, ctx).info))
     .get(`${prefix}/servers`, (ctx) => {
       const format = orThrow(parseFormat(ctx.query))
-      const view = requireView(store)
+      const view = requireView(store, ctx)
       sendCached(ctx, format === 'toolhive' ? view.toolHiveDocument : view.upstreamDocument, false)
     })
-    .get(`${prefix}/servers/deployed`, (ctx) => sendCached(ctx, requireView(store).deployed))
+    .get(`${prefix}/servers/deployed`, (ctx) => sendCached(ctx, requireView(store, ctx).deployed))
     .get(`${prefix}/servers/deployed/:name`, (ctx) => {
       const name = pathParam(ctx.params, 'name')
-      const body = requireView(store).deployedFor(name)
+      const body = requireView(store, ctx).deployedFor(name)
       if (body === undefined) throw HttpProblem.notFound(`No deployed server named ${JSON.stringify(name)}`)
       sendCached(ctx, body)
     })
     .get(`${prefix}/servers/:name`, (ctx) => {
       const format = orThrow(parseFormat(ctx.query))
       const name = pathParam(ctx.params, 'name')
-      const view = requireView(store)
+      const view = requireView(store, ctx)
       const body = format === 'toolhive' ? view.toolHiveEntry(name) : view.latestUpstreamEntry(name)
       if (body === undefined) throw HttpProblem.notFound(`Server not found: ${JSON.stringify(name)}`)
       sendCached(ctx, body)

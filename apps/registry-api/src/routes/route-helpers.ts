@@ -6,8 +6,10 @@ import { singleParam } from '../query/list-query.js'
 import type { ViewSource } from '../snapshot/snapshot-store.js'
 import type { ServedView } from '../views/registry-view.js'
 
-/** The view to answer from; 503 problem while no snapshot is loaded. Read once per request. */
-export function requireView(store: ViewSource): ServedView {
+/** The view to answer from: the one a `/registry/{view}` prefix chose, else the store's current (first) view. */
+export function requireView(store: ViewSource, ctx: { readonly state: unknown }): ServedView {
+  const chosen = (ctx.state as { view?: ServedView } | undefined)?.view
+  if (chosen !== undefined) return chosen
   const view = store.current
   if (view === undefined) throw HttpProblem.notReady()
   return view

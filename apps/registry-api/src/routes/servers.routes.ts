@@ -16,12 +16,12 @@ export function serversRoutes(router: Router, store: ViewSource, prefix: '/v0' |
   return router
     .get(`${prefix}/servers`, (ctx) => {
       const query = orThrow(parseListQuery(ctx.query))
-      sendCached(ctx, requireView(store).listPage(query))
+      sendCached(ctx, requireView(store, ctx).listPage(query))
     })
     .get(`${prefix}/servers/:serverName/versions`, (ctx) => {
       const includeDeleted = orThrow(parseIncludeDeleted(ctx.query)) ?? false
       const name = pathParam(ctx.params, 'serverName')
-      const body = requireView(store).versions(name, includeDeleted)
+      const body = requireView(store, ctx).versions(name, includeDeleted)
       if (body === undefined) throw HttpProblem.notFound('Server not found')
       sendCached(ctx, body)
     })
@@ -29,7 +29,7 @@ export function serversRoutes(router: Router, store: ViewSource, prefix: '/v0' |
       const includeDeleted = orThrow(parseIncludeDeleted(ctx.query)) ?? false
       const name = pathParam(ctx.params, 'serverName')
       const version = pathParam(ctx.params, 'version')
-      const body = requireView(store).version(name, version, includeDeleted)
+      const body = requireView(store, ctx).version(name, version, includeDeleted)
       if (body === undefined) throw HttpProblem.notFound('Server not found')
       sendCached(ctx, body)
     })

@@ -42,10 +42,38 @@ export interface ServedRegistryMeta {
   readonly syncedAt: string
 }
 
-/** A registry snapshot: metadata, every server version, deployed servers and the content hash. */
+/**
+ * One view of a registry with several sources: its name, its sources in merge order, and (every view but the
+ * first) its entries as indexes into `servers` followed by `extraServers`.
+ */
+export interface ServedViewRef {
+  readonly name: string
+  readonly sources: readonly string[]
+  readonly entries?: readonly number[] | undefined
+}
+
+/**
+ * A registry snapshot: metadata, every server version, deployed servers and the content hash. A registry with
+ * several sources adds `views` (the first view's servers are `servers`) and `extraServers`.
+ */
 export interface ServedSnapshot {
   readonly registry: ServedRegistryMeta
   readonly servers: readonly ServedServerResponse[]
   readonly deployedServers: readonly ServedDeployedServer[]
   readonly hash: string
+  readonly views?: readonly ServedViewRef[] | undefined
+  readonly extraServers?: readonly ServedServerResponse[] | undefined
+}
+
+/**
+ * The snapshot of view number `i` of a snapshot with `views`: its servers, without `extraServers` (the `views`
+ * list stays, for `info`). View 0 is the snapshot's own `servers`.
+ */
+export function sliceView<S extends ServedSnapshot>(snapshot: S, i: number): S {
+  const { extraServers, ...rest } = snapshot
+  if (i === 0) return rest as S
+  const n = snapshot.servers.length
+  const entries = snapshot.views?.[i]?.entries ?? []
+  const servers = entries.map((e) => (e < n ? snapshot.servers[e] : extraServers?.[e - n]) as ServedServerResponse)
+  return { ...rest, servers } as unknown as S
 }

@@ -1,12 +1,14 @@
 /** SnapshotStore: holds the current RegistryView and swaps it atomically when a new snapshot arrives. */
 import type { Logger } from 'winston'
 import { RegistryView, type RegistryViewOptions, type ServedView } from '../views/registry-view.js'
-import type { ServedSnapshot } from './served-snapshot.js'
+import { sliceView, type ServedSnapshot } from './served-snapshot.js'
 
 /** Read access to the view being served: what the HTTP layer depends on. */
 export interface ViewSource {
-  /** The current view, or undefined until the first snapshot has loaded. */
+  /** The current view (the first view of a registry with several sources), or undefined until the first snapshot has loaded. */
   readonly current: ServedView | undefined
+  /** A named view of a registry with several sources (`/registry/{view}/…`); undefined when there is none of that name. */
+  named(view: string): ServedView | undefined
 }
 
 /** Why `offer` did or did not replace the current view. */
@@ -19,6 +21,7 @@ export type OfferResult = 'swapped' | 'unchanged'
  */
 export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements ViewSource {
   #current: RegistryView<S> | undefined
+  #named: ReadonlyMap<string, RegistryView<S>> = new Map()
   readonly #listeners = new Set<(view: RegistryView<S>) => void>()
 
   constructor(private readonly viewOptions: RegistryViewOptions<S>, private readonly log: Logger) {}
@@ -28,19 +31,28 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
     return this.#current
   }
 
-  /** Builds a view of `snapshot` and makes it current, unless it has the current hash. Throws on render bugs. */
+  named(view: string): RegistryView<S> | undefined {
+    return this.#named.get(view)
+  }
+
+  /**
+   * Builds a view of `snapshot` (one per named view when it has `views`) and makes it current, unless it has the
+   * current hash. Every view is built before one assignment publishes them. Throws on render bugs.
+   */
   offer(snapshot: S): OfferResult {
     if (this.#current?.hash === snapshot.hash) return 'unchanged'
     const started = performance.now()
-    const view = new RegistryView(snapshot, this.viewOptions)
+    const named = new Map((snapshot.views ?? []).map((v, i) => [v.name, new RegistryView(sliceView(snapshot, i), { ...this.viewOptions, viewName: v.name })] as const))
+    const view = named.get(snapshot.views?.[0]?.name ?? '') ?? new RegistryView(snapshot, this.viewOptions)
     const previous = this.#current
     this.#current = view
+    this.#named = named
     this.log.info('Loaded registry snapshot', {
       registry: snapshot.registry.name, hash: snapshot.hash, previousHash: previous?.hash,
-      versions: view.entries.length, durationMs: Math.round(performance.now() - started),
+      versions: view.entries.length, views: named.size, durationMs: Math.round(performance.now() - started),
     })
     const compressing = performance.now()
-    void view.precompress().then(() => {
+    void Promise.all([view, ...named.values()].map((v) => v.precompress())).then(() => {
       this.log.info('Compressed snapshot documents', { hash: snapshot.hash, durationMs: Math.round(performance.now() - compressing) })
     }, (err: unknown) => {
       this.log.error('Failed to precompress snapshot documents', { err, hash: snapshot.hash })

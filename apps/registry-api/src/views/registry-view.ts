@@ -4,7 +4,7 @@ import type { ToolHiveRegistry } from '@thv/registry-model'
 import { ByteLru, type ByteLruOptions } from '../http/byte-lru.js'
 import { CachedBody } from '../http/cached-body.js'
 import type { ListQuery } from '../query/list-query.js'
-import type { ServedSnapshot } from '../snapshot/served-snapshot.js'
+import type { ServedSnapshot, ServedViewRef } from '../snapshot/served-snapshot.js'
 import { CatalogueIndex, type UpstreamInfo } from '../catalogue/catalogue-index.js'
 import { renderServerList, selectPage } from './list-page.js'
 import { byNameThenVersion, newestFirst, toViewEntry, type ViewEntry } from './view-entry.js'
@@ -16,6 +16,8 @@ export type ToolHiveDocument = Pick<ToolHiveRegistry, 'servers' | 'remote_server
 export interface RegistryViewOptions<S extends ServedSnapshot> {
   /** Renders the snapshot (or a subset of its servers) as a ToolHive document (@thv/converters). */
   readonly renderToolHive: (snapshot: S) => ToolHiveDocument
+  /** The name of the view this is, for a registry with several sources (`info.view`). */
+  readonly viewName?: string | undefined
   /** Bounds of the memo of upstream list pages. Default: 2,000 pages, 64 MiB. */
   readonly pageCache?: ByteLruOptions
 }
@@ -235,6 +237,15 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
       lastSyncTime: r.syncedAt,
       hash: this.snapshot.hash,
       sourceHash: r.sourceHash,
+      ...(this.snapshot.views === undefined ? {} : this.#viewsInfo(this.snapshot.views)),
+    }
+  }
+
+  /** `view` (this one) and `views` (every view with its sources and base path) of a registry with several sources. */
+  #viewsInfo(views: readonly ServedViewRef[]): Record<string, unknown> {
+    return {
+      ...(this.options.viewName === undefined ? {} : { view: this.options.viewName }),
+      views: views.map((v) => ({ name: v.name, sources: v.sources, path: `/registry/${v.name}` })),
     }
   }
 }
