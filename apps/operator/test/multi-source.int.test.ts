@@ -248,7 +248,7 @@ describe('MCPRegistry with several sources', function () {
     await eventually(async () => expect((await events(ns, 'UnsupportedFields')).length).to.equal(1))
     await patchRegistry(client, ns, 'typed', { metadata: { annotations: { 'toolhive.stacklok.dev/sync-trigger': 'again' } } })
     await eventually(async () => expect((await registry(ns, 'typed')).status?.lastManualSyncTrigger).to.equal('again'))
-    await consistently(async () => expect((await events(ns, 'UnsupportedFields')).length).to.equal(1), { timeoutMs: 2_000 })
+    await consistently(async () => { expect((await events(ns, 'UnsupportedFields')).length).to.equal(1) }, { timeoutMs: 2_000 })
   })
 
   it('leaves a Part I registry as it was: no source slots, no status.sources, the same stored hash after an operator restart', async () => {
