@@ -93,10 +93,18 @@ latest.missing = Object.fromEntries(Object.entries(missing).filter(([k]) => k.in
 if (Object.keys(latest.missing).length === 0) delete latest.missing
 fs.writeFileSync(latestPath, JSON.stringify(latest, null, 2) + '\n')
 const rows = []
+// Nested figures (e.g. freshness.multiSource.p95Ms) print with their dotted path.
+const addRows = (prefix, obj) => {
+  for (const [k, x] of Object.entries(obj)) {
+    if (k === 'measuredAt') continue
+    if (isObj(x)) addRows(`${prefix}.${k}`, x)
+    else if (typeof x === 'number' || x === null || typeof x === 'boolean')
+      rows.push([`${prefix}.${k}`, x === null ? `null (${latest.missing?.[`${prefix}.${k}`] ?? 'not measured'})` : String(Math.round(Number(x) * 1000) / 1000)])
+  }
+}
 for (const [s, v] of Object.entries(latest)) {
   if (s === 'machine' || s === 'missing' || !isObj(v)) continue
-  for (const [k, x] of Object.entries(v)) if (k !== 'measuredAt' && (typeof x === 'number' || x === null || typeof x === 'boolean'))
-    rows.push([`${s}.${k}`, x === null ? `null (${latest.missing?.[`${s}.${k}`] ?? 'not measured'})` : String(Math.round(Number(x) * 1000) / 1000)])
+  addRows(s, v)
 }
 const w = Math.max(...rows.map((r) => r[0].length), 6)
 console.log(`\n${'figure'.padEnd(w)}  value`)
