@@ -20,12 +20,14 @@ type Expectation =
   | { readonly accepted: Readonly<Record<string, number>> }
   | { readonly fetchRefused: { readonly registry: string; readonly host: string } }
   | { readonly refused: { readonly registry: string; readonly code: number; readonly message: RegExp } }
+  | { readonly unsupported: { readonly registry: string; readonly servers: number; readonly fields: string } }
 
 /**
  * Every example file and what happens to it. Accepted: each MCPRegistry in it and the servers its filter keeps
  * (counted from the file's data with ToolHive's rules: a name or tag include list keeps only matches, an exclude
  * list drops matches). Fetch refused: admitted and decoded unchanged, but its remote source (github.com) is refused
  * by the egress policy the test runs with. Refused: the MCPRegistry the API server refuses, its HTTP status and message.
+ * Unsupported: accepted and Ready, with `Unsupported=True` naming the fields of ToolHive's schema that have no effect here.
  */
 const EXPECTED: Readonly<Record<string, Expectation>> = {
   'v1alpha1-2e72ffe/mcpregistry-minimal.yaml': { accepted: { 'minimal-registry': 2 } },
@@ -47,7 +49,7 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
     fetchRefused: { registry: 'toolhive-git-registry', host: 'github.com' },
   },
   'v1alpha1-2e72ffe/mcpregistry-enforcing.yaml': {
-    refused: { registry: 'enforcing-registry', code: 400, message: /unknown field "spec\.enforceServers"/ },
+    unsupported: { registry: 'enforcing-registry', servers: 3, fields: 'spec.enforceServers' },
   },
   'configyaml-e25de16/mcpregistry-configyaml-minimal.yaml': {
     refused: { registry: 'minimal-configyaml', code: 404, message: /404/ },
@@ -142,6 +144,19 @@ describe("ToolHive's example MCPRegistry manifests", function () {
         }, { timeoutMs: 60_000 })
         expect(condition?.reason).to.equal('SourceRefusedByPolicy')
         expect(condition?.message).to.include(host).and.include('rule allowed-source-hosts')
+      })
+    } else if ('unsupported' in expectation) {
+      const { registry, servers, fields } = expectation.unsupported
+      it(`accepts ${registry} of ${file} unchanged; it becomes Ready and Unsupported=True names ${fields}`, async () => {
+        const ns = await createTestNamespace('th-example')
+        for (const object of manifests(file)) await create(client, ns, object)
+        const r = await eventually(async () => {
+          const got = await readRegistry(client, ns, registry)
+          expect(conditionSummary(got?.status)).to.deep.equal({ ...AllTrue, Unsupported: ['True', 'UnsupportedFields'] })
+          return got
+        }, { timeoutMs: 120_000 })
+        expect(r?.status?.serverCount).to.equal(servers)
+        expect(r?.status?.conditions?.find((c) => c.type === 'Unsupported')?.message).to.equal(`Accepted but not implemented, so without effect: ${fields}`)
       })
     } else {
       const { registry, code, message } = expectation.refused
