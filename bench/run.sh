@@ -72,7 +72,10 @@ for (const name of names) {
   const parts = keyed ? result : { [section]: result }
   for (const [s, v] of Object.entries(parts)) {
     if (!isObj(v)) continue
-    latest[s] = { ...v, measuredAt: now, ...(failed ? { incomplete: true } : {}) }
+    // Several benchmark files may report into one section (api.bench.ts and api-memory.bench.ts both write `api`):
+    // a file's keys replace the same keys, the section's other keys stay.
+    const { incomplete: _incomplete, ...before } = isObj(latest[s]) ? latest[s] : {}
+    latest[s] = { ...before, ...v, measuredAt: now, ...(failed ? { incomplete: true } : {}) }
   }
 }
 const cpus = os.cpus()

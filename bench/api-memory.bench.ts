@@ -1,0 +1,182 @@
+// Registry API memory at scale (issue 19): resident size with a 10,000- and a 100,000-server registry, the peak
+// while a new 100,000-server snapshot replaces the old one, how long that takes, and the list p99 at 100,000.
+// Run: node --conditions=@thv/source --import tsx bench/api-memory.bench.ts
+// Env: THV_BENCH_MEMORY_SIZES (10000,100000), THV_BENCH_MEMORY_SECONDS of list load (5),
+//      THV_BENCH_MEMORY_NODE_OPTIONS (default: the NODE_OPTIONS of the generated API Deployment).
+// The API runs as its image runs it (tsc build, plain node, NODE_ENV=production) in `--file` mode on a file written
+// by @thv/generate-registry; RSS is read from /proc/<pid>/status of that process.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { generateRegistry, type ToolHiveRegistryDocument } from '@thv/generate-registry'
+import autocannon from 'autocannon'
+import { buildApi, type BuiltApi } from './api.build.js'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const SHARED = process.env['THV_SHARED_DIR'] ?? join(ROOT, 'testdata')
+const SIZES = (process.env['THV_BENCH_MEMORY_SIZES'] ?? '10000,100000').split(',').map(Number)
+const SECONDS = Number(process.env['THV_BENCH_MEMORY_SECONDS'] ?? 5)
+/** As the operator's generated API Deployment sets it (apps/operator/src/api/api-objects.ts). */
+const NODE_OPTIONS = process.env['THV_BENCH_MEMORY_NODE_OPTIONS'] ?? '--max-old-space-size=384 --max-semi-space-size=4'
+const MiB = 1024 * 1024
+const SAMPLE_MS = 20
+
+/** VmRSS and VmHWM (peak) of a process, in MiB. */
+function memoryOf(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
+  return { rss: kib('VmRSS') / 1024, hwm: kib('VmHWM') / 1024 }
+}
+
+/** Samples RSS every SAMPLE_MS until stopped; returns the highest sample. */
+function sampleRss(pid: number): { stop: () => number } {
+  let peak = memoryOf(pid).rss
+  const timer = setInterval(() => {
+    peak = Math.max(peak, memoryOf(pid).rss)
+  }, SAMPLE_MS)
+  return { stop: () => (clearInterval(timer), Math.max(peak, memoryOf(pid).rss)) }
+}
+
+function get(port: number, path: string): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolvePromise, reject) => {
+    request({ host: '127.0.0.1', port, path }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }))
+    }).on('error', reject).end()
+  })
+}
+
+async function hashOf(port: number): Promise<string | undefined> {
+  const res = await get(port, '/api/v1/registry/info')
+  return res.status === 200 ? (JSON.parse(res.body.toString('utf8')) as { hash: string }).hash : undefined
+}
+
+interface RunningApi { child: ChildProcess; port: number; lines: Record<string, unknown>[] }
+
+function startApi(built: BuiltApi, file: string): Promise<RunningApi> {
+  const child = spawn(process.execPath, [built.main, '--file', file, '--port', '0', '--host', '127.0.0.1'], {
+    cwd: built.cwd, env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const lines: Record<string, unknown>[] = []
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error('API not ready within 10 minutes')), 600_000)
+    child.once('exit', (code, signal) => reject(new Error(`API exited ${code ?? signal}`)))
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
+      if (!text.startsWith('{')) return
+      const line = JSON.parse(text) as Record<string, unknown>
+      lines.push(line)
+      if (line['message'] === 'Compressed snapshot documents') {
+        clearTimeout(timer)
+        resolvePromise({ child, port: lines.find((l) => l['message'] === 'Listening')?.['port'] as number, lines })
+      }
+    })
+  })
+}
+
+/** RSS once the process is idle: the median of 10 samples over 2 s, after 3 s without requests. */
+async function settledRss(pid: number): Promise<number> {
+  await new Promise((r) => setTimeout(r, 3000))
+  const xs: number[] = []
+  for (let i = 0; i < 10; i++) {
+    xs.push(memoryOf(pid).rss)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  xs.sort((a, b) => a - b)
+  return ((xs[4] as number) + (xs[5] as number)) / 2
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10
+
+async function measureSize(built: BuiltApi, work: string, template: ToolHiveRegistryDocument, servers: number): Promise<Record<string, number>> {
+  const file = join(work, `registry-${servers}.json`)
+  const next = join(work, `registry-${servers}.next.json`)
+  writeFileSync(file, JSON.stringify(generateRegistry({ template, count: servers, seed: 1 })))
+  writeFileSync(next, JSON.stringify(generateRegistry({ template, count: servers, seed: 2 })))
+  process.stderr.write(`${servers} servers: starting the API\n`)
+  const started = Date.now()
+  const api = await startApi(built, file)
+  try {
+    const pid = api.child.pid as number
+    const loadMs = Date.now() - started
+    const loadPeak = memoryOf(pid).hwm
+    const doc = await get(api.port, '/api/v1/registry/servers')
+    if (doc.status !== 200) throw new Error(`GET /api/v1/registry/servers answered ${doc.status}`)
+    const jsonBytes = doc.body.length
+    // A few ordinary requests (each endpoint once) so the steady state includes what serving them keeps.
+    const first = JSON.parse((await get(api.port, '/v0.1/servers?limit=100')).body.toString('utf8')) as { servers: { server: { name: string } }[] }
+    const name = encodeURIComponent(first.servers[10]?.server.name ?? '')
+    for (const path of ['/v0.1/servers?limit=100&search=fetch', `/v0.1/servers/${name}/versions`, `/v0.1/servers/${name}/versions/latest`, '/api/v1/registry/servers?format=upstream']) {
+      if ((await get(api.port, path)).status !== 200) throw new Error(`GET ${path} failed`)
+    }
+    const rss = await settledRss(pid)
+    const result: Record<string, number> = { servers, jsonBytes, jsonMiB: round1(jsonBytes / MiB), rssMiB: round1(rss), ratio: Math.round((((rss - 64) * MiB) / jsonBytes) * 100) / 100, loadMs, loadPeakMiB: round1(loadPeak) }
+
+    // List p99 at 32 connections, limit=100 (the memo answers repeated pages; the first page is what clients crawl from).
+    const load = await autocannon({ url: `http://127.0.0.1:${api.port}/v0.1/servers?limit=100`, connections: 32, duration: SECONDS })
+    result['listP99Ms'] = load.latency.p99
+    result['listRps'] = Math.round(load.requests.average)
+
+    // Swap: replace the file by rename (as a ConfigMap mount flips), sample RSS until the new hash is served.
+    const oldHash = await hashOf(api.port)
+    const sampler = sampleRss(pid)
+    const swapStarted = Date.now()
+    renameSync(next, file)
+    for (;;) {
+      const hash = await hashOf(api.port)
+      if (hash !== undefined && hash !== oldHash) break
+      if (Date.now() - swapStarted > 600_000) throw new Error('new snapshot not served within 10 minutes')
+      await new Promise((r) => setTimeout(r, SAMPLE_MS))
+    }
+    result['reloadMs'] = Date.now() - swapStarted
+    result['swapPeakMiB'] = round1(sampler.stop())
+    result['rssAfterSwapMiB'] = round1(await settledRss(pid))
+    return result
+  } finally {
+    api.child.kill('SIGTERM')
+    rmSync(file, { force: true })
+    rmSync(next, { force: true })
+  }
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'thv-bench-api-memory-'))
+  try {
+    const template = JSON.parse(readFileSync(join(SHARED, 'fixtures', 'toolhive-registry.json'), 'utf8')) as ToolHiveRegistryDocument
+    mkdirSync(join(work, 'api'))
+    const built = buildApi(ROOT, join(work, 'api'))
+    const bySize: Record<string, Record<string, number>> = {}
+    for (const servers of SIZES) {
+      bySize[String(servers)] = await measureSize(built, work, template, servers)
+      process.stderr.write(`${JSON.stringify(bySize[String(servers)])}\n`)
+    }
+    const at = (n: number, key: string): number | null => bySize[String(n)]?.[key] ?? null
+    const ratios = SIZES.map((n) => at(n, 'ratio')).filter((x): x is number => x !== null)
+    const summary = {
+      api: {
+        rssMiB10k: at(10_000, 'rssMiB'),
+        rssMiB100k: at(100_000, 'rssMiB'),
+        rssRatio: ratios.length === 0 ? null : Math.max(...ratios),
+        swapPeakMiB100k: at(100_000, 'swapPeakMiB'),
+        reloadMs100k: at(100_000, 'reloadMs'),
+        p99Ms100k: at(100_000, 'listP99Ms'),
+        memory: { nodeOptions: NODE_OPTIONS, bySize },
+      },
+    }
+    const json = JSON.stringify(summary)
+    const out = process.env['THV_BENCH_RESULT_FILE']
+    if (out !== undefined && out !== '') writeFileSync(out, json)
+    process.stdout.write(`${json}\n`)
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`api-memory bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+  process.exit(1)
+})
