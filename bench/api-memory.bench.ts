@@ -63,13 +63,18 @@ function startApi(built: BuiltApi, file: string): Promise<RunningApi> {
     cwd: built.cwd, env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
   })
   const lines: Record<string, unknown>[] = []
+  child.on('exit', (code, signal) => process.stderr.write(`API process exited ${code ?? signal}\n`))
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error('API not ready within 10 minutes')), 600_000)
     child.once('exit', (code, signal) => reject(new Error(`API exited ${code ?? signal}`)))
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
-      if (!text.startsWith('{')) return
+      if (!text.startsWith('{')) {
+        process.stderr.write(`api: ${text}\n`)
+        return
+      }
       const line = JSON.parse(text) as Record<string, unknown>
       lines.push(line)
+      if (line['level'] === 'error' || line['level'] === 'warn') process.stderr.write(`api: ${text.slice(0, 2000)}\n`)
       if (line['message'] === 'Compressed snapshot documents') {
         clearTimeout(timer)
         resolvePromise({ child, port: lines.find((l) => l['message'] === 'Listening')?.['port'] as number, lines })
