@@ -1,5 +1,4 @@
 import { request } from 'node:http'
-import type { RegistrySnapshot } from '@thv/registry-model'
 import { expect } from 'chai'
 import { startApi, type RunningApi } from '../../test/support/api-harness.js'
 import { rawGet } from '../../test/support/http-client.js'
@@ -139,8 +138,8 @@ describe('response memo over HTTP', () => {
   it('serves the new snapshot right after a swap', async () => {
     const url = `${api.url}/v0.1/servers?limit=100`
     const old = JSON.parse((await rawGet(url)).body.toString('utf8')) as { metadata: { count: number } }
-    const current = api.store.current?.snapshot as RegistrySnapshot
-    api.store.offer(snapshotOf(current.servers.filter((s) => s.server.name !== 'io.github.stacklok/fetch')))
+    // The API serves fixtureSnapshot(); this one lacks io.github.stacklok/fetch (3 visible versions).
+    api.store.offer(snapshotOf(fixtureSnapshot().servers.filter((s) => s.server.name !== 'io.github.stacklok/fetch')))
     const fresh = JSON.parse((await rawGet(url)).body.toString('utf8')) as { metadata: { count: number } }
     expect(fresh.metadata.count).to.equal(old.metadata.count - 3)
   })

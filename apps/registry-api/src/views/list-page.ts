@@ -1,4 +1,4 @@
-/** Keyset pagination over the sorted entries of a snapshot, and the ServerList body built from them. */
+/** Keyset pagination over the sorted entries of a snapshot (ItemTable.list renders the page). */
 import { compareKeys, encodeCursor, type CursorKey } from '../query/cursor.js'
 import type { ListQuery } from '../query/list-query.js'
 import type { ViewEntry } from './view-entry.js'
@@ -55,14 +55,4 @@ export function selectPage(entries: readonly ViewEntry[], query: ListQuery): Pag
     items.push(entry)
   }
   return { items }
-}
-
-/** Serializes a ServerList (`{servers, metadata}`) by concatenating pre-serialized items. */
-export function renderServerList(items: readonly ViewEntry[], nextCursor?: string): string {
-  const metadata = nextCursor === undefined
-    ? `{"count":${items.length}}`
-    : `{"nextCursor":${JSON.stringify(nextCursor)},"count":${items.length}}`
-  let out = '{"servers":['
-  for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ',') + (items[i] as ViewEntry).json
-  return `${out}],"metadata":${metadata}}`
 }

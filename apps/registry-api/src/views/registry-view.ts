@@ -4,10 +4,12 @@ import type { ToolHiveRegistry } from '@thv/registry-model'
 import { ByteLru, type ByteLruOptions } from '../http/byte-lru.js'
 import { CachedBody } from '../http/cached-body.js'
 import type { ListQuery } from '../query/list-query.js'
-import type { ServedSnapshot, ServedViewRef } from '../snapshot/served-snapshot.js'
+import type { ServedServerResponse, ServedSnapshot, ServedViewRef } from '../snapshot/served-snapshot.js'
 import { CatalogueIndex, type UpstreamInfo } from '../catalogue/catalogue-index.js'
-import { renderServerList, selectPage } from './list-page.js'
-import { byNameThenVersion, newestFirst, toViewEntry, type ViewEntry } from './view-entry.js'
+import { ItemTable } from '../snapshot/item-table.js'
+import { ToolHiveBytes } from '../snapshot/toolhive-bytes.js'
+import { selectPage } from './list-page.js'
+import { newestFirst, type ViewEntry } from './view-entry.js'
 
 /** The parts of a ToolHive registry document (the model's `ToolHiveRegistry`) that a view reads: its entries. */
 export type ToolHiveDocument = Pick<ToolHiveRegistry, 'servers' | 'remote_servers'>
@@ -42,14 +44,21 @@ export interface ServedView {
   readonly catalogue: CatalogueIndex
 }
 
-/** The default bounds of the page memo. */
+const JsonType = 'application/json; charset=utf-8'
+
+/** The default bounds of the memo of rendered bodies (pages, version lists, single versions, entries). */
 export const DefaultPageCache: ByteLruOptions = { maxEntries: 2000, maxBytes: 64 * 1024 * 1024 }
 
+/** The parts of a snapshot a view keeps besides its entries: everything but the servers. */
+type SnapshotHeader<S extends ServedSnapshot> = Omit<S, 'servers' | 'extraServers'>
+
 /**
- * The served form of one snapshot. Whole documents (ToolHive, upstream, info, deployed) are built eagerly;
- * list pages, version lists, single versions and ToolHive entries are built on first request and memoized, so
- * an unchanged response is never serialized twice. Views are immutable from the outside: a new snapshot gets
- * a new view, and each request reads exactly one view, so its response is fully old or fully new.
+ * The served form of one snapshot. The view keeps no object of the snapshot's servers: every item is serialised
+ * once into an ItemTable (whose head is the upstream document) and the ToolHive document once into ToolHiveBytes;
+ * entries keep only what listing, search and lookups read. List pages, version lists, single versions and
+ * ToolHive entries are rendered from those bytes on first request into a bounded LRU of bodies. Views are
+ * immutable from the outside: a new snapshot gets a new view, and each request reads exactly one view, so its
+ * response is fully old or fully new.
  */
 export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements ServedView {
   /** All server versions in (name, version) order. */
@@ -58,44 +67,61 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   readonly toolHiveDocument: CachedBody
   readonly upstreamDocument: CachedBody
   readonly deployed: CachedBody
+  readonly #header: SnapshotHeader<S>
+  readonly #items: ItemTable
+  readonly #toolHive: ToolHiveBytes
   readonly #byName = new Map<string, ViewEntry[]>()
-  readonly #toolHive: ToolHiveDocument
-  readonly #pages: ByteLru<string, CachedBody>
-  readonly #memo = new Map<string, CachedBody | undefined>()
-  readonly #entryBodies = new WeakMap<ViewEntry, CachedBody>()
+  /** Rendered bodies: list pages, version lists, single versions, ToolHive entries, deployed lookups. */
+  readonly #rendered: ByteLru<string, CachedBody>
   #namesByKey: Map<string, string[]> | undefined
   #catalogue: CatalogueIndex | undefined
 
-  constructor(readonly snapshot: S, private readonly options: RegistryViewOptions<S>) {
-    this.entries = snapshot.servers.map(toViewEntry).sort(byNameThenVersion)
+  /** Builds the view of `snapshot`; the view keeps none of the snapshot's server objects. */
+  constructor(snapshot: S, private readonly options: RegistryViewOptions<S>) {
+    const { servers, extraServers: _extra, ...header } = snapshot
+    this.#header = header
+    this.#items = ItemTable.build(servers)
+    this.entries = this.#items.entries
     for (const entry of this.entries) {
       const list = this.#byName.get(entry.name)
       if (list === undefined) this.#byName.set(entry.name, [entry])
       else list.push(entry)
     }
     for (const list of this.#byName.values()) list.sort(newestFirst)
-    this.#pages = new ByteLru(options.pageCache ?? DefaultPageCache, (b) => b.bytes.length)
-
-    this.#toolHive = options.renderToolHive(snapshot)
-    this.toolHiveDocument = CachedBody.json(JSON.stringify(this.#toolHive))
-    this.upstreamDocument = CachedBody.json(renderServerList(this.entries.filter((e) => !e.deleted)))
-    this.deployed = CachedBody.json(JSON.stringify(snapshot.deployedServers))
+    this.#rendered = new ByteLru(options.pageCache ?? DefaultPageCache, (b) => b.bytes.length)
+    this.#toolHive = ToolHiveBytes.render(options.renderToolHive(snapshot))
+    this.toolHiveDocument = new CachedBody(this.#toolHive.bytes, JsonType)
+    this.upstreamDocument = new CachedBody(this.#items.document, JsonType)
+    this.deployed = CachedBody.json(JSON.stringify(header.deployedServers))
     this.info = CachedBody.json(JSON.stringify(this.#infoObject()))
   }
 
   /** The snapshot's content hash (what `/api/v1/registry/info` reports). */
   get hash(): string {
-    return this.snapshot.hash
+    return this.#header.hash
+  }
+
+  /** The snapshot without its servers: registry metadata, deployed servers, views, hash. */
+  get header(): SnapshotHeader<S> {
+    return this.#header
   }
 
   /** The registry's display name (its name when it has none). */
   get registryName(): string {
-    return this.snapshot.registry.displayName ?? this.snapshot.registry.name
+    return this.#header.registry.displayName ?? this.#header.registry.name
   }
 
-  /** The catalogue index of this snapshot, built on the first catalogue request. */
+  /** Bytes of serialised data the view holds (items and ToolHive document, before compression). */
+  get byteLength(): number {
+    return this.#items.byteLength + this.#toolHive.bytes.length
+  }
+
+  /**
+   * The catalogue index of this snapshot, built on the first catalogue request from the ToolHive document's bytes
+   * (the catalogue keeps the parsed entries: a view whose catalogue is used holds them besides its bytes).
+   */
   get catalogue(): CatalogueIndex {
-    this.#catalogue ??= new CatalogueIndex(this.#toolHive, (key) => this.#upstreamOf(key))
+    this.#catalogue ??= new CatalogueIndex(JSON.parse(this.#toolHive.bytes.toString('utf8')) as ToolHiveDocument, (key) => this.#upstreamOf(key))
     return this.#catalogue
   }
 
@@ -106,7 +132,7 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
     const latest = versions.find((e) => e.isLatest) ?? versions[0]
     return {
       fullName,
-      title: latest?.response.server.title,
+      title: latest?.title,
       versions: versions.map((e) => ({ version: e.version, publishedAt: e.publishedAt, isLatest: e.isLatest })),
     }
   }
@@ -118,19 +144,17 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
 
   /** The upstream list page for a validated query. */
   listPage(query: ListQuery): CachedBody {
-    const hit = this.#pages.get(query.key)
-    if (hit !== undefined) return hit
-    const page = selectPage(this.entries, query)
-    const body = CachedBody.json(renderServerList(page.items, page.nextCursor))
-    this.#pages.set(query.key, body)
-    return body
+    return this.#render(`list\0${query.key}`, () => {
+      const page = selectPage(this.entries, query)
+      return this.#json(this.#items.list(page.items, page.nextCursor))
+    }) as CachedBody
   }
 
   /** All versions of `name`, newest first, as a ServerList; undefined when none is visible. */
   versions(name: string, includeDeleted: boolean): CachedBody | undefined {
-    return this.#memoize(`versions\0${includeDeleted}\0${name}`, () => {
+    return this.#render(`versions\0${includeDeleted}\0${name}`, () => {
       const visible = this.#visibleVersions(name, includeDeleted)
-      return visible.length === 0 ? undefined : CachedBody.json(renderServerList(visible))
+      return visible.length === 0 ? undefined : this.#json(this.#items.list(visible))
     })
   }
 
@@ -165,24 +189,24 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
    * (`io.github.stacklok/fetch`); the entry gets `name` set to its key when it does not carry one.
    */
   toolHiveEntry(name: string): CachedBody | undefined {
-    return this.#memoize(`toolhive\0${name}`, () => {
-      const direct = findEntry(this.#toolHive, name)
-      if (direct !== undefined) return CachedBody.json(JSON.stringify(withName(name, direct)))
+    return this.#render(`toolhive\0${name}`, () => {
+      const direct = this.#toolHive.entry(name)
+      if (direct !== undefined) return this.#json(direct)
       const versions = this.#byName.get(name)
       if (versions === undefined) return undefined
       // A full upstream name: render just that server to learn its ToolHive key (the converter owns the rule).
-      const single = this.options.renderToolHive({ ...this.snapshot, servers: versions.map((e) => e.response) } as S)
-      const keys = [...Object.keys(single.servers ?? {}), ...Object.keys(single.remote_servers ?? {})]
-      const key = keys[0]
-      const entry = key === undefined ? undefined : findEntry(this.#toolHive, key)
-      return key === undefined || entry === undefined ? undefined : CachedBody.json(JSON.stringify(withName(key, entry)))
+      const servers = versions.map((e) => JSON.parse(this.#items.item(e).toString('utf8')) as ServedServerResponse)
+      const single = this.options.renderToolHive({ ...this.#header, servers } as unknown as S)
+      const key = [...Object.keys(single.servers ?? {}), ...Object.keys(single.remote_servers ?? {})][0]
+      const entry = key === undefined ? undefined : this.#toolHive.entry(key)
+      return entry === undefined ? undefined : this.#json(entry)
     })
   }
 
   /** Deployed servers whose registry entry (`serverName`) or own name is `name`; undefined when none. */
   deployedFor(name: string): CachedBody | undefined {
-    return this.#memoize(`deployed\0${name}`, () => {
-      const found = this.snapshot.deployedServers.filter((d) => d.serverName === name || d.name === name)
+    return this.#render(`deployed\0${name}`, () => {
+      const found = this.#header.deployedServers.filter((d) => d.serverName === name || d.name === name)
       return found.length === 0 ? undefined : CachedBody.json(JSON.stringify(found))
     })
   }
@@ -193,7 +217,9 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
       const byKey = new Map<string, string[]>()
       for (const fullName of this.#byName.keys()) {
         const k = toolHiveKeyOf(fullName)
-        byKey.set(k, [...(byKey.get(k) ?? []), fullName])
+        const names = byKey.get(k)
+        if (names === undefined) byKey.set(k, [fullName])
+        else names.push(fullName)
       }
       this.#namesByKey = byKey
     }
@@ -207,24 +233,24 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   }
 
   #entryBody(entry: ViewEntry): CachedBody {
-    let body = this.#entryBodies.get(entry)
-    if (body === undefined) {
-      body = CachedBody.json(entry.json)
-      this.#entryBodies.set(entry, body)
-    }
-    return body
+    return this.#render(`item\0${entry.start}`, () => this.#json(this.#items.item(entry))) as CachedBody
   }
 
-  // Keys come from URL path segments, so the memo is bounded by what the snapshot holds: misses are not stored.
-  #memoize(key: string, build: () => CachedBody | undefined): CachedBody | undefined {
-    if (this.#memo.has(key)) return this.#memo.get(key)
+  #json(bytes: Buffer): CachedBody {
+    return new CachedBody(bytes, JsonType)
+  }
+
+  // Keys come from URL path segments and queries: misses are not stored, and the LRU bounds what hits keep.
+  #render(key: string, build: () => CachedBody | undefined): CachedBody | undefined {
+    const hit = this.#rendered.get(key)
+    if (hit !== undefined) return hit
     const body = build()
-    if (body !== undefined) this.#memo.set(key, body)
+    if (body !== undefined) this.#rendered.set(key, body)
     return body
   }
 
   #infoObject(): Record<string, unknown> {
-    const r = this.snapshot.registry
+    const r = this.#header.registry
     return {
       name: r.name,
       ...(r.namespace === undefined ? {} : { namespace: r.namespace }),
@@ -233,11 +259,11 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
       format: r.format,
       serverCount: this.#byName.size,
       versionCount: this.entries.length,
-      deployedServerCount: this.snapshot.deployedServers.length,
+      deployedServerCount: this.#header.deployedServers.length,
       lastSyncTime: r.syncedAt,
-      hash: this.snapshot.hash,
+      hash: this.#header.hash,
       sourceHash: r.sourceHash,
-      ...(this.snapshot.views === undefined ? {} : this.#viewsInfo(this.snapshot.views)),
+      ...(this.#header.views === undefined ? {} : this.#viewsInfo(this.#header.views)),
     }
   }
 
@@ -248,15 +274,4 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
       views: views.map((v) => ({ name: v.name, sources: v.sources, path: `/registry/${v.name}` })),
     }
   }
-}
-
-function findEntry(doc: ToolHiveDocument, key: string): unknown {
-  if (doc.servers !== undefined && Object.hasOwn(doc.servers, key)) return doc.servers[key]
-  if (doc.remote_servers !== undefined && Object.hasOwn(doc.remote_servers, key)) return doc.remote_servers[key]
-  return undefined
-}
-
-function withName(key: string, entry: unknown): unknown {
-  if (typeof entry !== 'object' || entry === null || 'name' in entry) return entry
-  return { name: key, ...entry }
 }

@@ -1,9 +1,12 @@
-/** ViewEntry: one server version of a snapshot, pre-serialized and pre-indexed for listing and search. */
+/** ViewEntry: what listing, search and lookups need of one server version; its served bytes stay in an ItemTable. */
 import { parseRfc3339Nanos } from '../query/rfc3339.js'
 import type { ServedServerResponse } from '../snapshot/served-snapshot.js'
 import { OfficialMetaKey } from '@thv/registry-model'
 
-/** A server version with everything the list, search and lookup paths need, computed once per snapshot. */
+/**
+ * A server version with everything the list, search and lookup paths need, computed once per snapshot. The served
+ * `{server, _meta}` item is not kept as an object or a string: it is bytes `start`..`end` of the view's ItemTable.
+ */
 export interface ViewEntry {
   readonly name: string
   readonly version: string
@@ -11,31 +14,44 @@ export interface ViewEntry {
   readonly nameLc: string
   readonly titleLc: string
   readonly descriptionLc: string
+  /** The server's title as published (the catalogue shows it); undefined when it has none. */
+  readonly title: string | undefined
   readonly updatedNs: bigint
   readonly publishedAt: string
   readonly isLatest: boolean
   readonly deleted: boolean
-  /** The `{server, _meta}` item serialized once: list pages are concatenations of these. */
-  readonly json: string
-  readonly response: ServedServerResponse
+  /** Position of the served item in its ItemTable's bytes. */
+  readonly start: number
+  readonly end: number
 }
 
-/** Builds the entry for one `{server, _meta}` item. */
-export function toViewEntry(response: ServedServerResponse): ViewEntry {
+/** The fields of an entry and its served JSON text, before the table places the text. */
+export interface EntrySource {
+  readonly fields: Omit<ViewEntry, 'start' | 'end'>
+  readonly json: string
+}
+
+const EMPTY = ''
+
+/** Builds the fields and the served JSON of one `{server, _meta}` item. */
+export function toEntrySource(response: ServedServerResponse): EntrySource {
   const { server } = response
   const official = response._meta[OfficialMetaKey]
+  const title = server.title
   return {
-    name: server.name,
-    version: server.version,
-    nameLc: server.name.toLowerCase(),
-    titleLc: (server.title ?? '').toLowerCase(),
-    descriptionLc: (server.description ?? '').toLowerCase(),
-    updatedNs: parseRfc3339Nanos(official.updatedAt) ?? 0n,
-    publishedAt: official.publishedAt,
-    isLatest: official.isLatest,
-    deleted: official.status === 'deleted',
+    fields: {
+      name: server.name,
+      version: server.version,
+      nameLc: server.name.toLowerCase(),
+      titleLc: title === undefined ? EMPTY : title.toLowerCase(),
+      descriptionLc: server.description === undefined ? EMPTY : server.description.toLowerCase(),
+      title,
+      updatedNs: parseRfc3339Nanos(official.updatedAt) ?? 0n,
+      publishedAt: official.publishedAt,
+      isLatest: official.isLatest,
+      deleted: official.status === 'deleted',
+    },
     json: JSON.stringify(withStatusChangedAt(response)),
-    response,
   }
 }
 
@@ -52,8 +68,8 @@ export function withStatusChangedAt(response: ServedServerResponse): ServedServe
   return { ...response, _meta: meta as ServedServerResponse['_meta'] }
 }
 
-/** Orders entries by name, then version (code-unit order, like upstream's `ORDER BY server_name, version`). */
-export function byNameThenVersion(a: ViewEntry, b: ViewEntry): number {
+/** Orders by name, then version (code-unit order, like upstream's `ORDER BY server_name, version`). */
+export function byNameThenVersion(a: { readonly name: string; readonly version: string }, b: { readonly name: string; readonly version: string }): number {
   if (a.name !== b.name) return a.name < b.name ? -1 : 1
   if (a.version !== b.version) return a.version < b.version ? -1 : 1
   return 0
@@ -61,9 +77,11 @@ export function byNameThenVersion(a: ViewEntry, b: ViewEntry): number {
 
 /** Orders the versions of one server newest first: by `publishedAt` descending, then version descending. */
 export function newestFirst(a: ViewEntry, b: ViewEntry): number {
-  const pa = parseRfc3339Nanos(a.publishedAt) ?? 0n
-  const pb = parseRfc3339Nanos(b.publishedAt) ?? 0n
-  if (pa !== pb) return pa > pb ? -1 : 1
+  if (a.publishedAt !== b.publishedAt) {
+    const pa = parseRfc3339Nanos(a.publishedAt) ?? 0n
+    const pb = parseRfc3339Nanos(b.publishedAt) ?? 0n
+    if (pa !== pb) return pa > pb ? -1 : 1
+  }
   if (a.version !== b.version) return a.version > b.version ? -1 : 1
   return 0
 }

@@ -1,0 +1,103 @@
+/**
+ * ItemTable: every `{server, _meta}` item of a view serialised once into one buffer, laid out so that the buffer's
+ * head is the upstream document (`{"servers":[…],"metadata":{"count":N}}` of the versions that are not deleted) and
+ * every item is a slice of it; deleted versions follow the document. Entries keep only their index fields and the
+ * position of their item, so the view holds its items once, as bytes outside the JavaScript heap.
+ */
+import type { ServedServerResponse } from './served-snapshot.js'
+import { byNameThenVersion, toEntrySource, type EntrySource, type ViewEntry } from '../views/view-entry.js'
+
+const DOC_HEAD = '{"servers":['
+
+/** The upstream document's tail after its last item. */
+function docTail(count: number, nextCursor?: string): string {
+  return nextCursor === undefined
+    ? `],"metadata":{"count":${count}}}`
+    : `],"metadata":{"nextCursor":${JSON.stringify(nextCursor)},"count":${count}}}`
+}
+
+export class ItemTable {
+  /** Every version in (name, version) order. */
+  readonly entries: readonly ViewEntry[]
+  readonly #bytes: Buffer
+  readonly #documentEnd: number
+
+  private constructor(entries: readonly ViewEntry[], bytes: Buffer, documentEnd: number) {
+    this.entries = entries
+    this.#bytes = bytes
+    this.#documentEnd = documentEnd
+  }
+
+  /** Serialises `servers` (any order) into a table. */
+  static build(servers: readonly ServedServerResponse[]): ItemTable {
+    const sources: EntrySource[] = servers.map(toEntrySource)
+    sources.sort((a, b) => byNameThenVersion(a.fields, b.fields))
+    const live = sources.filter((s) => !s.fields.deleted)
+    const deleted = sources.filter((s) => s.fields.deleted)
+    const tail = docTail(live.length)
+    let total = Buffer.byteLength(DOC_HEAD) + Buffer.byteLength(tail) + Math.max(0, live.length - 1)
+    const lengths = new Map<EntrySource, number>()
+    for (const s of sources) {
+      const n = Buffer.byteLength(s.json)
+      lengths.set(s, n)
+      total += n
+    }
+    const bytes = Buffer.allocUnsafe(total)
+    const placed = new Map<EntrySource, ViewEntry>()
+    let pos = bytes.write(DOC_HEAD, 0)
+    let previous: ViewEntry | undefined
+    const place = (s: EntrySource): void => {
+      const start = pos
+      pos += bytes.write(s.json, pos)
+      // Versions of one name share the name's strings.
+      const same = previous?.name === s.fields.name ? previous : undefined
+      const entry: ViewEntry = {
+        ...s.fields,
+        ...(same === undefined ? {} : { name: same.name, nameLc: same.nameLc }),
+        start, end: start + (lengths.get(s) ?? 0),
+      }
+      previous = entry
+      placed.set(s, entry)
+    }
+    live.forEach((s, i) => {
+      if (i > 0) pos += bytes.write(',', pos)
+      place(s)
+    })
+    pos += bytes.write(tail, pos)
+    const documentEnd = pos
+    for (const s of deleted) place(s)
+    if (pos !== total) throw new Error(`ItemTable layout is ${pos} bytes, expected ${total}`)
+    return new ItemTable(sources.map((s) => placed.get(s) as ViewEntry), bytes, documentEnd)
+  }
+
+  /** The upstream document of the versions that are not deleted (no copy). */
+  get document(): Buffer {
+    return this.#bytes.subarray(0, this.#documentEnd)
+  }
+
+  /** Bytes held by the table. */
+  get byteLength(): number {
+    return this.#bytes.length
+  }
+
+  /** The served item of `entry` (no copy). */
+  item(entry: ViewEntry): Buffer {
+    return this.#bytes.subarray(entry.start, entry.end)
+  }
+
+  /** A ServerList (`{servers, metadata}`) of `items`, with `nextCursor` when given: one copy of each item. */
+  list(items: readonly ViewEntry[], nextCursor?: string): Buffer {
+    const tail = docTail(items.length, nextCursor)
+    let total = DOC_HEAD.length + Buffer.byteLength(tail) + Math.max(0, items.length - 1)
+    for (const e of items) total += e.end - e.start
+    const out = Buffer.allocUnsafe(total)
+    let pos = out.write(DOC_HEAD, 0)
+    for (let i = 0; i < items.length; i++) {
+      const e = items[i] as ViewEntry
+      if (i > 0) out[pos++] = 0x2c // ','
+      pos += this.#bytes.copy(out, pos, e.start, e.end)
+    }
+    out.write(tail, pos)
+    return out
+  }
+}
