@@ -51,6 +51,7 @@ function get(port: number, path: string): Promise<{ status: number; body: Buffer
   })
 }
 
+/** The hash `info` reports; undefined while nothing is served. Polled every SAMPLE_MS during a swap. */
 async function hashOf(port: number): Promise<string | undefined> {
   const res = await get(port, '/api/v1/registry/info')
   return res.status === 200 ? (JSON.parse(res.body.toString('utf8')) as { hash: string }).hash : undefined
@@ -131,13 +132,18 @@ async function measureSize(built: BuiltApi, work: string, template: ToolHiveRegi
     const sampler = sampleRss(pid)
     const swapStarted = Date.now()
     renameSync(next, file)
+    let failedPolls = 0
     for (;;) {
-      const hash = await hashOf(api.port)
+      const hash = await hashOf(api.port).catch(() => {
+        failedPolls++
+        return undefined
+      })
       if (hash !== undefined && hash !== oldHash) break
       if (Date.now() - swapStarted > 600_000) throw new Error('new snapshot not served within 10 minutes')
       await new Promise((r) => setTimeout(r, SAMPLE_MS))
     }
     result['reloadMs'] = Date.now() - swapStarted
+    result['swapFailedPolls'] = failedPolls
     result['swapPeakMiB'] = round1(sampler.stop())
     result['rssAfterSwapMiB'] = round1(await settledRss(pid))
     return result

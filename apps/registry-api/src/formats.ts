@@ -1,6 +1,6 @@
 /** The API's bindings to @thv/converters and @thv/registry-model: building, checking and rendering snapshots. */
-import { buildSnapshot, toToolHiveRegistry } from '@thv/converters'
-import { decodeSnapshot, type RegistrySnapshot } from '@thv/registry-model'
+import { buildSnapshot, toToolHiveRegistry, type PreviousVersions } from '@thv/converters'
+import { decodeSnapshot, OfficialMetaKey, type RegistrySnapshot } from '@thv/registry-model'
 import * as E from 'fp-ts/lib/Either.js'
 import type { SnapshotBuildFailure, SnapshotBuilder } from './snapshot/file-snapshot.loader.js'
 import type { ToolHiveDocument } from './views/registry-view.js'
@@ -15,10 +15,11 @@ export interface FileRegistryIdentity {
 /**
  * A builder for `--file` mode: any supported format (ToolHive, upstream array/list/wrapper, legacy seed) becomes
  * a snapshot through `buildSnapshot`. Publish times the file does not give stay stable across reloads (the
- * previous snapshot is passed in), so an unchanged file keeps its hash.
+ * previous snapshot's publish times are passed in), so an unchanged file keeps its hash. Only those times are
+ * kept between loads, not the snapshot: the served view holds the data.
  */
 export function fileSnapshotBuilder(identity: FileRegistryIdentity, now: () => Date): SnapshotBuilder<RegistrySnapshot> {
-  let previous: RegistrySnapshot | undefined
+  let previous: PreviousVersions | undefined
   return (raw) => {
     const built = buildSnapshot({
       raw,
@@ -26,7 +27,7 @@ export function fileSnapshotBuilder(identity: FileRegistryIdentity, now: () => D
       now: now(),
       previous,
     })
-    if (E.isRight(built)) previous = built.right
+    if (E.isRight(built)) previous = publishTimesOf(built.right)
     return E.mapLeft((err: Error): SnapshotBuildFailure => ({ message: err.message }))(built)
   }
 }
@@ -39,4 +40,14 @@ export function decodeStoredSnapshot(stored: unknown): E.Either<SnapshotBuildFai
 /** Renders a snapshot as a ToolHive registry document (`thv` can use it as a registry file). */
 export function renderToolHive(snapshot: RegistrySnapshot): ToolHiveDocument {
   return toToolHiveRegistry(snapshot)
+}
+
+/** The name, version and official `_meta` of every version of `snapshot`: what the next build reads of it. */
+function publishTimesOf(snapshot: RegistrySnapshot): PreviousVersions {
+  return {
+    servers: snapshot.servers.map((s) => ({
+      server: { name: s.server.name, version: s.server.version },
+      _meta: { [OfficialMetaKey]: s._meta[OfficialMetaKey] },
+    })),
+  }
 }

@@ -1,13 +1,12 @@
 /** The thv-registry-api process: reads configuration, builds the dependencies, serves, shuts down on SIGTERM. */
 import type { AddressInfo } from 'node:net'
 import { basename, extname, resolve } from 'node:path'
-import { KubeConfig } from '@kubernetes/client-node'
+import type { KubeConfig } from '@kubernetes/client-node'
 import type { RegistrySnapshot } from '@thv/registry-model'
 import * as E from 'fp-ts/lib/Either.js'
 import { collectDefaultMetrics } from 'prom-client'
 import type { Logger } from 'winston'
 import { createApp } from './app.js'
-import { startOtlpTelemetry } from './telemetry/otlp-telemetry.js'
 import { parseConfig, type ApiConfig, type SnapshotSourceConfig } from './config.js'
 import { decodeStoredSnapshot, fileSnapshotBuilder, renderToolHive } from './formats.js'
 import { createApiMetrics, type ApiMetrics } from './http/api-metrics.js'
@@ -16,14 +15,16 @@ import { createLogger } from '@thv/app-runtime'
 import { loadOpenApiYaml } from './openapi.document.js'
 import { FileSnapshotLoader } from './snapshot/file-snapshot.loader.js'
 import { SnapshotStore } from './snapshot/snapshot-store.js'
-import { watchStorageSnapshots } from './snapshot/storage-snapshot.loader.js'
 
 /** Namespace reported for registries served from a file (the snapshot format requires one). */
 const FILE_MODE_NAMESPACE = 'default'
 
 interface SnapshotFeed { stop(): Promise<void> }
 
-function kubeConfigFor(kubeconfig: string | undefined): KubeConfig {
+// Kubernetes' client and the OpenTelemetry SDK are imported only by the modes that use them: importing
+// @kubernetes/client-node alone adds about 75 MiB of RSS, which `--file` mode never needs.
+async function kubeConfigFor(kubeconfig: string | undefined): Promise<KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node')
   const kc = new KubeConfig()
   if (kubeconfig !== undefined) kc.loadFromFile(kubeconfig)
   else kc.loadFromDefault()
@@ -45,8 +46,9 @@ async function startFeed(
     return { stop: () => loader.close() }
   }
   const stop = new AbortController()
+  const { watchStorageSnapshots } = await import('./snapshot/storage-snapshot.loader.js')
   const watching = watchStorageSnapshots({
-    kubeConfig: kubeConfigFor(source.kubeconfig), ref: source.ref, store, metrics, decode: decodeStoredSnapshot,
+    kubeConfig: await kubeConfigFor(source.kubeconfig), ref: source.ref, store, metrics, decode: decodeStoredSnapshot,
     log: log.child({ registry: source.ref.name, namespace: source.ref.namespace }), signal: stop.signal,
   })
   return {
@@ -62,7 +64,7 @@ async function run(config: ApiConfig): Promise<void> {
   const metrics = createApiMetrics()
   collectDefaultMetrics({ register: metrics.registry })
   const store = new SnapshotStore<RegistrySnapshot>({ renderToolHive }, log.child({ component: 'snapshot-store' }))
-  const telemetry = config.otlp === undefined ? undefined : startOtlpTelemetry(config.otlp)
+  const telemetry = config.otlp === undefined ? undefined : (await import('./telemetry/otlp-telemetry.js')).startOtlpTelemetry(config.otlp)
   if (config.otlp !== undefined) log.info('Exporting OpenTelemetry', { endpoint: new URL(config.otlp.endpoint).origin, traces: config.otlp.traces, metrics: config.otlp.metrics, sampling: config.otlp.sampling })
   const app = createApp({ store, metrics, log, openApiYaml: loadOpenApiYaml(), ...(telemetry === undefined ? {} : { requestHook: telemetry }) })
   const server = app.listen(config.port, config.host)

@@ -35,7 +35,7 @@ export type { DecodeDocumentOptions, DecodedRegistry, DecodedServer } from './re
 export { SnapshotError, SnapshotErrorReasons } from './snapshot-error.js'
 export type { SnapshotErrorCode } from './snapshot-error.js'
 export { buildSnapshot, buildSnapshotDetailed, computeSnapshotHash } from './snapshot-builder.js'
-export type { BuildSnapshotInput, SnapshotBuild, SnapshotRegistryInput } from './snapshot-builder.js'
+export type { BuildSnapshotInput, PreviousVersions, SnapshotBuild, SnapshotRegistryInput } from './snapshot-builder.js'
 export {
   toToolHiveRegistry, toToolHiveView, toUpstreamServerList, toUpstreamServers, ToolHiveRegistrySchemaUrl,
 } from './snapshot-views.js'

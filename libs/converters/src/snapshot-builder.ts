@@ -46,9 +46,18 @@ export interface BuildSnapshotInput {
   readonly now: Date
   /**
    * The last stored snapshot. A version that the data gives no publish time for keeps the one it had there,
-   * so an unchanged source yields an unchanged hash.
+   * so an unchanged source yields an unchanged hash. Only each version's name, version and official `_meta` are
+   * read, so a caller may keep just those ({@link PreviousVersions}) instead of a whole snapshot.
    */
-  readonly previous?: RegistrySnapshot | undefined
+  readonly previous?: PreviousVersions | undefined
+}
+
+/** What a build reads of the previous snapshot: each version's name, version and official `_meta`. */
+export interface PreviousVersions {
+  readonly servers: ReadonlyArray<{
+    readonly server: { readonly name: string; readonly version: string }
+    readonly _meta: { readonly [OfficialMetaKey]: OfficialMeta }
+  }>
 }
 
 /**
@@ -100,7 +109,7 @@ function laterOf(a: string, b: string): string {
   return Date.parse(a) >= Date.parse(b) ? a : b
 }
 
-function previousTimes(previous: RegistrySnapshot | undefined): Map<string, OfficialMeta> {
+function previousTimes(previous: PreviousVersions | undefined): Map<string, OfficialMeta> {
   const out = new Map<string, OfficialMeta>()
   for (const s of previous?.servers ?? []) out.set(`${s.server.name}@${s.server.version}`, s._meta[OfficialMetaKey])
   return out
