@@ -52,10 +52,12 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
       versions: view.entries.length, views: named.size, durationMs: Math.round(performance.now() - started),
     })
     const compressing = performance.now()
+    // The callbacks capture the hash only: the snapshot's objects must be collectable as soon as the views are built.
+    const hash = snapshot.hash
     void Promise.all([view, ...named.values()].map((v) => v.precompress())).then(() => {
-      this.log.info('Compressed snapshot documents', { hash: snapshot.hash, durationMs: Math.round(performance.now() - compressing) })
+      this.log.info('Compressed snapshot documents', { hash, durationMs: Math.round(performance.now() - compressing) })
     }, (err: unknown) => {
-      this.log.error('Failed to precompress snapshot documents', { err, hash: snapshot.hash })
+      this.log.error('Failed to precompress snapshot documents', { err, hash })
     })
     for (const listener of this.#listeners) listener(view)
     return 'swapped'

@@ -4,19 +4,24 @@
  * document instead of from the document's objects (which are not kept).
  */
 
-interface Slot {
-  readonly start: number
-  readonly end: number
-  /** The entry is an object without a `name` key: its answer gets `name` set to its key. */
-  readonly needsName: boolean
-}
-
 const ENTRY_MAPS = ['servers', 'remote_servers'] as const
 
-export class ToolHiveBytes {
-  readonly #slots: ReadonlyMap<string, Slot>
+/**
+ * Entry positions: key to slot number; slot `i` spans bytes `starts[i]`..`ends[i]`, and `needsName[i]` is 1 when
+ * the entry is an object without a `name` key (its answer gets `name` set to its key). Typed arrays keep a
+ * 100,000-entry document's index to a few MiB.
+ */
+interface Slots {
+  readonly byKey: ReadonlyMap<string, number>
+  readonly starts: Float64Array
+  readonly ends: Float64Array
+  readonly needsName: Uint8Array
+}
 
-  private constructor(readonly bytes: Buffer, slots: ReadonlyMap<string, Slot>) {
+export class ToolHiveBytes {
+  readonly #slots: Slots
+
+  private constructor(readonly bytes: Buffer, slots: Slots) {
     this.#slots = slots
   }
 
@@ -53,34 +58,36 @@ export class ToolHiveBytes {
     }
     const bytes = Buffer.allocUnsafe(total)
     parts.forEach((part, i) => bytes.write(part, offsets[i] as number))
-    // `servers` wins over `remote_servers` for a key in both, as a lookup in that order does.
-    const byKey = new Map<string, Slot>()
-    for (const map of [...ENTRY_MAPS].reverse()) {
-      for (const s of slots) {
-        if (s.map !== map) continue
-        const start = offsets[s.part] as number
-        byKey.set(s.key, { start, end: start + Buffer.byteLength(parts[s.part] as string), needsName: s.needsName })
-      }
+    const index: Slots = {
+      byKey: new Map(), starts: new Float64Array(slots.length), ends: new Float64Array(slots.length), needsName: new Uint8Array(slots.length),
     }
-    return new ToolHiveBytes(bytes, byKey)
+    slots.forEach((s, i) => {
+      index.starts[i] = offsets[s.part] as number
+      index.ends[i] = (offsets[s.part] as number) + Buffer.byteLength(parts[s.part] as string)
+      index.needsName[i] = s.needsName ? 1 : 0
+    })
+    // `servers` wins over `remote_servers` for a key in both, as a lookup in that order does.
+    const byKey = index.byKey as Map<string, number>
+    for (const map of [...ENTRY_MAPS].reverse()) slots.forEach((s, i) => s.map === map && byKey.set(s.key, i))
+    return new ToolHiveBytes(bytes, index)
   }
 
   /** Whether the document has an entry with key `key`. */
   has(key: string): boolean {
-    return this.#slots.has(key)
+    return this.#slots.byKey.has(key)
   }
 
   /** The keys of every entry. */
   keys(): IterableIterator<string> {
-    return this.#slots.keys()
+    return this.#slots.byKey.keys()
   }
 
   /** The entry `key` as served alone: its JSON, with `"name":key` first when it has no `name`; undefined when absent. */
   entry(key: string): Buffer | undefined {
-    const slot = this.#slots.get(key)
+    const slot = this.#slots.byKey.get(key)
     if (slot === undefined) return undefined
-    const json = this.bytes.subarray(slot.start, slot.end)
-    if (!slot.needsName) return json
+    const json = this.bytes.subarray(this.#slots.starts[slot], this.#slots.ends[slot])
+    if (this.#slots.needsName[slot] === 0) return json
     const head = Buffer.from(`{"name":${JSON.stringify(key)}${json.length > 2 ? ',' : ''}`)
     return Buffer.concat([head, json.subarray(1)])
   }

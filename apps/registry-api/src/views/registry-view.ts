@@ -2,7 +2,7 @@
 import { toolHiveKeyOf } from '@thv/converters'
 import type { ToolHiveRegistry } from '@thv/registry-model'
 import { ByteLru, type ByteLruOptions } from '../http/byte-lru.js'
-import { CachedBody } from '../http/cached-body.js'
+import { CachedBody, type ContentCoding } from '../http/cached-body.js'
 import type { ListQuery } from '../query/list-query.js'
 import type { ServedServerResponse, ServedSnapshot, ServedViewRef } from '../snapshot/served-snapshot.js'
 import { CatalogueIndex, type UpstreamInfo } from '../catalogue/catalogue-index.js'
@@ -31,6 +31,8 @@ export interface ServedView {
   readonly toolHiveDocument: CachedBody
   readonly upstreamDocument: CachedBody
   readonly deployed: CachedBody
+  /** The upstream document, compressing it in the background for later requests when `coding` is not identity. */
+  upstreamDocumentFor(coding: ContentCoding): CachedBody
   listPage(query: ListQuery): CachedBody
   versions(name: string, includeDeleted: boolean): CachedBody | undefined
   version(name: string, version: string, includeDeleted: boolean): CachedBody | undefined
@@ -137,9 +139,19 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
     }
   }
 
-  /** Compresses the big documents ahead of time, off the main thread. */
+  /**
+   * Compresses the ToolHive document (what `thv` fetches) ahead of time, off the main thread. The upstream document
+   * (`?format=upstream`) is compressed when a client first asks for it compressed (`upstreamDocumentFor`), so its
+   * compressed copies cost memory only in registries whose clients use them.
+   */
   async precompress(): Promise<void> {
-    await Promise.all([this.toolHiveDocument.precompress(), this.upstreamDocument.precompress()])
+    await this.toolHiveDocument.precompress()
+  }
+
+  /** The upstream document; starts compressing it in the background when `coding` is not identity. */
+  upstreamDocumentFor(coding: ContentCoding): CachedBody {
+    if (coding !== 'identity') void this.upstreamDocument.precompress()
+    return this.upstreamDocument
   }
 
   /** The upstream list page for a validated query. */

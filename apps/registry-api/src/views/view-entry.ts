@@ -33,6 +33,12 @@ export interface EntrySource {
 
 const EMPTY = ''
 
+/** `text` lower-cased, as the same string when it has no upper case (most names): one copy in memory, not two. */
+function lowerCase(text: string): string {
+  const lower = text.toLowerCase()
+  return lower === text ? text : lower
+}
+
 /** Builds the fields and the served JSON of one `{server, _meta}` item. */
 export function toEntrySource(response: ServedServerResponse): EntrySource {
   const { server } = response
@@ -42,9 +48,9 @@ export function toEntrySource(response: ServedServerResponse): EntrySource {
     fields: {
       name: server.name,
       version: server.version,
-      nameLc: server.name.toLowerCase(),
-      titleLc: title === undefined ? EMPTY : title.toLowerCase(),
-      descriptionLc: server.description === undefined ? EMPTY : server.description.toLowerCase(),
+      nameLc: lowerCase(server.name),
+      titleLc: title === undefined ? EMPTY : lowerCase(title),
+      descriptionLc: server.description === undefined ? EMPTY : lowerCase(server.description),
       title,
       updatedNs: parseRfc3339Nanos(official.updatedAt) ?? 0n,
       publishedAt: official.publishedAt,

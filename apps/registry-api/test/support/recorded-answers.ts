@@ -39,9 +39,12 @@ export interface Recording {
   readonly answers: readonly RecordedAnswer[]
 }
 
-/** Asks `baseUrl` for `path` and describes the answer. */
+/**
+ * Asks `baseUrl` for `path` and describes the answer. Asks for the identity coding: compressed variants of the big
+ * documents appear in the background, so a compressed answer's ETag would depend on timing.
+ */
 export async function answerOf(baseUrl: string, path: string): Promise<RecordedAnswer> {
-  const res = await fetch(`${baseUrl}${path}`)
+  const res = await fetch(`${baseUrl}${path}`, { headers: { 'accept-encoding': 'identity' } })
   const body = Buffer.from(await res.arrayBuffer())
   const headers: Record<string, string> = {}
   for (const name of KEPT_HEADERS) {
