@@ -84,16 +84,21 @@ function startApi(built: BuiltApi, file: string): Promise<RunningApi> {
   })
 }
 
-/** RSS once the process is idle: the median of 10 samples over 2 s, after 3 s without requests. */
+/**
+ * RSS once the process is idle: V8 returns the pages of a large transient (a load) only after it has been idle for a
+ * while, so this samples every second until five samples in a row lie within 2 MiB (at most 90 s) and returns the
+ * median of those five.
+ */
 async function settledRss(pid: number): Promise<number> {
-  await new Promise((r) => setTimeout(r, 3000))
   const xs: number[] = []
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 90; i++) {
+    await new Promise((r) => setTimeout(r, 1000))
     xs.push(memoryOf(pid).rss)
-    await new Promise((r) => setTimeout(r, 200))
+    const last = xs.slice(-5)
+    if (last.length === 5 && Math.max(...last) - Math.min(...last) <= 2) break
   }
-  xs.sort((a, b) => a - b)
-  return ((xs[4] as number) + (xs[5] as number)) / 2
+  const last = xs.slice(-5).sort((a, b) => a - b)
+  return last[Math.floor(last.length / 2)] as number
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10
