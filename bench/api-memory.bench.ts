@@ -103,6 +103,13 @@ async function settledRss(pid: number): Promise<number> {
 
 const round1 = (x: number): number => Math.round(x * 10) / 10
 
+/** The V8 heap (committed, used) and external (Buffer) memory the API reports on /metrics, in MiB. */
+async function v8Figures(port: number): Promise<Record<string, number>> {
+  const text = (await get(port, '/metrics')).body.toString('utf8')
+  const metric = (name: string): number => round1(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / MiB)
+  return { heapTotalMiB: metric('nodejs_heap_size_total_bytes'), heapUsedMiB: metric('nodejs_heap_size_used_bytes'), externalMiB: metric('nodejs_external_memory_bytes') }
+}
+
 async function measureSize(built: BuiltApi, work: string, template: ToolHiveRegistryDocument, servers: number): Promise<Record<string, number>> {
   const file = join(work, `registry-${servers}.json`)
   const next = join(work, `registry-${servers}.next.json`)
@@ -125,7 +132,8 @@ async function measureSize(built: BuiltApi, work: string, template: ToolHiveRegi
       if ((await get(api.port, path)).status !== 200) throw new Error(`GET ${path} failed`)
     }
     const rss = await settledRss(pid)
-    const result: Record<string, number> = { servers, jsonBytes, jsonMiB: round1(jsonBytes / MiB), rssMiB: round1(rss), ratio: Math.round((((rss - 64) * MiB) / jsonBytes) * 100) / 100, loadMs, loadPeakMiB: round1(loadPeak) }
+    const heap = await v8Figures(api.port)
+    const result: Record<string, number> = { servers, jsonBytes, jsonMiB: round1(jsonBytes / MiB), rssMiB: round1(rss), ratio: Math.round((((rss - 64) * MiB) / jsonBytes) * 100) / 100, loadMs, loadPeakMiB: round1(loadPeak), ...heap }
 
     // List p99 at 32 connections, limit=100 (the memo answers repeated pages; the first page is what clients crawl from).
     const load = await autocannon({ url: `http://127.0.0.1:${api.port}/v0.1/servers?limit=100`, connections: 32, duration: SECONDS })

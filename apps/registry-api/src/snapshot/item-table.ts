@@ -1,9 +1,10 @@
 /**
- * ItemTable: every `{server, _meta}` item of a view serialised once into one buffer, laid out so that the buffer's
- * head is the upstream document (`{"servers":[…],"metadata":{"count":N}}` of the versions that are not deleted) and
- * every item is a slice of it; deleted versions follow the document. Entries keep only their index fields and the
- * position of their item, so the view holds its items once, as bytes outside the JavaScript heap.
+ * ItemTable: every `{server, _meta}` item of a view serialised once into one byte string, laid out so that its head
+ * is the upstream document (`{"servers":[…],"metadata":{"count":N}}` of the versions that are not deleted) and every
+ * item is a range of it; deleted versions follow the document. The byte string is kept deflated in segments
+ * (SegmentedBytes), outside the JavaScript heap; entries keep only their index fields and their item's range.
  */
+import { SegmentedBytes } from './segmented-bytes.js'
 import type { ServedServerResponse } from './served-snapshot.js'
 import { byNameThenVersion, toEntrySource, type EntrySource, type ViewEntry } from '../views/view-entry.js'
 
@@ -19,10 +20,10 @@ function docTail(count: number, nextCursor?: string): string {
 export class ItemTable {
   /** Every version in (name, version) order. */
   readonly entries: readonly ViewEntry[]
-  readonly #bytes: Buffer
+  readonly #bytes: SegmentedBytes
   readonly #documentEnd: number
 
-  private constructor(entries: readonly ViewEntry[], bytes: Buffer, documentEnd: number) {
+  private constructor(entries: readonly ViewEntry[], bytes: SegmentedBytes, documentEnd: number) {
     this.entries = entries
     this.#bytes = bytes
     this.#documentEnd = documentEnd
@@ -67,22 +68,27 @@ export class ItemTable {
     const documentEnd = pos
     for (const s of deleted) place(s)
     if (pos !== total) throw new Error(`ItemTable layout is ${pos} bytes, expected ${total}`)
-    return new ItemTable(sources.map((s) => placed.get(s) as ViewEntry), bytes, documentEnd)
+    return new ItemTable(sources.map((s) => placed.get(s) as ViewEntry), SegmentedBytes.compress(bytes), documentEnd)
   }
 
-  /** The upstream document of the versions that are not deleted (no copy). */
-  get document(): Buffer {
-    return this.#bytes.subarray(0, this.#documentEnd)
+  /** The upstream document of the versions that are not deleted (inflated into a new buffer). */
+  document(): Buffer {
+    return this.#documentEnd === this.#bytes.length ? this.#bytes.all() : this.#bytes.copy(0, this.#documentEnd)
   }
 
-  /** Bytes held by the table. */
+  /** Uncompressed size of the upstream document. */
+  get documentLength(): number {
+    return this.#documentEnd
+  }
+
+  /** Bytes held by the table (compressed). */
   get byteLength(): number {
-    return this.#bytes.length
+    return this.#bytes.compressedLength
   }
 
-  /** The served item of `entry` (no copy). */
+  /** The served item of `entry` (a copy). */
   item(entry: ViewEntry): Buffer {
-    return this.#bytes.subarray(entry.start, entry.end)
+    return this.#bytes.copy(entry.start, entry.end)
   }
 
   /** A ServerList (`{servers, metadata}`) of `items`, with `nextCursor` when given: one copy of each item. */
@@ -95,7 +101,7 @@ export class ItemTable {
     for (let i = 0; i < items.length; i++) {
       const e = items[i] as ViewEntry
       if (i > 0) out[pos++] = 0x2c // ','
-      pos += this.#bytes.copy(out, pos, e.start, e.end)
+      pos += this.#bytes.slice(e.start, e.end).copy(out, pos)
     }
     out.write(tail, pos)
     return out

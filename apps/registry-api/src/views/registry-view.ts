@@ -29,7 +29,6 @@ export interface ServedView {
   readonly hash: string
   readonly info: CachedBody
   readonly toolHiveDocument: CachedBody
-  readonly upstreamDocument: CachedBody
   readonly deployed: CachedBody
   /** The upstream document, compressing it in the background for later requests when `coding` is not identity. */
   upstreamDocumentFor(coding: ContentCoding): CachedBody
@@ -67,7 +66,6 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   readonly entries: readonly ViewEntry[]
   readonly info: CachedBody
   readonly toolHiveDocument: CachedBody
-  readonly upstreamDocument: CachedBody
   readonly deployed: CachedBody
   readonly #header: SnapshotHeader<S>
   readonly #items: ItemTable
@@ -93,7 +91,6 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
     this.#rendered = new ByteLru(options.pageCache ?? DefaultPageCache, (b) => b.bytes.length)
     this.#toolHive = ToolHiveBytes.render(options.renderToolHive(snapshot))
     this.toolHiveDocument = new CachedBody(this.#toolHive.bytes, JsonType)
-    this.upstreamDocument = new CachedBody(this.#items.document, JsonType)
     this.deployed = CachedBody.json(JSON.stringify(header.deployedServers))
     this.info = CachedBody.json(JSON.stringify(this.#infoObject()))
   }
@@ -113,7 +110,7 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
     return this.#header.registry.displayName ?? this.#header.registry.name
   }
 
-  /** Bytes of serialised data the view holds (items and ToolHive document, before compression). */
+  /** Bytes of serialised data the view holds (items compressed, ToolHive document). */
   get byteLength(): number {
     return this.#items.byteLength + this.#toolHive.bytes.length
   }
@@ -141,17 +138,21 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
 
   /**
    * Compresses the ToolHive document (what `thv` fetches) ahead of time, off the main thread. The upstream document
-   * (`?format=upstream`) is compressed when a client first asks for it compressed (`upstreamDocumentFor`), so its
-   * compressed copies cost memory only in registries whose clients use them.
+   * (`?format=upstream`) is rendered from the items when asked for, and compressed when a client first asks for it
+   * compressed (`upstreamDocumentFor`), so its copies cost memory only in registries whose clients use them.
    */
   async precompress(): Promise<void> {
     await this.toolHiveDocument.precompress()
   }
 
-  /** The upstream document; starts compressing it in the background when `coding` is not identity. */
+  /**
+   * The upstream document (kept in the LRU of rendered bodies while it fits); starts compressing it in the
+   * background when `coding` is not identity and the document stays cached.
+   */
   upstreamDocumentFor(coding: ContentCoding): CachedBody {
-    if (coding !== 'identity') void this.upstreamDocument.precompress()
-    return this.upstreamDocument
+    const body = this.#render('upstream', () => this.#json(this.#items.document())) as CachedBody
+    if (coding !== 'identity' && this.#items.documentLength <= this.#rendered.options.maxBytes) void body.precompress()
+    return body
   }
 
   /** The upstream list page for a validated query. */
