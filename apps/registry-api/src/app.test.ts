@@ -260,8 +260,16 @@ describe('registry API app (HTTP)', () => {
       expect(stale.status).to.equal(200)
     })
 
-    it('serves br and gzip when asked, identical to the identity body after decoding', async () => {
+    it('serves the upstream document uncompressed even when asked for gzip (it is rendered per request, not kept)', async () => {
       const url = `${api.url}/api/v1/registry/servers?format=upstream`
+      const identity = await rawGet(url)
+      const gz = await rawGet(url, { 'accept-encoding': 'gzip' })
+      expect([gz.status, gz.headers['content-encoding']]).to.deep.equal([200, undefined])
+      expect(gz.body.equals(identity.body)).to.equal(true)
+    })
+
+    it('serves br and gzip when asked, identical to the identity body after decoding', async () => {
+      const url = `${api.url}/api/v1/registry/servers`
       const identity = await rawGet(url)
       await api.store.current?.precompress()
       const br = await rawGet(url, { 'accept-encoding': 'gzip, br' })

@@ -36,7 +36,11 @@ export class CachedBody {
   readonly #variants = new Map<ContentCoding, BodyVariant>()
   #precompressing: Promise<void> | undefined
 
-  constructor(readonly bytes: Buffer, readonly contentType: string, readonly compressible: boolean = true) {
+  /**
+   * `memoizable` false keeps the body out of the response memo: a body rendered per request on purpose (too big
+   * to keep) must not be kept there either.
+   */
+  constructor(readonly bytes: Buffer, readonly contentType: string, readonly compressible: boolean = true, readonly memoizable: boolean = true) {
     const hash = createHash('sha256').update(bytes).digest('base64url').slice(0, 32)
     this.identity = { bytes, etag: `"${hash}"` }
   }

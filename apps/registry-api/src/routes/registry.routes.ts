@@ -1,7 +1,7 @@
 /** The ToolHive-style registry API under `/api/v1/registry`, registered on the app's router. */
 import type { Router } from '@koa/router'
 import { HttpProblem } from '../http/http-problem.js'
-import { negotiateCoding, sendCached } from '../http/send-cached.js'
+import { sendCached } from '../http/send-cached.js'
 import type { ViewSource } from '../snapshot/snapshot-store.js'
 import { orThrow, parseFormat, pathParam, requireView } from './route-helpers.js'
 
@@ -17,7 +17,7 @@ export function registryRoutes(router: Router, store: ViewSource): Router {
     .get(`${prefix}/servers`, (ctx) => {
       const format = orThrow(parseFormat(ctx.query))
       const view = requireView(store, ctx)
-      const body = format === 'toolhive' ? view.toolHiveDocument : view.upstreamDocumentFor(negotiateCoding(ctx.get('accept-encoding')))
+      const body = format === 'toolhive' ? view.toolHiveDocument : view.upstreamDocument()
       sendCached(ctx, body, false)
     })
     .get(`${prefix}/servers/deployed`, (ctx) => sendCached(ctx, requireView(store, ctx).deployed))

@@ -4,7 +4,7 @@
  * item is a range of it; deleted versions follow the document. The byte string is kept deflated in segments
  * (SegmentedBytes), outside the JavaScript heap; entries keep only their index fields and their item's range.
  */
-import { SegmentedBytes } from './segmented-bytes.js'
+import { SegmentWriter, type SegmentedBytes } from './segmented-bytes.js'
 import type { ServedServerResponse } from './served-snapshot.js'
 import { byNameThenVersion, toEntrySource, type EntrySource, type ViewEntry } from '../views/view-entry.js'
 
@@ -29,46 +29,37 @@ export class ItemTable {
     this.#documentEnd = documentEnd
   }
 
-  /** Serialises `servers` (any order) into a table. */
+  /** Serialises `servers` (any order) into a table, compressing as it goes. */
   static build(servers: readonly ServedServerResponse[]): ItemTable {
     const sources: EntrySource[] = servers.map(toEntrySource)
     sources.sort((a, b) => byNameThenVersion(a.fields, b.fields))
     const live = sources.filter((s) => !s.fields.deleted)
     const deleted = sources.filter((s) => s.fields.deleted)
-    const tail = docTail(live.length)
-    let total = Buffer.byteLength(DOC_HEAD) + Buffer.byteLength(tail) + Math.max(0, live.length - 1)
-    const lengths = new Map<EntrySource, number>()
-    for (const s of sources) {
-      const n = Buffer.byteLength(s.json)
-      lengths.set(s, n)
-      total += n
-    }
-    const bytes = Buffer.allocUnsafe(total)
+    const out = new SegmentWriter()
     const placed = new Map<EntrySource, ViewEntry>()
-    let pos = bytes.write(DOC_HEAD, 0)
     let previous: ViewEntry | undefined
     const place = (s: EntrySource): void => {
-      const start = pos
-      pos += bytes.write(s.json, pos)
+      const start = out.position
+      out.write(s.json)
       // Versions of one name share the name's strings.
       const same = previous?.name === s.fields.name ? previous : undefined
       const entry: ViewEntry = {
         ...s.fields,
         ...(same === undefined ? {} : { name: same.name, nameLc: same.nameLc }),
-        start, end: start + (lengths.get(s) ?? 0),
+        start, end: out.position,
       }
       previous = entry
       placed.set(s, entry)
     }
+    out.write(DOC_HEAD)
     live.forEach((s, i) => {
-      if (i > 0) pos += bytes.write(',', pos)
+      if (i > 0) out.write(',')
       place(s)
     })
-    pos += bytes.write(tail, pos)
-    const documentEnd = pos
+    out.write(docTail(live.length))
+    const documentEnd = out.position
     for (const s of deleted) place(s)
-    if (pos !== total) throw new Error(`ItemTable layout is ${pos} bytes, expected ${total}`)
-    return new ItemTable(sources.map((s) => placed.get(s) as ViewEntry), SegmentedBytes.compress(bytes), documentEnd)
+    return new ItemTable(sources.map((s) => placed.get(s) as ViewEntry), out.finish(), documentEnd)
   }
 
   /** The upstream document of the versions that are not deleted (inflated into a new buffer). */

@@ -25,19 +25,19 @@ export class SegmentedBytes {
     this.#offsets = offsets
   }
 
+  /**
+   * A byte string of `length` bytes from its segments, each deflated (raw) on its own and concatenated in
+   * `compressed`, segment `i` at `offsets[i]`..`offsets[i + 1]` (what SegmentWriter produces).
+   */
+  static fromSegments(length: number, compressed: Buffer, offsets: Float64Array): SegmentedBytes {
+    return new SegmentedBytes(length, compressed, offsets)
+  }
+
   /** Compresses `bytes` segment by segment. */
   static compress(bytes: Buffer): SegmentedBytes {
-    const count = Math.ceil(bytes.length / SegmentBytes)
-    const parts: Buffer[] = []
-    const offsets = new Float64Array(count + 1)
-    let total = 0
-    for (let i = 0; i < count; i++) {
-      const part = deflateRawSync(bytes.subarray(i * SegmentBytes, (i + 1) * SegmentBytes), { level: LEVEL })
-      parts.push(part)
-      total += part.length
-      offsets[i + 1] = total
-    }
-    return new SegmentedBytes(bytes.length, Buffer.concat(parts, total), offsets)
+    const writer = new SegmentWriter()
+    writer.write(bytes)
+    return writer.finish()
   }
 
   /** Compressed bytes held. */
@@ -82,5 +82,50 @@ export class SegmentedBytes {
 
   #inflate(i: number): Buffer {
     return inflateRawSync(this.#compressed.subarray(this.#offsets[i], this.#offsets[i + 1]))
+  }
+}
+
+/**
+ * Builds a SegmentedBytes from text written piece by piece: only the segment being filled is uncompressed, so a
+ * large byte string never exists whole while it is built.
+ */
+export class SegmentWriter {
+  readonly #segment = Buffer.allocUnsafe(SegmentBytes)
+  #filled = 0
+  #length = 0
+  readonly #parts: Buffer[] = []
+  readonly #offsets: number[] = [0]
+  #compressed = 0
+
+  /** Bytes written so far: the position the next write starts at. */
+  get position(): number {
+    return this.#length
+  }
+
+  /** Appends `piece` (UTF-8 text, or bytes). */
+  write(piece: string | Buffer): void {
+    const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece
+    let offset = 0
+    while (offset < bytes.length) {
+      const n = bytes.copy(this.#segment, this.#filled, offset)
+      offset += n
+      this.#filled += n
+      if (this.#filled === SegmentBytes) this.#flush()
+    }
+    this.#length += bytes.length
+  }
+
+  /** The finished byte string. */
+  finish(): SegmentedBytes {
+    if (this.#filled > 0) this.#flush()
+    return SegmentedBytes.fromSegments(this.#length, Buffer.concat(this.#parts, this.#compressed), Float64Array.from(this.#offsets))
+  }
+
+  #flush(): void {
+    const part = deflateRawSync(this.#segment.subarray(0, this.#filled), { level: LEVEL })
+    this.#parts.push(part)
+    this.#compressed += part.length
+    this.#offsets.push(this.#compressed)
+    this.#filled = 0
   }
 }

@@ -2,7 +2,7 @@
 import { toolHiveKeyOf } from '@thv/converters'
 import type { ToolHiveRegistry } from '@thv/registry-model'
 import { ByteLru, type ByteLruOptions } from '../http/byte-lru.js'
-import { CachedBody, type ContentCoding } from '../http/cached-body.js'
+import { CachedBody } from '../http/cached-body.js'
 import type { ListQuery } from '../query/list-query.js'
 import type { ServedServerResponse, ServedSnapshot, ServedViewRef } from '../snapshot/served-snapshot.js'
 import { CatalogueIndex, type UpstreamInfo } from '../catalogue/catalogue-index.js'
@@ -30,8 +30,8 @@ export interface ServedView {
   readonly info: CachedBody
   readonly toolHiveDocument: CachedBody
   readonly deployed: CachedBody
-  /** The upstream document, compressing it in the background for later requests when `coding` is not identity. */
-  upstreamDocumentFor(coding: ContentCoding): CachedBody
+  /** The upstream document (`?format=upstream`), rendered for this request. */
+  upstreamDocument(): CachedBody
   listPage(query: ListQuery): CachedBody
   versions(name: string, includeDeleted: boolean): CachedBody | undefined
   version(name: string, version: string, includeDeleted: boolean): CachedBody | undefined
@@ -138,21 +138,19 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
 
   /**
    * Compresses the ToolHive document (what `thv` fetches) ahead of time, off the main thread. The upstream document
-   * (`?format=upstream`) is rendered from the items when asked for, and compressed when a client first asks for it
-   * compressed (`upstreamDocumentFor`), so its copies cost memory only in registries whose clients use them.
+   * (`?format=upstream`) is not kept: see `upstreamDocument()`.
    */
   async precompress(): Promise<void> {
     await this.toolHiveDocument.precompress()
   }
 
   /**
-   * The upstream document (kept in the LRU of rendered bodies while it fits); starts compressing it in the
-   * background when `coding` is not identity and the document stays cached.
+   * The upstream document of every version not deleted, rendered from the items on each request (a few tens of
+   * milliseconds per 10,000 versions) and kept neither here nor in the response memo: it is as large as all the
+   * items, and clients page through `/v0.1/servers` instead. It is served uncompressed.
    */
-  upstreamDocumentFor(coding: ContentCoding): CachedBody {
-    const body = this.#render('upstream', () => this.#json(this.#items.document())) as CachedBody
-    if (coding !== 'identity' && this.#items.documentLength <= this.#rendered.options.maxBytes) void body.precompress()
-    return body
+  upstreamDocument(): CachedBody {
+    return new CachedBody(this.#items.document(), JsonType, true, false)
   }
 
   /** The upstream list page for a validated query. */
