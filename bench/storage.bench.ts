@@ -114,7 +114,11 @@ async function main(): Promise<void> {
     console.log(`servers ${result.servers}  json ${result.snapshotJsonBytes} B  stored ${storedBytes} B gzip in ${shardCount} shards`)
     console.log(`store ${result.storeMs} ms (target <= 3000)  load ${result.loadMs} ms codec / ${result.loadHashVerifiedMs} ms hash (target <= 1000)  build ${buildMs} ms`)
     console.log(`machine load average (1 min) ${result.loadAverage1m} on ${cpus().length} CPUs`)
-    const json = JSON.stringify(result)
+    // THV_BENCH_STORAGE_SERVERS=100000 measures the 100,000-version figure (issue 19: target <= 20 s) and reports it
+    // beside the 10,000-server figures instead of over them.
+    const json = SERVERS === 100_000
+      ? JSON.stringify({ sync: { hundredThousandMs: result.tenThousandMs, hundredThousand: { ...result, tenThousandMs: undefined, storeTargetMs: undefined, loadTargetMs: undefined } } })
+      : JSON.stringify(result)
     if (process.env.THV_BENCH_RESULT_FILE) writeFileSync(process.env.THV_BENCH_RESULT_FILE, json)
     console.log(json)
   } finally {
