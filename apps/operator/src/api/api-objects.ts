@@ -216,9 +216,12 @@ function apiDeployment(owner: ApiOwner, config: ApiObjectsConfig, metadata: V1De
               ports: [{ name: 'http', containerPort: ApiContainerPort, protocol: 'TCP' }],
               livenessProbe: { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 5, periodSeconds: 10 },
               readinessProbe: { httpGet: { path: '/readiness', port: 'http' }, initialDelaySeconds: 2, periodSeconds: 5 },
-              // Measured: with a 10,000-server snapshot in memory (its precomputed bodies and their gzip/br
-              // variants) the API holds about 300 MiB, so 256Mi would OOM-kill it on the design's largest registry.
-              // NODE_OPTIONS keeps V8's heap from growing to several times its live size (see ADR 0006).
+              // Measured (bench/api-memory.bench.ts, ADR 0011): with a 10,000-server registry the API holds about
+              // 160 MiB in --file mode and peaks near 255 MiB while a new snapshot replaces it; cluster mode adds
+              // about 75 MiB for client-node, so 512Mi holds it with room. The 384 MiB heap cannot load 100,000
+              // versions (the load needs the decoded snapshot at once): such registries raise NODE_OPTIONS and the
+              // limit through spec.podTemplateSpec. NODE_OPTIONS keeps V8's heap from growing to several times its
+              // live size (see ADR 0006).
               env: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=384 --max-semi-space-size=4' }, ...pod.env.map((e) => ({ ...e }))],
               resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
               securityContext: {
