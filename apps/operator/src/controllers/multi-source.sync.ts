@@ -18,6 +18,8 @@ import type { PublishOutcome, SourceSyncOutcome, SyncEvent } from '../status/syn
 import { resolveSyncPolicy } from '../status/sync-policy.js'
 import { pendingManualTrigger, type SyncTrigger } from '../status/sync-schedule.js'
 import type { SyncDeps } from './sync.controller.js'
+import { skippedMessage, skippedObjectRef, SkippedWarnings } from '../status/skipped-workloads.js'
+import { workloadNamespacesOf } from '../sync/workloads.js'
 
 /** `namespace/name` of the ConfigMap a source entry reads, or `undefined` for other kinds. */
 export function configMapKeyOfEntry(entry: MCPRegistrySourceEntry, registryNamespace: string): string | undefined {
@@ -37,6 +39,8 @@ export class MultiSourceSync {
   readonly #lastSource = new Map<string, Map<string, string>>()
   /** Per registry uid: the last `ServersShadowed` message sent (once per change). */
   readonly #lastShadowing = new Map<string, string>()
+  /** Per registry and source: the workloads warned about as skipped (one Warning per object and change). */
+  readonly #skippedWarnings = new SkippedWarnings()
 
   constructor(private readonly deps: SyncDeps) {}
 
@@ -109,6 +113,12 @@ export class MultiSourceSync {
       this.#lastShadowing.set(uid, message)
     }
     for (const e of events) await deps.events.event(obj as KubernetesObject, e.type, e.reason, e.message)
+    for (const o of outcomes) {
+      if (!o.outcome.ok || o.outcome.skipped === undefined) continue
+      for (const w of this.#skippedWarnings.next(uid, o.entry.name, o.outcome.skipped)) {
+        await deps.events.event(skippedObjectRef(w), 'Warning', EventReason.RegistryExportSkipped, skippedMessage(req, o.entry.name, w))
+      }
+    }
     this.#record(req, outcomes.map((o) => o.outcome), publish, durationMs)
     if (publish.ok && !publish.empty) deps.bus.publish('RegistrySynced', { namespace: req.namespace, name: req.name })
 
@@ -120,6 +130,7 @@ export class MultiSourceSync {
   forget(uid: string): void {
     this.#lastSource.delete(uid)
     this.#lastShadowing.delete(uid)
+    this.#skippedWarnings.forget(uid)
   }
 
   #record(req: ReconcileRequest, outcomes: readonly SourceSyncOutcome[], publish: PublishOutcome, durationMs: number): void {
@@ -142,6 +153,7 @@ export class MultiSourceSync {
   }
 
   #fingerprint(registry: MCPRegistry, entry: MCPRegistrySourceEntry): string {
+    if (entry.kubernetes !== undefined) return `workloads ${this.deps.workloads?.fingerprint(workloadNamespacesOf(entry, registry.metadata.namespace ?? '')) ?? ''}`
     const key = configMapKeyOfEntry(entry, registry.metadata.namespace ?? '')
     if (key === undefined) return 'remote'
     const [ns = '', name = ''] = key.split('/')

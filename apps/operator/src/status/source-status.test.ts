@@ -114,7 +114,7 @@ describe('unsupported fields', () => {
       registries: [{ name: 'v', sources: ['a'], claims: { team: 'a' } }], databaseConfig: {}, enforceServers: false,
     })).to.deep.equal([
       'spec.databaseConfig', 'spec.enforceServers', 'spec.sources[0].configMapRef.optional', 'spec.sources[0].claims', 'spec.sources[1].managed',
-      'spec.sources[2].kubernetes', 'spec.registries[0].claims',
+      'spec.registries[0].claims',
     ])
     expect(unsupportedFields({ source: { type: 'configmap', configmap: { name: 'd' } } })).to.deep.equal([])
   })

@@ -21,7 +21,7 @@ import type { ResolvedSyncPolicy } from './sync-policy.js'
 import { attemptsAfter, nextSyncTime, type SyncDecision, type SyncTrigger } from './sync-schedule.js'
 
 /** Source kinds accepted by the CRD that no handler implements yet: such a source is `Unsupported` and contributes nothing. */
-export const UnimplementedSourceKinds: ReadonlySet<string> = new Set(['managed', 'kubernetes'])
+export const UnimplementedSourceKinds: ReadonlySet<string> = new Set(['managed'])
 
 /** Condition reasons of a failure in the data (DataValid False); storage reasons fail SyncSuccessful only; the rest are source failures. */
 const DataReasons: ReadonlySet<string> = new Set(['InvalidJson', 'FormatMismatch', 'InvalidData', 'InvalidFilter', 'DuplicateServer', 'UnknownFormat', 'LegacyNotConvertible'])
@@ -115,6 +115,7 @@ export function sourceStatusAfter(previous: SourceStatus | undefined, entry: MCP
       lastSyncHash: outcome.hash,
       serverCount: outcome.serverCount,
       ...(outcome.revision === undefined ? {} : { revision: outcome.revision }),
+      ...(outcome.skipped === undefined ? {} : { skippedCount: outcome.skipped.length }),
     }
   }
   const served = previous?.lastSyncHash === undefined ? 'it contributes nothing until it syncs' : `its last good ${previous.serverCount ?? 0} servers are still served`
