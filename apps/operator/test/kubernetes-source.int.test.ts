@@ -98,8 +98,11 @@ describe('kubernetes sources: running MCP servers become registry entries', func
       ])
     }, { timeoutMs: 10_000, description: 'annotated MCPServer served' })
     expect((await toolhive()).remote_servers?.['fetch']).to.include({ url: 'https://fetch.example/sse', transport: 'sse', description: 'Fetches pages' })
-    const ready = source(await registry(ns, 'running'), 'running')
-    expect([ready.kind, ready.phase, ready.serverCount, ready.skippedCount]).to.deep.equal(['kubernetes', 'Ready', 1, 0])
+    const ready = await eventually(async () => {
+      const s = source(await registry(ns, 'running'), 'running')
+      expect([s.kind, s.phase, s.serverCount, s.skippedCount]).to.deep.equal(['kubernetes', 'Ready', 1, 0])
+      return s
+    }, { timeoutMs: 10_000, description: 'status after the sync' })
     expect(ready.message).to.equal(`Synced 1 servers from exported workloads of namespace ${ns}`)
 
     await annotate(ns, 'fetch', { [Description]: 'Fetches web pages' })
