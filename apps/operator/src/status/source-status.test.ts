@@ -59,6 +59,7 @@ describe('sourceStatusAfter', () => {
     const skipped = [{ kind: 'MCPServer', apiVersion: 'toolhive.stacklok.dev/v1alpha1', namespace: 'ns', name: 'bad', message: 'annotation x is missing' }]
     const after = sourceStatusAfter(undefined, k8s, { ...ok, skipped }, { trigger: 'source-changed', policy, now, random: () => 0, manualTrigger: undefined })
     expect([after.kind, after.phase, after.skippedCount]).to.deep.equal(['kubernetes', 'Ready', 1])
+    expect(after.message).to.match(/; 1 workload skipped for malformed export annotations \(see their RegistryExportSkipped Events\)$/)
     expect(sourceStatusAfter(undefined, entry, ok, { trigger: 'initial', policy, now, random: () => 0, manualTrigger: undefined })).to.not.have.property('skippedCount')
   })
 

@@ -110,7 +110,7 @@ export function sourceStatusAfter(previous: SourceStatus | undefined, entry: MCP
     return {
       ...base,
       phase: 'Ready',
-      message: `Synced ${outcome.serverCount} servers from ${outcome.source}${outcome.stored ? '' : ' (data unchanged)'}`,
+      message: `Synced ${outcome.serverCount} servers from ${outcome.source}${outcome.stored ? '' : ' (data unchanged)'}${skippedNote(outcome.skipped?.length ?? 0)}`,
       lastSyncTime: rfc3339(ctx.now),
       lastSyncHash: outcome.hash,
       serverCount: outcome.serverCount,
@@ -123,6 +123,12 @@ export function sourceStatusAfter(previous: SourceStatus | undefined, entry: MCP
     ? `retry ${attempts + 1} of ${ctx.policy.maxAttempts} at ${rfc3339(next)}`
     : `retries stopped after ${attempts} failed attempts${next === undefined ? '' : ` until the interval sync at ${rfc3339(next)}`}`
   return { ...base, phase: 'Failed', reason: outcome.failure.reason, message: `${outcome.failure.message}; ${served}; ${retry}` }
+}
+
+/** The part of a success message about workloads a `kubernetes` source left out (none: nothing). */
+function skippedNote(skipped: number): string {
+  if (skipped === 0) return ''
+  return `; ${skipped} workload${skipped === 1 ? '' : 's'} skipped for malformed export annotations (see their RegistryExportSkipped Events)`
 }
 
 /** The entry of a source whose kind is not implemented: phase `Unsupported`, no schedule. */
