@@ -141,9 +141,14 @@ export class MultiSourceSync {
     else log.warn('Some MCPRegistry sources failed', { ...fields, ...(publish.ok ? {} : { mergeReason: publish.failure.reason }) })
   }
 
+  /**
+   * What a source's next sync depends on besides its spec (status.specHash covers that): the ConfigMap's
+   * resourceVersion; for a remote source, which is driven by its schedule only, its resolved sync policy, so a new
+   * interval or retry policy syncs it now and schedules from then instead of waiting out the old `nextSyncTime`.
+   */
   #fingerprint(registry: MCPRegistry, entry: MCPRegistrySourceEntry): string {
     const key = configMapKeyOfEntry(entry, registry.metadata.namespace ?? '')
-    if (key === undefined) return 'remote'
+    if (key === undefined) return `remote@${JSON.stringify(resolveSyncPolicy({ ...registry.spec, ...(entry.syncPolicy === undefined ? {} : { syncPolicy: entry.syncPolicy }) }))}`
     const [ns = '', name = ''] = key.split('/')
     return `${key}@${this.deps.configMaps.get(ns, name)?.metadata?.resourceVersion ?? 'absent'}`
   }
