@@ -106,13 +106,13 @@ describe('remote sources through config/default (issue 14)', function () {
       expect([r?.status?.phase, r?.status?.sourcesReady]).to.deep.equal(['Ready', '4/4'])
       return r
     }, { timeoutMs: 120_000 })
-    const sources = (ready?.status?.sources ?? []) as Array<Record<string, unknown>>
-    expect(sources.map((s) => [s['name'], s['kind'], s['phase'], s['serverCount'], s['syncAttempts']])).to.deep.equal([
+    const sources = ready?.status?.sources ?? []
+    expect(sources.map((s) => [s.name, s.kind, s.phase, s.serverCount, s.syncAttempts])).to.deep.equal([
       ['platform', 'configMapRef', 'Ready', 5, 0], ['web', 'url', 'Ready', 5, 0], ['repo', 'git', 'Ready', 5, 0], ['mirror', 'api', 'Ready', 5, 0],
     ])
     const newest = (await listAllUpstream(upstreamApi.baseUrl)).map((s) => (s._meta['io.modelcontextprotocol.registry/official'] as { updatedAt: string }).updatedAt).sort().at(-1)
-    expect(sources.map((s) => s['revision'])).to.deep.equal([undefined, '"w1"', commit, newest])
-    for (const s of sources) expect(s['lastSyncTime'] !== undefined && s['lastSyncHash'] !== undefined && s['message'] !== undefined, String(s['name'])).to.equal(true)
+    expect(sources.map((s) => s.revision)).to.deep.equal([undefined, '"w1"', commit, newest])
+    for (const s of sources) expect([s.lastSyncTime, s.lastSyncHash, s.message].every((v) => v !== undefined), s.name).to.equal(true)
 
     const api = await sys.startApi(namespace, 'mixed')
     const served = async (view: string) => [...new Set((await listAllUpstream(`${api.baseUrl}/registry/${view}`)).map((s) => s.server.name))].sort()
