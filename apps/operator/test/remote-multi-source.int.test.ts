@@ -11,7 +11,7 @@ import type { KubeClient } from '@thv/k8s-reconcile'
 import { OfficialMetaKey, type MCPRegistry, type SourceStatus } from '@thv/registry-model'
 import { sourceStorageConfigMapName, storageConfigMapName } from '@thv/storage'
 import {
-  consistently, eventually, listAllUpstream, makeTestTls, startApiForRegistry, startGitServer, startHttpsServer, type ApiHandle,
+  consistently, eventually, freePort, listAllUpstream, makeTestTls, startApiForRegistry, startGitServer, startHttpsServer, type ApiHandle,
   type TestGitServer, type TestHttpsServer, type TestTls,
 } from '@thv/testkit'
 import { expect } from 'chai'
@@ -191,7 +191,18 @@ describe('MCPRegistry with url, git and api entries in spec.sources (real server
       for (const name of ['web2', 'repo', 'mirror']) expect([source(r, name).phase, source(r, name).syncAttempts]).to.deep.equal(['Ready', 0])
     }, { timeoutMs: 2_000 })
 
-    // A spec change of the url entry (the metadata address) re-syncs it at once and is refused by the egress policy.
+    // A spec change of the url entry re-syncs it at once: a port nothing listens on is SourceUnreachable.
+    const closed = await freePort()
+    await patchRegistry(client, ns, 'mixed', { spec: { sources: sources({ web: { endpoint: `https://127.0.0.1:${closed}/registry.json` } }) } })
+    const unreachable = await eventually(async () => {
+      const r = await registry('mixed')
+      expect([source(r, 'web').reason, source(r, 'web').phase]).to.deep.equal(['SourceUnreachable', 'Failed'])
+      return r
+    }, { timeoutMs: 30_000 })
+    expect(source(unreachable, 'web').message).to.include(`127.0.0.1:${closed}`).and.include('its last good 4 servers are still served')
+    expect(unreachable.status?.serverCount).to.equal(total)
+
+    // The metadata address is refused by the egress policy without a connection.
     await patchRegistry(client, ns, 'mixed', { spec: { sources: sources({ web: { endpoint: 'https://169.254.169.254/latest/meta-data/registry.json' } }) } })
     const refused = await eventually(async () => {
       const r = await registry('mixed')

@@ -113,7 +113,9 @@ export class MultiSourceSync {
     if (publish.ok && !publish.empty) deps.bus.publish('RegistrySynced', { namespace: req.namespace, name: req.name })
 
     const nexts = nextStatuses.flatMap((s) => (s.nextSyncTime === undefined ? [] : [Date.parse(s.nextSyncTime) - written.getTime()]))
-    return nexts.length === 0 ? {} : { requeueAfterMs: Math.max(0, Math.min(...nexts)) }
+    // A source not attempted this round may have come due while the round ran (its nextSyncTime is now past): requeue
+    // at once. Never 0: the controller reads 0 as "no requeue", which would stall every source until the next event.
+    return nexts.length === 0 ? {} : { requeueAfterMs: Math.max(1, Math.min(...nexts)) }
   }
 
   /** Forgets what the controller remembers of a deleted registry. */
