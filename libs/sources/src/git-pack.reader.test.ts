@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { expect } from 'chai'
-import { applyDelta, GitObjectTooLargeError, GitPackReader, GitPathNotFoundError } from './git-pack.reader.js'
+import { applyDelta, GitObjectTooLargeError, GitPackReader, GitPathNotFoundError, MaxPackObjects } from './git-pack.reader.js'
 
 describe('GitPackReader (packs written by the git CLI)', () => {
   let dir: string
@@ -79,10 +79,17 @@ describe('GitPackReader (packs written by the git CLI)', () => {
     }
   })
 
-  it('rejects data that is not a pack', async () => {
+  it('rejects data that is not a pack, and a pack of too many objects', async () => {
     const file = join(dir, 'bad.pack')
     writeFileSync(file, 'not a pack at all')
     await GitPackReader.open(file, signal()).then(() => expect.fail('opened'), (err: unknown) => expect(String(err)).to.include('not a git pack'))
+    // A header announcing more objects than the index may hold is refused before reading any of them.
+    const header = Buffer.alloc(12)
+    header.write('PACK', 0, 'latin1')
+    header.writeUInt32BE(2, 4)
+    header.writeUInt32BE(MaxPackObjects + 1, 8)
+    writeFileSync(file, header)
+    await GitPackReader.open(file, signal()).then(() => expect.fail('opened'), (err: unknown) => expect(String(err)).to.include(`more than the ${MaxPackObjects}`))
   })
 
   it('applyDelta copies and inserts, and refuses a result above the limit', () => {

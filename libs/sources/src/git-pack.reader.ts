@@ -36,6 +36,11 @@ const RefDelta = 7
 const InlineBytes = 1024 * 1024
 /** Resolved delta bases kept while resolving chains, in bytes. */
 const BaseCacheBytes = 16 * 1024 * 1024
+/**
+ * Most objects a pack may hold: the index keeps about 220 bytes per object, so this bounds it near 55 MiB
+ * whatever the pack's size (a pack of tiny objects would otherwise cost memory in proportion to its object count).
+ */
+export const MaxPackObjects = 250_000
 
 interface Entry {
   readonly offset: number
@@ -126,6 +131,7 @@ export class GitPackReader {
     const version = head.readUInt32BE(4)
     if (version !== 2 && version !== 3) throw new GitPackError(`git pack version ${version} is not supported`)
     const count = head.readUInt32BE(8)
+    if (count > MaxPackObjects) throw new GitPackError(`the fetched pack holds ${count} objects, more than the ${MaxPackObjects} a git source reads`)
     let offset = 12
     for (let i = 0; i < count; i++) {
       signal.throwIfAborted()
