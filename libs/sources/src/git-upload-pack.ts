@@ -53,7 +53,7 @@ export interface UploadPackFetch {
  */
 export async function fetchPackToFile(f: UploadPackFetch): Promise<number> {
   const body = Buffer.concat([
-    pktLine('command=fetch\n'), pktLine('object-format=sha1\n'), Buffer.from('0001'),
+    pktLine('command=fetch\n'), Buffer.from('0001'),
     pktLine(`want ${f.want}\n`), pktLine('deepen 1\n'), pktLine('ofs-delta\n'), pktLine('no-progress\n'), pktLine('done\n'), Buffer.from('0000'),
   ])
   const url = new URL(`${f.repository.href.replace(/\/+$/, '')}/git-upload-pack`)
