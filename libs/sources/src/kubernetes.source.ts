@@ -78,7 +78,7 @@ export class KubernetesSourceHandler implements SourceHandler {
     if (others.length > 0 && !this.#allowCrossNamespace) {
       return E.left(new SourceConfigError(
         'CrossNamespaceNotAllowed',
-        'kubernetes.namespaces',
+        'spec.source.kubernetes.namespaces',
         `kubernetes source namespaces ${others.join(', ')} differ from the registry's namespace ${registryNamespace}; the operator does not allow cross-namespace sources (--allow-cross-namespace-sources)`,
       ))
     }
