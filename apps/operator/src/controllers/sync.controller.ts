@@ -89,6 +89,8 @@ export interface SyncDeps {
   readonly clock: Clock
   /** Jitter source in [0, 1). */
   readonly random: () => number
+  /** How long a round of a registry with several sources waits for a slow source before handing it to a later round. */
+  readonly sourceGraceMs?: number
   /** Changes of the workloads `kubernetes` sources export, per namespace; without it such sources never see a change. */
   readonly workloads?: { fingerprint(namespaces: readonly string[]): string } | undefined
 }
@@ -109,6 +111,11 @@ export class SyncReconciler implements Reconciler {
   constructor(deps: SyncDeps) {
     this.#deps = deps
     this.#multi = new MultiSourceSync(deps)
+  }
+
+  /** Sets how a source attempt that outlived its round asks for another round (the controller's `enqueue`). */
+  onSourceAttemptFinished(wake: (req: ReconcileRequest) => void): void {
+    this.#multi.onAttemptFinished(wake)
   }
 
   async reconcile(req: ReconcileRequest, signal: AbortSignal): Promise<ReconcileResult> {
@@ -239,9 +246,11 @@ export function syncController(
   for (const kind of workloads.kinds) {
     builder = builder.watches(kind, byWorkloadNamespace, { optional: true, predicates: [workloadExportChanged], coalesceMs: workloads.coalesceMs })
   }
-  return builder
+  const built = builder
     .owns(ConfigMapKind, { predicates: [resourceVersionChanged] })
     .named('mcpregistry-sync')
     .withOptions({ maxConcurrentReconciles })
     .complete(reconciler)
+  if (E.isRight(built)) reconciler.onSourceAttemptFinished((req) => built.right.enqueue(req))
+  return built
 }
