@@ -260,12 +260,15 @@ describe('registry API app (HTTP)', () => {
       expect(stale.status).to.equal(200)
     })
 
-    it('serves the upstream document uncompressed even when asked for gzip (it is rendered per request, not kept)', async () => {
+    it('streams the upstream document uncompressed even when asked for gzip (it is never held whole), with its ETag and length', async () => {
       const url = `${api.url}/api/v1/registry/servers?format=upstream`
       const identity = await rawGet(url)
       const gz = await rawGet(url, { 'accept-encoding': 'gzip' })
       expect([gz.status, gz.headers['content-encoding']]).to.deep.equal([200, undefined])
       expect(gz.body.equals(identity.body)).to.equal(true)
+      expect(identity.headers['content-length']).to.equal(String(identity.body.length))
+      const again = await rawGet(url, { 'if-none-match': identity.headers['etag'] as string })
+      expect([again.status, again.body.length, again.headers['etag']]).to.deep.equal([304, 0, identity.headers['etag']])
     })
 
     it('serves br and gzip when asked, identical to the identity body after decoding', async () => {

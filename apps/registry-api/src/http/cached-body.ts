@@ -1,5 +1,5 @@
 /** CachedBody: response bytes computed once, with a strong ETag and memoized gzip/br variants. */
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { promisify } from 'node:util'
 import * as zlib from 'node:zlib'
 
@@ -19,6 +19,11 @@ const BROTLI_OPTIONS: zlib.BrotliOptions = {
 }
 const GZIP_OPTIONS: zlib.ZlibOptions = { level: 6 }
 
+/** The strong ETag (quoted) of an identity body from the SHA-256 of its bytes, as every body of the API gets it. */
+export function strongEtag(sha256: Hash): string {
+  return `"${sha256.digest('base64url').slice(0, 32)}"`
+}
+
 /** One encoded variant of a body. */
 export interface BodyVariant {
   readonly bytes: Buffer
@@ -36,13 +41,8 @@ export class CachedBody {
   readonly #variants = new Map<ContentCoding, BodyVariant>()
   #precompressing: Promise<void> | undefined
 
-  /**
-   * `memoizable` false keeps the body out of the response memo: a body rendered per request on purpose (too big
-   * to keep) must not be kept there either.
-   */
-  constructor(readonly bytes: Buffer, readonly contentType: string, readonly compressible: boolean = true, readonly memoizable: boolean = true) {
-    const hash = createHash('sha256').update(bytes).digest('base64url').slice(0, 32)
-    this.identity = { bytes, etag: `"${hash}"` }
+  constructor(readonly bytes: Buffer, readonly contentType: string, readonly compressible: boolean = true) {
+    this.identity = { bytes, etag: strongEtag(createHash('sha256').update(bytes)) }
   }
 
   /** Builds a JSON body from a string that is already serialized. */

@@ -91,7 +91,7 @@ export function rememberResponses(memo: ResponseMemo): Middleware {
     await next()
     const sent = sentBody(ctx)
     const route = (ctx as unknown as RoutedContext)._matchedRoute
-    if (sent !== undefined && sent.body.memoizable && typeof route === 'string') {
+    if (sent !== undefined && typeof route === 'string') {
       memo.remember(generation, ctx.url, { route, body: sent.body, lazyCompress: sent.lazyCompress })
     }
   }

@@ -2,6 +2,7 @@
 import type { Router } from '@koa/router'
 import { HttpProblem } from '../http/http-problem.js'
 import { sendCached } from '../http/send-cached.js'
+import { sendStreamed } from '../http/send-streamed.js'
 import type { ViewSource } from '../snapshot/snapshot-store.js'
 import { orThrow, parseFormat, pathParam, requireView } from './route-helpers.js'
 
@@ -17,8 +18,8 @@ export function registryRoutes(router: Router, store: ViewSource): Router {
     .get(`${prefix}/servers`, (ctx) => {
       const format = orThrow(parseFormat(ctx.query))
       const view = requireView(store, ctx)
-      const body = format === 'toolhive' ? view.toolHiveDocument : view.upstreamDocument()
-      sendCached(ctx, body, false)
+      if (format === 'toolhive') sendCached(ctx, view.toolHiveDocument, false)
+      else sendStreamed(ctx, view.upstreamDocument())
     })
     .get(`${prefix}/servers/deployed`, (ctx) => sendCached(ctx, requireView(store, ctx).deployed))
     .get(`${prefix}/servers/deployed/:name`, (ctx) => {

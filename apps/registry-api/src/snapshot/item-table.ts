@@ -4,6 +4,8 @@
  * item is a range of it; deleted versions follow the document. The byte string is kept deflated in segments
  * (SegmentedBytes), outside the JavaScript heap; entries keep only their index fields and their item's range.
  */
+import { createHash } from 'node:crypto'
+import { strongEtag } from '../http/cached-body.js'
 import { SegmentWriter, type SegmentedBytes } from './segmented-bytes.js'
 import type { ServedServerResponse } from './served-snapshot.js'
 import { byNameThenVersion, toEntrySource, type EntrySource, type ViewEntry } from '../views/view-entry.js'
@@ -22,9 +24,12 @@ export class ItemTable {
   readonly entries: readonly ViewEntry[]
   readonly #bytes: SegmentedBytes
   readonly #documentEnd: number
+  /** Strong ETag of the upstream document. */
+  readonly documentEtag: string
 
-  private constructor(entries: readonly ViewEntry[], bytes: SegmentedBytes, documentEnd: number) {
+  private constructor(entries: readonly ViewEntry[], bytes: SegmentedBytes, documentEnd: number, documentEtag: string) {
     this.entries = entries
+    this.documentEtag = documentEtag
     this.#bytes = bytes
     this.#documentEnd = documentEnd
   }
@@ -36,11 +41,19 @@ export class ItemTable {
     const live = sources.filter((s) => !s.fields.deleted)
     const deleted = sources.filter((s) => s.fields.deleted)
     const out = new SegmentWriter()
+    // The upstream document's ETag, computed as its bytes are written: it is streamed, never held whole.
+    const digest = createHash('sha256')
+    let inDocument = true
+    const write = (piece: string): void => {
+      const bytes = Buffer.from(piece, 'utf8')
+      out.write(bytes)
+      if (inDocument) digest.update(bytes)
+    }
     const placed = new Map<EntrySource, ViewEntry>()
     let previous: ViewEntry | undefined
     const place = (s: EntrySource): void => {
       const start = out.position
-      out.write(s.json)
+      write(s.json)
       // Versions of one name share the name's strings.
       const same = previous?.name === s.fields.name ? previous : undefined
       const entry: ViewEntry = {
@@ -51,20 +64,21 @@ export class ItemTable {
       previous = entry
       placed.set(s, entry)
     }
-    out.write(DOC_HEAD)
+    write(DOC_HEAD)
     live.forEach((s, i) => {
-      if (i > 0) out.write(',')
+      if (i > 0) write(',')
       place(s)
     })
-    out.write(docTail(live.length))
+    write(docTail(live.length))
     const documentEnd = out.position
+    inDocument = false
     for (const s of deleted) place(s)
-    return new ItemTable(sources.map((s) => placed.get(s) as ViewEntry), out.finish(), documentEnd)
+    return new ItemTable(sources.map((s) => placed.get(s) as ViewEntry), out.finish(), documentEnd, strongEtag(digest))
   }
 
-  /** The upstream document of the versions that are not deleted (inflated into a new buffer). */
-  document(): Buffer {
-    return this.#documentEnd === this.#bytes.length ? this.#bytes.all() : this.#bytes.copy(0, this.#documentEnd)
+  /** The upstream document of the versions that are not deleted, as pieces inflated one segment at a time. */
+  documentPieces(): Generator<Buffer> {
+    return this.#bytes.pieces(0, this.#documentEnd)
   }
 
   /** Uncompressed size of the upstream document. */

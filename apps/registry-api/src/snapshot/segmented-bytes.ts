@@ -63,6 +63,15 @@ export class SegmentedBytes {
     return Buffer.concat(parts).subarray(start - base, end - base)
   }
 
+  /** Bytes `start`..`end` as consecutive pieces, inflating one segment at a time (for streaming a large range). */
+  *pieces(start: number, end: number): Generator<Buffer> {
+    if (start < 0 || end > this.length || start > end) throw new RangeError(`range ${start}..${end} outside 0..${this.length}`)
+    for (let i = Math.floor(start / SegmentBytes); i * SegmentBytes < end; i++) {
+      const base = i * SegmentBytes
+      yield this.#inflate(i).subarray(Math.max(0, start - base), Math.min(SegmentBytes, end - base))
+    }
+  }
+
   /** All the bytes, inflated into one new buffer. */
   all(): Buffer {
     const out = Buffer.allocUnsafe(this.length)

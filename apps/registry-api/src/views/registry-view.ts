@@ -3,6 +3,7 @@ import { toolHiveKeyOf } from '@thv/converters'
 import type { ToolHiveRegistry } from '@thv/registry-model'
 import { ByteLru, type ByteLruOptions } from '../http/byte-lru.js'
 import { CachedBody } from '../http/cached-body.js'
+import type { StreamedBody } from '../http/send-streamed.js'
 import type { ListQuery } from '../query/list-query.js'
 import type { ServedServerResponse, ServedSnapshot, ServedViewRef } from '../snapshot/served-snapshot.js'
 import { CatalogueIndex, type UpstreamInfo } from '../catalogue/catalogue-index.js'
@@ -30,8 +31,8 @@ export interface ServedView {
   readonly info: CachedBody
   readonly toolHiveDocument: CachedBody
   readonly deployed: CachedBody
-  /** The upstream document (`?format=upstream`), rendered for this request. */
-  upstreamDocument(): CachedBody
+  /** The upstream document (`?format=upstream`), streamed per request. */
+  upstreamDocument(): StreamedBody
   listPage(query: ListQuery): CachedBody
   versions(name: string, includeDeleted: boolean): CachedBody | undefined
   version(name: string, version: string, includeDeleted: boolean): CachedBody | undefined
@@ -145,12 +146,13 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   }
 
   /**
-   * The upstream document of every version not deleted, rendered from the items on each request (a few tens of
-   * milliseconds per 10,000 versions) and kept neither here nor in the response memo: it is as large as all the
-   * items, and clients page through `/v0.1/servers` instead. It is served uncompressed.
+   * The upstream document of every version not deleted, streamed from the items on each request (inflated one
+   * 64 KiB segment at a time) and never held whole: it is as large as all the items, and clients page through
+   * `/v0.1/servers` instead. It is served uncompressed.
    */
-  upstreamDocument(): CachedBody {
-    return new CachedBody(this.#items.document(), JsonType, true, false)
+  upstreamDocument(): StreamedBody {
+    const items = this.#items
+    return { contentType: JsonType, etag: items.documentEtag, length: items.documentLength, pieces: () => items.documentPieces() }
   }
 
   /** The upstream list page for a validated query. */
