@@ -45,9 +45,8 @@ export class ItemTable {
     const digest = createHash('sha256')
     let inDocument = true
     const write = (piece: string): void => {
-      const bytes = Buffer.from(piece, 'utf8')
-      out.write(bytes)
-      if (inDocument) digest.update(bytes)
+      out.write(piece)
+      if (inDocument) digest.update(piece, 'utf8')
     }
     const placed = new Map<EntrySource, ViewEntry>()
     let previous: ViewEntry | undefined

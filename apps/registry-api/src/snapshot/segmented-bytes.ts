@@ -111,8 +111,17 @@ export class SegmentWriter {
     return this.#length
   }
 
-  /** Appends `piece` (UTF-8 text, or bytes). */
+  /** Appends `piece` (UTF-8 text, or bytes). Text that fits the current segment is encoded straight into it. */
   write(piece: string | Buffer): void {
+    if (typeof piece === 'string') {
+      const n = Buffer.byteLength(piece, 'utf8')
+      if (this.#filled + n < SegmentBytes) {
+        this.#segment.write(piece, this.#filled, 'utf8')
+        this.#filled += n
+        this.#length += n
+        return
+      }
+    }
     const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece
     let offset = 0
     while (offset < bytes.length) {
