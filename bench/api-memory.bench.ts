@@ -85,17 +85,17 @@ function startApi(built: BuiltApi, file: string): Promise<RunningApi> {
 }
 
 /**
- * RSS once the process is idle: V8 returns the pages of a large transient (a load) only after it has been idle for a
- * while, so this samples every second until five samples in a row lie within 2 MiB (at most 90 s) and returns the
- * median of those five.
+ * RSS once the process is idle. V8 collects the garbage of a large transient (a load) and returns its pages only
+ * once its memory reducer runs, some seconds into idleness, so this waits at least 60 s, then samples every second
+ * until five samples in a row lie within 2 MiB (at most 150 s in all), and returns the median of those five.
  */
 async function settledRss(pid: number): Promise<number> {
   const xs: number[] = []
-  for (let i = 0; i < 90; i++) {
+  for (let i = 0; i < 150; i++) {
     await new Promise((r) => setTimeout(r, 1000))
     xs.push(memoryOf(pid).rss)
     const last = xs.slice(-5)
-    if (last.length === 5 && Math.max(...last) - Math.min(...last) <= 2) break
+    if (i >= 60 && Math.max(...last) - Math.min(...last) <= 2) break
   }
   const last = xs.slice(-5).sort((a, b) => a - b)
   return last[Math.floor(last.length / 2)] as number
