@@ -78,6 +78,7 @@ describe('response memo over HTTP', () => {
         return view === undefined ? undefined : countingView(view)
       },
       named: () => undefined,
+      restricted: () => undefined,
     }))
   })
   after(() => api.close())

@@ -11,7 +11,7 @@ const ViewPaths = /^\/(v0|v0\.1|api\/v1\/registry)(\/.*)?$|^\/openapi\.yaml$/
 
 /**
  * For `/registry/{view}/{path}`: 503 while nothing is loaded, 404 problem for an unknown view or a path a view does
- * not serve; otherwise sets `ctx.state.view` and routes `{path}` (the request URL is unchanged, so the response memo
+ * not serve; otherwise sets `ctx.state.view` (and `ctx.state.viewName`) and routes `{path}` (the request URL is unchanged, so the response memo
  * and the logs keep the full path).
  */
 export function viewPrefix(store: ViewSource): Middleware {
@@ -24,7 +24,8 @@ export function viewPrefix(store: ViewSource): Middleware {
     if (store.current === undefined) throw HttpProblem.notReady()
     const view = store.named(name)
     if (view === undefined) throw HttpProblem.notFound(`No registry view named ${JSON.stringify(name)}`)
-    ;(ctx.state as { view?: unknown }).view = view
+    ;(ctx.state as { view?: unknown; viewName?: string }).view = view
+    ;(ctx.state as { viewName?: string }).viewName = name
     ;(ctx as { newRouterPath?: string }).newRouterPath = rest
     return next()
   }

@@ -1,7 +1,11 @@
 /** SnapshotStore: holds the current RegistryView and swaps it atomically when a new snapshot arrives. */
 import type { Logger } from 'winston'
 import { RegistryView, type RegistryViewOptions, type ServedView } from '../views/registry-view.js'
+import { restrictView, type ViewRestriction } from './restricted-snapshot.js'
 import { sliceView, type ServedSnapshot } from './served-snapshot.js'
+
+/** Most restricted views kept per snapshot (one per view and distinct set of hidden views and sources). */
+export const MaxRestrictedViews = 64
 
 /** Read access to the view being served: what the HTTP layer depends on. */
 export interface ViewSource {
@@ -9,6 +13,11 @@ export interface ViewSource {
   readonly current: ServedView | undefined
   /** A named view of a registry with several sources (`/registry/{view}/…`); undefined when there is none of that name. */
   named(view: string): ServedView | undefined
+  /**
+   * The view `name` (undefined: the one served at the unprefixed paths) as a caller restricted by `r` sees it, built
+   * on first use and kept for the snapshot; undefined when that view is hidden from the caller or does not exist.
+   */
+  restricted(name: string | undefined, r: ViewRestriction): ServedView | undefined
 }
 
 /** Why `offer` did or did not replace the current view. */
@@ -22,6 +31,8 @@ export type OfferResult = 'swapped' | 'unchanged'
 export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements ViewSource {
   #current: RegistryView<S> | undefined
   #named: ReadonlyMap<string, RegistryView<S>> = new Map()
+  #snapshot: S | undefined
+  #restricted = new Map<string, RegistryView<S> | undefined>()
   readonly #listeners = new Set<(view: RegistryView<S>) => void>()
 
   constructor(private readonly viewOptions: RegistryViewOptions<S>, private readonly log: Logger) {}
@@ -33,6 +44,25 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
 
   named(view: string): RegistryView<S> | undefined {
     return this.#named.get(view)
+  }
+
+  restricted(name: string | undefined, r: ViewRestriction): RegistryView<S> | undefined {
+    const snapshot = this.#snapshot
+    if (snapshot === undefined) return undefined
+    const views = snapshot.views
+    if (views === undefined) return name === undefined ? this.#current : undefined // one source: nothing to restrict
+    const i = name === undefined ? 0 : views.findIndex((v) => v.name === name)
+    const viewName = views[i]?.name
+    if (viewName === undefined || r.hiddenViews.has(viewName)) return undefined
+    if (r.key === '') return i === 0 ? this.#current : this.#named.get(viewName)
+    const key = `${viewName}\0${r.key}`
+    let view = this.#restricted.get(key)
+    if (view === undefined) {
+      view = new RegistryView(restrictView(snapshot, i, r), { ...this.viewOptions, viewName })
+      if (this.#restricted.size >= MaxRestrictedViews) this.#restricted.delete(this.#restricted.keys().next().value as string)
+    } else this.#restricted.delete(key)
+    this.#restricted.set(key, view)
+    return view
   }
 
   /**
@@ -47,6 +77,8 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
     const previous = this.#current
     this.#current = view
     this.#named = named
+    this.#snapshot = snapshot
+    this.#restricted = new Map()
     this.log.info('Loaded registry snapshot', {
       registry: snapshot.registry.name, hash: snapshot.hash, previousHash: previous?.hash,
       versions: view.entries.length, views: named.size, durationMs: Math.round(performance.now() - started),

@@ -1,0 +1,100 @@
+/**
+ * The auth middleware of the API: `authenticateRequests` (401 without a valid token outside the public paths, 403
+ * for a token without a supported scope, then the caller's visibility in `ctx.state`) and `authorizeViews` (after
+ * the view prefix: a hidden view is 404 like an unknown one, and every answer comes from the view restricted to
+ * what the caller may see). `protectedResourceRoutes` serves the RFC 9728 metadata.
+ */
+import type { Router } from '@koa/router'
+import type { Middleware, ParameterizedContext } from 'koa'
+import { CachedBody } from '../http/cached-body.js'
+import { HttpProblem } from '../http/http-problem.js'
+import { sendCached } from '../http/send-cached.js'
+import type { ViewSource } from '../snapshot/snapshot-store.js'
+import type { ApiAuth } from './api-auth.js'
+import { bearerChallenge, ProtectedResourcePath, protectedResourceDocument, resourceUrlOf } from './protected-resource.js'
+import { FullVisibility, type Visibility } from './visibility.js'
+
+/** Problem type of 401 and 403 answers. */
+export const UnauthorizedProblemType = 'urn:thv-registry:problem:unauthorized'
+/** Problem type of 403 answers for a missing scope. */
+export const ForbiddenProblemType = 'urn:thv-registry:problem:insufficient-scope'
+
+const VISIBILITY = Symbol('visibility')
+
+/** The visibility `authenticateRequests` found for this request (everything when auth is not configured). */
+export function visibilityOfRequest(ctx: { readonly state: unknown }): Visibility {
+  return (ctx.state as Record<symbol, Visibility | undefined>)[VISIBILITY] ?? FullVisibility
+}
+
+function origin(ctx: ParameterizedContext): string {
+  return `${ctx.protocol}://${ctx.host}`
+}
+
+/** 401 (no or a refused token, with the challenge) and 403 (no supported scope); sets the caller's visibility. */
+export function authenticateRequests(auth: ApiAuth): Middleware {
+  return async (ctx, next) => {
+    const header = ctx.get('authorization')
+    const result = await auth.authenticate(ctx.path, header === '' ? undefined : header)
+    const resource = (): string => resourceUrlOf(auth.settings, origin(ctx))
+    let visibility: Visibility
+    switch (result.kind) {
+      case 'open':
+        visibility = result.visibility
+        break
+      case 'missing':
+        throw new HttpProblem(401, 'A bearer token is required (Authorization: Bearer <token>)', UnauthorizedProblemType, undefined,
+          { headers: { 'WWW-Authenticate': bearerChallenge(auth.settings, resource()) } })
+      case 'invalid':
+        throw new HttpProblem(401, result.description, UnauthorizedProblemType, undefined,
+          { headers: { 'WWW-Authenticate': bearerChallenge(auth.settings, resource(), { code: 'invalid_token', description: result.description }) } })
+      case 'caller': {
+        if (!result.principal.scopeOk) {
+          const description = `The token has none of the scopes this API accepts (${(auth.settings.oauth?.scopesSupported ?? []).join(', ')})`
+          throw new HttpProblem(403, description, ForbiddenProblemType, undefined,
+            { headers: { 'WWW-Authenticate': bearerChallenge(auth.settings, resource(), { code: 'insufficient_scope', description }) } })
+        }
+        visibility = result.principal.visibility
+        break
+      }
+    }
+    ;(ctx.state as Record<symbol, Visibility>)[VISIBILITY] = visibility
+    return next()
+  }
+}
+
+/** Paths that answer the same for every caller and read no view. */
+const ViewFree = /^\/(health|readiness|metrics|openapi\.yaml|docs(\/.*)?|ui\/assets\/.*|\.well-known\/.*)$/
+
+/**
+ * After `viewPrefix`: for a caller who may not see everything, answers 404 for a hidden view (the same answer as for
+ * an unknown one, so names do not leak) and serves the view restricted to the caller's sources and views.
+ */
+export function authorizeViews(store: ViewSource): Middleware {
+  return async (ctx, next) => {
+    const visibility = visibilityOfRequest(ctx)
+    if (visibility.key === '' || store.current === undefined || ViewFree.test(ctx.path)) return next()
+    const name = (ctx.state as { viewName?: string }).viewName
+    const view = store.restricted(name, visibility)
+    if (view === undefined) {
+      throw HttpProblem.notFound(name === undefined ? 'No registry view is served at this path' : `No registry view named ${JSON.stringify(name)}`)
+    }
+    ;(ctx.state as { view?: unknown }).view = view
+    return next()
+  }
+}
+
+/** `GET /.well-known/oauth-protected-resource[/…]`: the RFC 9728 metadata (also in anonymous mode, with no servers). */
+export function protectedResourceRoutes(router: Router, auth: ApiAuth): Router {
+  const bodies = new Map<string, CachedBody>()
+  const answer = (ctx: ParameterizedContext): void => {
+    const resource = resourceUrlOf(auth.settings, origin(ctx))
+    let body = bodies.get(resource)
+    if (body === undefined) {
+      body = CachedBody.json(JSON.stringify(protectedResourceDocument(auth.settings, resource)))
+      if (bodies.size < 16) bodies.set(resource, body)
+    }
+    sendCached(ctx, body)
+  }
+  return router.get(ProtectedResourcePath, answer).get(`${ProtectedResourcePath}/*rest`, answer)
+}
+
