@@ -5,6 +5,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Logger } from 'winston'
 import { parse as parseYaml } from 'yaml'
 import { ApiAuth } from './api-auth.js'
+import type { JwksKeysOptions } from './jwks-keys.js'
 import { OidcProviderClient, type ProviderSecrets } from './oidc-provider-client.js'
 import { TokenVerifier } from './token-verifier.js'
 
@@ -39,14 +40,14 @@ async function readSecret(owner: string, file: string | undefined): Promise<stri
 }
 
 /** Builds the auth policy of `settings`: one client per provider, with its mounted CA and secrets read once. */
-export async function buildApiAuth(path: string, settings: ApiAuthSettings, log: Logger): Promise<ApiAuth> {
+export async function buildApiAuth(path: string, settings: ApiAuthSettings, log: Logger, keyOptions: JwksKeysOptions = {}): Promise<ApiAuth> {
   const providers = await Promise.all((settings.oauth?.providers ?? []).map(async (p) => {
     const secrets: ProviderSecrets = {
       caPem: await readSecret(path, p.caCertFile),
       clientSecret: await readSecret(path, p.clientSecretFile),
       authToken: await readSecret(path, p.authTokenFile),
     }
-    return new OidcProviderClient(p, secrets, log.child({ provider: p.name }))
+    return new OidcProviderClient(p, secrets, log.child({ provider: p.name }), keyOptions)
   }))
   const verifier = settings.mode === 'oauth' ? new TokenVerifier(providers, log) : undefined
   return new ApiAuth(settings, verifier)
