@@ -64,7 +64,7 @@ describe('registry API authentication and claims-based authorization (issue 16)'
     writeFileSync(join(dir, 'client-secret'), `${registryApi.secret}\n`)
     const settings = decodeApiAuthSettings({
       mode: 'oauth',
-      publicPaths: ['/openapi.yaml'],
+      publicPaths: ['/docs'],
       oauth: {
         realm: 'mcp-registry', scopesSupported: [ReadScope],
         providers: [
@@ -112,7 +112,7 @@ describe('registry API authentication and claims-based authorization (issue 16)'
     const signed = (build: (j: SignJWT) => SignJWT) => build(new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(corp.issuer).setAudience(Audience)).sign(key)
     const publicPem = await exportSPKI(await importJWK(corp.keys[0]?.publicJwk ?? {}, 'RS256', { extractable: true }) as Parameters<typeof exportSPKI>[0])
     const cases: ReadonlyArray<[string, string, string]> = [
-      ['a malformed token', 'not-a-token.at-all', 'The token is malformed'],
+      ['a malformed token', 'not.a-jwt.at-all', 'The token is malformed'],
       ['a token for another audience', await corp.token(alice, 'https://other.test/'), 'The token is not meant for this API (audience)'],
       ['a token of an issuer not configured', await rogue.token(mallory, Audience), 'The token issuer is not accepted'],
       ['a token expired hours ago', await signed((j) => j.setIssuedAt(now - 4 * 3600).setExpirationTime(now - 3 * 3600)), 'The token has expired'],
@@ -146,7 +146,7 @@ describe('registry API authentication and claims-based authorization (issue 16)'
   })
 
   it('keeps probes, metrics, the metadata and the listed public paths open', async () => {
-    for (const path of ['/health', '/readiness', '/metrics', '/openapi.yaml', '/.well-known/oauth-protected-resource']) {
+    for (const path of ['/health', '/readiness', '/metrics', '/openapi.yaml', '/docs', '/.well-known/oauth-protected-resource']) {
       const res = await fetch(`${api.url}${path}`)
       expect([path, res.status]).to.deep.equal([path, 200])
       await res.arrayBuffer()

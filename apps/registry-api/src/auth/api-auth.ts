@@ -8,8 +8,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { TokenVerifier } from './token-verifier.js'
 import { FullVisibility, visibilityOf, type Visibility } from './visibility.js'
 
-/** Paths open in every mode: probes, metrics and the OAuth metadata documents. */
-export const AlwaysPublicPaths: readonly string[] = ['/health', '/readiness', '/metrics', '/.well-known/*']
+/** Paths open in every mode: probes, metrics, the OpenAPI document (clients such as thv read it first) and the OAuth metadata. */
+export const AlwaysPublicPaths: readonly string[] = ['/health', '/readiness', '/metrics', '/openapi.yaml', '/.well-known/*']
 
 /** Most verified tokens kept; the oldest is dropped first. */
 export const MaxCachedTokens = 10_000
