@@ -1,10 +1,10 @@
-// A real OpenID Connect provider for the auth tests: oidc-provider over TLS on 127.0.0.1 (a CA made by the test),
+// A real OpenID Connect provider for tests of the API's authentication: oidc-provider over TLS on 127.0.0.1 (a CA made by the test),
 // issuing JWT access tokens by the client-credentials grant with resource indicators (the audience) and custom claims.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { request } from 'node:https'
 import { generateKeyPair, exportJWK, type JWK } from 'jose'
 import Provider from 'oidc-provider'
-import { startHttpsServer, type TestHttpsServer, type TestTls } from '@thv/testkit'
+import { startHttpsServer, type TestHttpsServer, type TestTls } from './remote-sources.js'
 
 /** The scope the test resource server grants. */
 export const ReadScope = 'mcp-registry:read'
