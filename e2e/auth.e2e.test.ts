@@ -71,7 +71,7 @@ describe('authentication of the registry API through config/default (issue 16)',
       return { status: res.status, challenge: res.headers.get('www-authenticate'), body: await res.json() as { servers?: { server: { name: string } }[] } }
     }
     const anonymous = await list()
-    expect([anonymous.status, anonymous.challenge]).to.deep.equal([401, 'Bearer realm="secured", resource_metadata="http://secured-api.' + namespace + '.svc.cluster.local:80/.well-known/oauth-protected-resource"'])
+    expect([anonymous.status, anonymous.challenge]).to.deep.equal([401, `Bearer realm="secured", resource_metadata="http://secured-api.${namespace}.svc.cluster.local/.well-known/oauth-protected-resource"`])
     const all = await listAllUpstream(api.baseUrl, { headers: { authorization: `Bearer ${await corp.token(platformTeam, Audience)}` } })
     const limited = await list(await corp.token(outsider, Audience))
     expect(limited.status).to.equal(200)
