@@ -137,7 +137,7 @@ export function createApp(deps: AppDeps): RegistryApiApp {
   catalogueAssetRoutes(router)
   catalogueRoutes(router, deps.store, RootCatalogue)
   docsRoutes(router)
-  if (auth !== undefined) protectedResourceRoutes(router, auth)
+  protectedResourceRoutes(router, auth)
   app.use(router.routes()).use(router.allowedMethods())
   return app
 }

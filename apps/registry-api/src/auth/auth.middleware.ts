@@ -83,10 +83,14 @@ export function authorizeViews(store: ViewSource): Middleware {
   }
 }
 
-/** `GET /.well-known/oauth-protected-resource[/…]`: the RFC 9728 metadata (also in anonymous mode, with no servers). */
-export function protectedResourceRoutes(router: Router, auth: ApiAuth): Router {
+/**
+ * `GET /.well-known/oauth-protected-resource[/…]`: the RFC 9728 metadata; a 404 problem when the API runs without
+ * auth settings (the route exists either way, so a wrong method is 405 like on every documented path).
+ */
+export function protectedResourceRoutes(router: Router, auth: ApiAuth | undefined): Router {
   const bodies = new Map<string, CachedBody>()
   const answer = (ctx: ParameterizedContext): void => {
+    if (auth === undefined) throw HttpProblem.notFound('This registry API runs without auth settings: it is not an OAuth protected resource')
     const resource = resourceUrlOf(auth.settings, origin(ctx))
     let body = bodies.get(resource)
     if (body === undefined) {
