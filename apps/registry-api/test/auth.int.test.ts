@@ -3,6 +3,7 @@
 // HTTP; claims decide which views and sources each caller sees. Tokens a provider cannot make (a wrong signature,
 // `alg: none`, expired by hours, not valid yet) are made with jose.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { PassThrough } from 'node:stream'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
@@ -10,9 +11,10 @@ import { toolHiveKeyOf } from '@thv/converters'
 import { decodeApiAuthSettings } from '@thv/registry-model'
 import { eventually, makeTestTls, newSigningKey, ReadScope, startTestIdp, type TestClient, type TestIdp, type TestTls } from '@thv/testkit'
 import * as E from 'fp-ts/lib/Either.js'
+import winston from 'winston'
 import { exportSPKI, importJWK, SignJWT } from 'jose'
 import { buildApiAuth } from '../src/auth/auth-settings.loader.js'
-import { startApi, silentLog, type RunningApi } from './support/api-harness.js'
+import { startApi, type RunningApi } from './support/api-harness.js'
 import { claimsSnapshot, type ClaimsSnapshot, type SourceName } from './support/claims-snapshot.js'
 import { getChecked } from './support/http-client.js'
 import { renderToolHiveForTests } from './support/toolhive.js'
@@ -51,6 +53,11 @@ describe('registry API authentication and claims-based authorization (issue 16)'
   let data: ClaimsSnapshot
   let dir: string
   const tokens: Record<string, string> = {}
+  // Everything the API and its auth layer log, at debug level, to check that no token ever appears in it.
+  const logged: string[] = []
+  const sink = new PassThrough()
+  sink.on('data', (chunk: Buffer) => logged.push(chunk.toString('utf8')))
+  const log = winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [new winston.transports.Stream({ stream: sink })] })
   const expected = (who: string): string[] => (Sees[who] ?? []).flatMap((s) => data.names[s]).sort()
 
   before(async () => {
@@ -78,9 +85,9 @@ describe('registry API authentication and claims-based authorization (issue 16)'
       viewClaims: { internal: { groups: ['admins', 'platform-team'] } },
     })
     if (E.isLeft(settings)) throw new Error(`Test settings do not decode: ${settings.left.message}`)
-    const auth = await buildApiAuth('test', settings.right, silentLog, { minRefreshIntervalMs: 0 })
+    const auth = await buildApiAuth('test', settings.right, log, { minRefreshIntervalMs: 0 })
     data = claimsSnapshot()
-    api = await startApi(renderToolHiveForTests, data.snapshot, undefined, { auth })
+    api = await startApi(renderToolHiveForTests, data.snapshot, undefined, { auth, log })
     for (const c of [alice, bob, carol, noScope]) tokens[c.id] = await corp.token(c, Audience)
     for (const c of [dave, eve]) tokens[c.id] = await partner.token(c, Audience)
   })
@@ -272,5 +279,13 @@ describe('registry API authentication and claims-based authorization (issue 16)'
     const res = await fetch(`${api.url}/v0.1/servers?limit=100`)
     expect(res.status).to.equal(401)
     await res.arrayBuffer()
+  })
+
+  it('never writes a token or an Authorization header into its logs (debug level, after every case above)', () => {
+    const text = logged.join('')
+    expect(text.length).to.be.greaterThan(0)
+    const secrets = Object.values(tokens).flatMap((t) => [t, t.split('.')[2] ?? t])
+    expect(secrets.filter((t) => text.includes(t))).to.deep.equal([])
+    expect(text.toLowerCase()).to.not.include('bearer ')
   })
 })

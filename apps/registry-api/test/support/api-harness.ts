@@ -28,12 +28,12 @@ export interface RunningApi {
  */
 export async function startApi(
   renderToolHive: (s: ServedSnapshot) => ToolHiveDocument, snapshot?: ServedSnapshot, serveFrom: (store: SnapshotStore) => ViewSource = (s) => s,
-  options: { readonly auth?: ApiAuth } = {},
+  options: { readonly auth?: ApiAuth; readonly log?: winston.Logger } = {},
 ): Promise<RunningApi> {
   const store = new SnapshotStore({ renderToolHive }, silentLog)
   if (snapshot !== undefined) store.offer(snapshot)
   const metrics = createApiMetrics()
-  const app = createApp({ store: serveFrom(store), metrics, log: silentLog, openApiYaml: loadOpenApiYaml(), ...(options.auth === undefined ? {} : { auth: options.auth }) })
+  const app = createApp({ store: serveFrom(store), metrics, log: options.log ?? silentLog, openApiYaml: loadOpenApiYaml(), ...(options.auth === undefined ? {} : { auth: options.auth }) })
   const server = app.listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const { port } = server.address() as AddressInfo
