@@ -87,6 +87,8 @@ export interface SyncDeps {
   readonly clock: Clock
   /** Jitter source in [0, 1). */
   readonly random: () => number
+  /** How long a round of a registry with several sources waits for a slow source before handing it to a later round. */
+  readonly sourceGraceMs?: number
 }
 
 /**
@@ -105,6 +107,11 @@ export class SyncReconciler implements Reconciler {
   constructor(deps: SyncDeps) {
     this.#deps = deps
     this.#multi = new MultiSourceSync(deps)
+  }
+
+  /** Sets how a source attempt that outlived its round asks for another round (the controller's `enqueue`). */
+  onSourceAttemptFinished(wake: (req: ReconcileRequest) => void): void {
+    this.#multi.onAttemptFinished(wake)
   }
 
   async reconcile(req: ReconcileRequest, signal: AbortSignal): Promise<ReconcileResult> {
@@ -226,10 +233,12 @@ export function syncController(
 ): E.Either<BuildError, Controller> {
   const bySource = (cm: KubernetesObject): ReconcileRequest[] =>
     registries.byIndex(RegistriesBySourceIndex, `${cm.metadata?.namespace ?? ''}/${cm.metadata?.name ?? ''}`).map((r) => ({ namespace: r.metadata?.namespace ?? '', name: r.metadata?.name ?? '' }))
-  return controllerFor(MCPRegistryKind, { predicates: [or(generationChanged, annotationChanged(SyncTriggerAnnotation), sourceTriggerChanged, deletionStarted)] })
+  const built = controllerFor(MCPRegistryKind, { predicates: [or(generationChanged, annotationChanged(SyncTriggerAnnotation), sourceTriggerChanged, deletionStarted)] })
     .watches(ConfigMapKind, bySource, { predicates: [resourceVersionChanged] })
     .owns(ConfigMapKind, { predicates: [resourceVersionChanged] })
     .named('mcpregistry-sync')
     .withOptions({ maxConcurrentReconciles })
     .complete(reconciler)
+  if (E.isRight(built)) reconciler.onSourceAttemptFinished((req) => built.right.enqueue(req))
+  return built
 }
