@@ -14,6 +14,14 @@ export const AlwaysPublicPaths: readonly string[] = ['/health', '/readiness', '/
 /** Most verified tokens kept; the oldest is dropped first. */
 export const MaxCachedTokens = 10_000
 
+/**
+ * The token cache is keyed by the last characters of a token (part of its signature, or random for an opaque token)
+ * and a hit is confirmed by comparing the whole token: hashing a fresh 1 KiB header string on every request cost
+ * about 4 µs, a quarter of a memo answer.
+ */
+const TokenKeyChars = 48
+const tokenKey = (token: string): string => (token.length <= TokenKeyChars ? token : token.slice(-TokenKeyChars))
+
 /** A caller whose token was verified. */
 export interface Principal {
   readonly provider: string
@@ -45,7 +53,7 @@ function scopesOf(claims: Readonly<Record<string, unknown>>): string[] {
 }
 
 export class ApiAuth {
-  readonly #tokens = new Map<string, Principal>()
+  readonly #tokens = new Map<string, { readonly token: string; readonly principal: Principal }>()
   readonly #exact: ReadonlySet<string>
   readonly #prefixes: readonly string[]
   readonly #anonymousVisibility: Visibility
@@ -79,15 +87,21 @@ export class ApiAuth {
   cachedAuthentication(path: string, authorization: string | undefined): Authentication | undefined {
     if (!this.enforcing) return { kind: 'open', visibility: FullVisibility }
     if (this.isPublic(path)) return { kind: 'open', visibility: this.#anonymousVisibility }
-    const token = bearerToken(authorization)
-    if (token === null || token === '') return undefined
-    const principal = this.#tokens.get(token)
-    if (principal === undefined) return undefined
-    if (principal.expiresAtMs <= this.now()) {
-      this.#tokens.delete(token)
+    // The common form `Bearer <token>` without a regular expression; anything else goes the slow way.
+    if (authorization === undefined || authorization.length <= 7 || authorization.slice(0, 7).toLowerCase() !== 'bearer ') return undefined
+    const principal = this.#cached(authorization.slice(7))
+    return principal === undefined ? undefined : { kind: 'caller', principal }
+  }
+
+  #cached(token: string): Principal | undefined {
+    const key = tokenKey(token)
+    const entry = this.#tokens.get(key)
+    if (entry === undefined || entry.token !== token) return undefined
+    if (entry.principal.expiresAtMs <= this.now()) {
+      this.#tokens.delete(key)
       return undefined
     }
-    return { kind: 'caller', principal }
+    return entry.principal
   }
 
   /** Authenticates a request for `path` with `authorization`, verifying (and caching) its token when needed. */
@@ -97,6 +111,8 @@ export class ApiAuth {
     const token = bearerToken(authorization)
     if (token === null) return { kind: 'missing' }
     if (token === '' || this.verifier === undefined) return { kind: 'invalid', description: 'The Authorization header is not a bearer token' }
+    const known = this.#cached(token)
+    if (known !== undefined) return { kind: 'caller', principal: known }
     const verified = await this.verifier.verify(token)
     if (E.isLeft(verified)) return { kind: 'invalid', description: verified.left.description }
     const { claims } = verified.right
@@ -110,7 +126,7 @@ export class ApiAuth {
       const oldest = this.#tokens.keys().next()
       if (oldest.done !== true) this.#tokens.delete(oldest.value)
     }
-    this.#tokens.set(token, principal)
+    this.#tokens.set(tokenKey(token), { token, principal })
     return { kind: 'caller', principal }
   }
 }
