@@ -101,13 +101,14 @@ export type {
   ConfigMapSource, KeySelector, SecretRef, UrlSource, GitSource, ApiSource, SourceFormat, MCPRegistrySource, RetryPolicy, SyncMode, SyncPolicy, TagFilter,
   RegistryFilterSpec, MCPRegistrySpec, MCPRegistryPhase, StorageRef, MCPRegistryStatus, ObjectMeta, MCPRegistry,
   IngressExpose, HTTPRouteExpose, Expose, TelemetryConfig, SourcePhase, SourceStatus, SingleSourceRegistry,
-  SourceKind, ConfigMapRef, MCPRegistrySourceEntry, RegistryView, MultiSource,
+  SourceKind, ConfigMapRef, MCPRegistrySourceEntry, RegistryView, MultiSource, KubernetesSource,
   AuthProvider, OAuthConfig, AuthMode, AuthConfig,
 } from './mcpregistry.codec.js'
 export { AuthProviderSettingsCodec, ApiAuthSettingsCodec, decodeApiAuthSettings } from './auth-settings.codec.js'
 export type { AuthProviderSettings, ApiAuthSettings } from './auth-settings.codec.js'
 export {
   MCPServerPlural, MCPServerKindName, RegistryNameLabel, RegistryNamespaceLabel, ServerNameLabel, MCPServerCodec,
+  MCPRemoteProxyKindName, MCPRemoteProxyPlural, VirtualMCPServerKindName, VirtualMCPServerPlural, RegistryExportAnnotations,
 } from './mcpserver.codec.js'
 export type { MCPServer } from './mcpserver.codec.js'
 export { parseGoDurationMs } from './go-duration.js'

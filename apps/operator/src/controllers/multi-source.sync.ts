@@ -19,6 +19,8 @@ import { resolveSyncPolicy } from '../status/sync-policy.js'
 import { pendingManualTrigger, type SyncTrigger } from '../status/sync-schedule.js'
 import { SourceAttempts } from './source-attempts.js'
 import type { SyncDeps } from './sync.controller.js'
+import { skippedMessage, skippedObjectRef, SkippedWarnings } from '../status/skipped-workloads.js'
+import { workloadNamespacesOf } from '../sync/workloads.js'
 
 /** How long a round waits for its sources before it hands the slow ones over to a later round. */
 export const DefaultSourceGraceMs = 1_000
@@ -41,6 +43,8 @@ export class MultiSourceSync {
   readonly #lastSource = new Map<string, Map<string, string>>()
   /** Per registry uid: the last `ServersShadowed` message sent (once per change). */
   readonly #lastShadowing = new Map<string, string>()
+  /** Per registry and source: the workloads warned about as skipped (one Warning per object and change). */
+  readonly #skippedWarnings = new SkippedWarnings()
   readonly #attempts: SourceAttempts
   #wake: (req: ReconcileRequest) => void = () => undefined
 
@@ -138,6 +142,12 @@ export class MultiSourceSync {
       this.#lastShadowing.set(uid, message)
     }
     for (const e of events) await deps.events.event(obj as KubernetesObject, e.type, e.reason, e.message)
+    for (const o of outcomes) {
+      if (!o.outcome.ok || o.outcome.skipped === undefined) continue
+      for (const w of this.#skippedWarnings.next(uid, o.entry.name, o.outcome.skipped)) {
+        await deps.events.event(skippedObjectRef(w), 'Warning', EventReason.RegistryExportSkipped, skippedMessage(req, o.entry.name, w))
+      }
+    }
     this.#record(req, outcomes.map((o) => o.outcome), publish, durationMs)
     if (publish.ok && !publish.empty) deps.bus.publish('RegistrySynced', { namespace: req.namespace, name: req.name })
 
@@ -161,6 +171,7 @@ export class MultiSourceSync {
     this.#attempts.forget(uid)
     this.#lastSource.delete(uid)
     this.#lastShadowing.delete(uid)
+    this.#skippedWarnings.forget(uid)
   }
 
   #record(req: ReconcileRequest, outcomes: readonly SourceSyncOutcome[], publish: PublishOutcome, durationMs: number): void {
@@ -188,6 +199,7 @@ export class MultiSourceSync {
    * interval or retry policy syncs it now and schedules from then instead of waiting out the old `nextSyncTime`.
    */
   #fingerprint(registry: MCPRegistry, entry: MCPRegistrySourceEntry): string {
+    if (entry.kubernetes !== undefined) return `workloads ${this.deps.workloads?.fingerprint(workloadNamespacesOf(entry, registry.metadata.namespace ?? '')) ?? ''}`
     const key = configMapKeyOfEntry(entry, registry.metadata.namespace ?? '')
     if (key === undefined) return `remote@${JSON.stringify(resolveSyncPolicy({ ...registry.spec, ...(entry.syncPolicy === undefined ? {} : { syncPolicy: entry.syncPolicy }) }))}`
     const [ns = '', name = ''] = key.split('/')
