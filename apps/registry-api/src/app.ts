@@ -5,7 +5,7 @@ import { Router } from '@koa/router'
 import Koa from 'koa'
 import type { Logger } from 'winston'
 import type { ApiAuth } from './auth/api-auth.js'
-import { authenticateRequests, authorizeViews, protectedResourceRoutes, visibilityOfRequest } from './auth/auth.middleware.js'
+import { authenticateRequests, authorizeViews, protectedResourceRoutes, restrictionOf, visibilityOfRequest } from './auth/auth.middleware.js'
 import type { ApiMetrics } from './http/api-metrics.js'
 import type { ByteLruOptions } from './http/byte-lru.js'
 import { installClientErrorHandler } from './http/client-error.js'
@@ -40,13 +40,11 @@ export interface AppDeps {
   readonly auth?: ApiAuth
 }
 
-/** The memo partition of a request before koa: the caller's visibility key, from verified tokens only. */
-function memoPartition(auth: ApiAuth): MemoPartition {
+/** The memo partition of a request before koa: the key of what the caller may not see, from verified tokens only. */
+function memoPartition(auth: ApiAuth, store: ViewSource): MemoPartition {
   return (req, path) => {
     const found = auth.cachedAuthentication(path, req.headers.authorization)
-    if (found === undefined) return undefined
-    if (found.kind === 'open') return found.visibility.key
-    return found.kind === 'caller' && found.principal.scopeOk ? found.principal.visibility.key : undefined
+    return found === undefined ? undefined : restrictionOf(found, store)?.key
   }
 }
 
@@ -120,7 +118,7 @@ export function createApp(deps: AppDeps): RegistryApiApp {
   const observer = new RequestObserver(deps.metrics, deps.log, deps.requestHook)
   const memo = new ResponseMemo(() => deps.store.current, deps.responseMemo ?? DefaultResponseMemo)
   const auth = deps.auth
-  app.answerEarly(replayFromMemo(memo, observer, auth === undefined ? undefined : memoPartition(auth)))
+  app.answerEarly(replayFromMemo(memo, observer, auth === undefined ? undefined : memoPartition(auth, deps.store)))
   app.use(problemJson(deps.log))
   app.use(observeRequests(observer))
   app.use(requestLimits(deps.limits ?? DefaultRequestLimits))

@@ -58,7 +58,8 @@ describe('registry API authentication and claims-based authorization (issue 16)'
   const sink = new PassThrough()
   sink.on('data', (chunk: Buffer) => logged.push(chunk.toString('utf8')))
   const log = winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [new winston.transports.Stream({ stream: sink })] })
-  const expected = (who: string): string[] => (Sees[who] ?? []).flatMap((s) => data.names[s]).sort()
+  // carol alone has groups admins, which the entries of `data.adminOnly` require (their own claims).
+  const expected = (who: string): string[] => (Sees[who] ?? []).flatMap((s) => data.names[s]).filter((n) => who === 'carol' || n !== data.adminOnly).sort()
 
   before(async () => {
     tls = makeTestTls()
@@ -212,7 +213,20 @@ describe('registry API authentication and claims-based authorization (issue 16)'
     const link = (name: string) => `href="/ui/servers/${encodeURIComponent(toolHiveKeyOf(name))}"`
     const [a, b] = [await page('alice'), await page('bob')]
     for (const name of data.names.platform) expect([name, a.includes(link(name)), b.includes(link(name))]).to.deep.equal([name, true, false])
-    for (const name of data.names.community) expect([name, b.includes(link(name))]).to.deep.equal([name, true])
+    for (const name of data.names.community.filter((n) => n !== data.adminOnly)) expect([name, b.includes(link(name))]).to.deep.equal([name, true])
+    expect([a.includes(link(data.adminOnly)), b.includes(link(data.adminOnly)), (await page('carol')).includes(link(data.adminOnly))]).to.deep.equal([false, false, true])
+  })
+
+  it('hides an entry whose own claims (a kubernetes source\'s authz-claims) the caller does not match, in every view', async () => {
+    for (const [who, sees] of [['alice', false], ['bob', false], ['carol', true]] as const) {
+      const headers = bearer(tokens[who] as string)
+      for (const prefix of ['', '/registry/all', '/registry/community-only']) {
+        const list = await getChecked(`${api.url}${prefix}/v0.1/servers?limit=100`, undefined, { headers })
+        expect([who, prefix, namesOf(list.json).includes(data.adminOnly)]).to.deep.equal([who, prefix, sees])
+      }
+      const one = await getChecked(`${api.url}/v0.1/servers/${encodeURIComponent(data.adminOnly)}/versions/latest`, '/v0.1/servers/{serverName}/versions/{version}', { headers })
+      expect([who, one.status]).to.deep.equal([who, sees ? 200 : 404])
+    }
   })
 
   it('accepts tokens of a second provider: its JWTs through its own JWKS, its opaque tokens by introspection', async () => {

@@ -34,10 +34,14 @@ export interface Principal {
 
 /** The outcome of authenticating one request. */
 export type Authentication =
-  | { readonly kind: 'open'; readonly visibility: Visibility }
+  /** No token needed: everything (anonymous mode, no `claims`), or a public path in oauth mode (`claims` `{}`). */
+  | { readonly kind: 'open'; readonly visibility: Visibility; readonly claims?: Readonly<Record<string, unknown>> }
   | { readonly kind: 'caller'; readonly principal: Principal }
   | { readonly kind: 'missing' }
   | { readonly kind: 'invalid'; readonly description: string }
+
+/** The claims of a caller without a token (one object, so caches keyed by it stay small). */
+export const NoClaims: Readonly<Record<string, unknown>> = Object.freeze({})
 
 /** The bearer token of an `Authorization` header; `null` when the header is absent, `''` when it is not a bearer token. */
 export function bearerToken(header: string | undefined): string | null {
@@ -62,7 +66,7 @@ export class ApiAuth {
     const paths = [...AlwaysPublicPaths, ...(settings.publicPaths ?? [])]
     this.#exact = new Set(paths.filter((p) => !p.endsWith('*')))
     this.#prefixes = paths.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1))
-    this.#anonymousVisibility = visibilityOf(settings, {})
+    this.#anonymousVisibility = visibilityOf(settings, NoClaims)
   }
 
   /** True in `oauth` mode: requests need a bearer token outside the public paths. */
@@ -86,7 +90,7 @@ export class ApiAuth {
    */
   cachedAuthentication(path: string, authorization: string | undefined): Authentication | undefined {
     if (!this.enforcing) return { kind: 'open', visibility: FullVisibility }
-    if (this.isPublic(path)) return { kind: 'open', visibility: this.#anonymousVisibility }
+    if (this.isPublic(path)) return { kind: 'open', visibility: this.#anonymousVisibility, claims: NoClaims }
     // The common form `Bearer <token>` without a regular expression; anything else goes the slow way.
     if (authorization === undefined || authorization.length <= 7 || authorization.slice(0, 7).toLowerCase() !== 'bearer ') return undefined
     const principal = this.#cached(authorization.slice(7))

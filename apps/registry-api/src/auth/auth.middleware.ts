@@ -1,8 +1,9 @@
 /**
  * The auth middleware of the API: `authenticateRequests` (401 without a valid token outside the public paths, 403
- * for a token without a supported scope, then the caller's visibility in `ctx.state`) and `authorizeViews` (after
- * the view prefix: a hidden view is 404 like an unknown one, and every answer comes from the view restricted to
- * what the caller may see). `protectedResourceRoutes` serves the RFC 9728 metadata.
+ * for a token without a supported scope, then the caller in `ctx.state`) and `authorizeViews` (after the memo has
+ * begun and after the view prefix: what the caller may not see in the current snapshot, a hidden view is 404 like an
+ * unknown one, and every answer comes from the view restricted to the caller). `protectedResourceRoutes` serves the
+ * RFC 9728 metadata.
  */
 import type { Router } from '@koa/router'
 import type { Middleware, ParameterizedContext } from 'koa'
@@ -10,9 +11,10 @@ import { CachedBody } from '../http/cached-body.js'
 import { HttpProblem } from '../http/http-problem.js'
 import { sendCached } from '../http/send-cached.js'
 import type { ViewSource } from '../snapshot/snapshot-store.js'
-import type { ApiAuth } from './api-auth.js'
+import type { ApiAuth, Authentication } from './api-auth.js'
 import { bearerChallenge, ProtectedResourcePath, protectedResourceDocument, resourceUrlOf } from './protected-resource.js'
-import { FullVisibility, type Visibility } from './visibility.js'
+import type { ViewRestriction } from '../snapshot/restricted-snapshot.js'
+import { FullVisibility } from './visibility.js'
 
 /** Problem type of 401 and 403 answers. */
 export const UnauthorizedProblemType = 'urn:thv-registry:problem:unauthorized'
@@ -20,26 +22,35 @@ export const UnauthorizedProblemType = 'urn:thv-registry:problem:unauthorized'
 export const ForbiddenProblemType = 'urn:thv-registry:problem:insufficient-scope'
 
 const VISIBILITY = Symbol('visibility')
+const AUTHENTICATION = Symbol('authentication')
 
-/** The visibility `authenticateRequests` found for this request (everything when auth is not configured). */
-export function visibilityOfRequest(ctx: { readonly state: unknown }): Visibility {
-  return (ctx.state as Record<symbol, Visibility | undefined>)[VISIBILITY] ?? FullVisibility
+/** What `authenticateRequests` found this request's caller may not see (nothing when auth is not configured). */
+export function visibilityOfRequest(ctx: { readonly state: unknown }): ViewRestriction {
+  return (ctx.state as Record<symbol, ViewRestriction | undefined>)[VISIBILITY] ?? FullVisibility
+}
+
+/**
+ * What the caller of `result` may not see in the current snapshot: its visibility (views and sources) plus, in
+ * oauth mode, the entries whose own claims it does not match; undefined when the request must be refused.
+ */
+export function restrictionOf(result: Authentication, store: ViewSource): ViewRestriction | undefined {
+  if (result.kind === 'open') return result.claims === undefined ? result.visibility : store.restrictionFor(result.visibility, result.claims)
+  if (result.kind === 'caller' && result.principal.scopeOk) return store.restrictionFor(result.principal.visibility, result.principal.claims)
+  return undefined
 }
 
 function origin(ctx: ParameterizedContext): string {
   return `${ctx.protocol}://${ctx.host}`
 }
 
-/** 401 (no or a refused token, with the challenge) and 403 (no supported scope); sets the caller's visibility. */
+/** 401 (no or a refused token, with the challenge) and 403 (no supported scope); records the caller for `authorizeViews`. */
 export function authenticateRequests(auth: ApiAuth): Middleware {
   return async (ctx, next) => {
     const header = ctx.get('authorization')
     const result = await auth.authenticate(ctx.path, header === '' ? undefined : header)
     const resource = (): string => resourceUrlOf(auth.settings, origin(ctx))
-    let visibility: Visibility
     switch (result.kind) {
       case 'open':
-        visibility = result.visibility
         break
       case 'missing':
         throw new HttpProblem(401, 'A bearer token is required (Authorization: Bearer <token>)', UnauthorizedProblemType, undefined,
@@ -53,11 +64,10 @@ export function authenticateRequests(auth: ApiAuth): Middleware {
           throw new HttpProblem(403, description, ForbiddenProblemType, undefined,
             { headers: { 'WWW-Authenticate': bearerChallenge(auth.settings, resource(), { code: 'insufficient_scope', description }) } })
         }
-        visibility = result.principal.visibility
         break
       }
     }
-    ;(ctx.state as Record<symbol, Visibility>)[VISIBILITY] = visibility
+    ;(ctx.state as Record<symbol, Authentication>)[AUTHENTICATION] = result
     return next()
   }
 }
@@ -66,15 +76,19 @@ export function authenticateRequests(auth: ApiAuth): Middleware {
 const ViewFree = /^\/(health|readiness|metrics|openapi\.yaml|docs(\/.*)?|ui\/assets\/.*|\.well-known\/.*)$/
 
 /**
- * After `viewPrefix`: for a caller who may not see everything, answers 404 for a hidden view (the same answer as for
- * an unknown one, so names do not leak) and serves the view restricted to the caller's sources and views.
+ * After the response memo has begun and after `viewPrefix`: works out what the caller may not see in the current
+ * snapshot (computed here, in the same synchronous step as the view it restricts, so both belong to one snapshot),
+ * answers 404 for a hidden view (the same answer as for an unknown one, so names do not leak) and serves the view
+ * restricted to the caller's views, sources and entries.
  */
 export function authorizeViews(store: ViewSource): Middleware {
   return async (ctx, next) => {
-    const visibility = visibilityOfRequest(ctx)
-    if (visibility.key === '' || store.current === undefined || ViewFree.test(ctx.path)) return next()
+    const authentication = (ctx.state as Record<symbol, Authentication | undefined>)[AUTHENTICATION]
+    const restriction = authentication === undefined ? FullVisibility : restrictionOf(authentication, store) ?? FullVisibility
+    ;(ctx.state as Record<symbol, ViewRestriction>)[VISIBILITY] = restriction
+    if (restriction.key === '' || store.current === undefined || ViewFree.test(ctx.path)) return next()
     const name = (ctx.state as { viewName?: string }).viewName
-    const view = store.restricted(name, visibility)
+    const view = store.restricted(name, restriction)
     if (view === undefined) {
       throw HttpProblem.notFound(name === undefined ? 'No registry view is served at this path' : `No registry view named ${JSON.stringify(name)}`)
     }

@@ -79,6 +79,7 @@ describe('response memo over HTTP', () => {
       },
       named: () => undefined,
       restricted: () => undefined,
+      restrictionFor: (base) => base,
     }))
   })
   after(() => api.close())

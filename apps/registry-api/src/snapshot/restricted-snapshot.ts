@@ -1,6 +1,7 @@
 /**
  * restrictView: the snapshot of one view as a caller who may not see some views and sources gets it: the entries
- * of hidden sources are left out, and the `views` list (what `info` shows) names only visible views and sources.
+ * of hidden sources, and entries whose own claims the caller does not match (a `kubernetes` source's
+ * `authz-claims`), are left out, and the `views` list (what `info` shows) names only visible views and sources.
  */
 import type { ServedServerResponse, ServedSnapshot } from './served-snapshot.js'
 
@@ -9,6 +10,8 @@ export interface ViewRestriction {
   readonly key: string
   readonly hiddenViews: ReadonlySet<string>
   readonly hiddenSources: ReadonlySet<string>
+  /** Entries (indexes into `servers` then `extraServers`) whose own claims the caller does not match. */
+  readonly hiddenEntries?: ReadonlySet<number> | undefined
 }
 
 /**
@@ -25,6 +28,7 @@ export function restrictView<S extends ServedSnapshot>(snapshot: S, i: number, r
   const attributed = snapshot.entrySources
   const anyHidden = (view?.sources ?? []).some((s) => r.hiddenSources.has(s))
   const visible = (e: number): boolean => {
+    if (r.hiddenEntries?.has(e) === true) return false
     const source = attributed === undefined ? undefined : names[attributed[e] ?? -1]
     return source === undefined ? !anyHidden : !r.hiddenSources.has(source)
   }
@@ -33,7 +37,9 @@ export function restrictView<S extends ServedSnapshot>(snapshot: S, i: number, r
   return {
     ...rest,
     servers,
-    views: views.filter((v) => !r.hiddenViews.has(v.name)).map((v) => ({ name: v.name, sources: v.sources.filter((s) => !r.hiddenSources.has(s)) })),
+    ...(snapshot.views === undefined ? {} : {
+      views: views.filter((v) => !r.hiddenViews.has(v.name)).map((v) => ({ name: v.name, sources: v.sources.filter((s) => !r.hiddenSources.has(s)) })),
+    }),
     ...(snapshot.sources === undefined ? {} : { sources: snapshot.sources.filter((s) => !r.hiddenSources.has(s.name)) }),
   } as unknown as S
 }

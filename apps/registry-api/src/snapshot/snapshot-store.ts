@@ -1,6 +1,8 @@
 /** SnapshotStore: holds the current RegistryView and swaps it atomically when a new snapshot arrives. */
 import type { Logger } from 'winston'
 import { RegistryView, type RegistryViewOptions, type ServedView } from '../views/registry-view.js'
+import { entryClaimsOf } from '@thv/converters'
+import { claimsMatch, type RequiredClaims } from '../auth/claims-match.js'
 import { restrictView, type ViewRestriction } from './restricted-snapshot.js'
 import { sliceView, type ServedSnapshot } from './served-snapshot.js'
 
@@ -18,6 +20,37 @@ export interface ViewSource {
    * on first use and kept for the snapshot; undefined when that view is hidden from the caller or does not exist.
    */
   restricted(name: string | undefined, r: ViewRestriction): ServedView | undefined
+  /**
+   * `base` extended with the entries of the current snapshot whose own claims (`authz_claims`, set by `kubernetes`
+   * sources) `claims` do not match; `base` itself when every entry's claims match. Kept per `claims` object and snapshot.
+   */
+  restrictionFor(base: ViewRestriction, claims: Readonly<Record<string, unknown>>): ViewRestriction
+}
+
+/** The distinct per-entry claims of a snapshot and, per entry of `servers` then `extraServers`, its rule's index. */
+interface EntryRules {
+  readonly rules: readonly RequiredClaims[]
+  readonly ruleOf: Int32Array
+}
+
+function entryRulesOf(snapshot: ServedSnapshot): EntryRules | undefined {
+  const pool = [...snapshot.servers, ...(snapshot.extraServers ?? [])]
+  const byKey = new Map<string, number>()
+  const rules: RequiredClaims[] = []
+  const ruleOf = new Int32Array(pool.length).fill(-1)
+  pool.forEach((entry, e) => {
+    const claims = entryClaimsOf(entry.server as { _meta?: unknown })
+    if (claims === undefined) return
+    const key = JSON.stringify(Object.entries(claims).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    let rule = byKey.get(key)
+    if (rule === undefined) {
+      rule = rules.length
+      byKey.set(key, rule)
+      rules.push(claims)
+    }
+    ruleOf[e] = rule
+  })
+  return rules.length === 0 ? undefined : { rules, ruleOf }
 }
 
 /** Why `offer` did or did not replace the current view. */
@@ -33,6 +66,8 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
   #named: ReadonlyMap<string, RegistryView<S>> = new Map()
   #snapshot: S | undefined
   #restricted = new Map<string, RegistryView<S> | undefined>()
+  #entryRules: EntryRules | undefined
+  #restrictions = new WeakMap<object, { readonly snapshot: S; readonly base: ViewRestriction; readonly result: ViewRestriction }>()
   readonly #listeners = new Set<(view: RegistryView<S>) => void>()
 
   constructor(private readonly viewOptions: RegistryViewOptions<S>, private readonly log: Logger) {}
@@ -50,19 +85,42 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
     const snapshot = this.#snapshot
     if (snapshot === undefined) return undefined
     const views = snapshot.views
-    if (views === undefined) return name === undefined ? this.#current : undefined // one source: nothing to restrict
-    const i = name === undefined ? 0 : views.findIndex((v) => v.name === name)
-    const viewName = views[i]?.name
+    // One source (no views): only entries with their own claims can be hidden.
+    if (views === undefined && name !== undefined) return undefined
+    const i = name === undefined || views === undefined ? 0 : views.findIndex((v) => v.name === name)
+    const viewName = views === undefined ? '' : views[i]?.name
     if (viewName === undefined || r.hiddenViews.has(viewName)) return undefined
-    if (r.key === '') return i === 0 ? this.#current : this.#named.get(viewName)
+    if (r.key === '' || (views === undefined && (r.hiddenEntries?.size ?? 0) === 0)) return i === 0 ? this.#current : this.#named.get(viewName)
     const key = `${viewName}\0${r.key}`
     let view = this.#restricted.get(key)
     if (view === undefined) {
-      view = new RegistryView(restrictView(snapshot, i, r), { ...this.viewOptions, viewName })
+      view = new RegistryView(restrictView(snapshot, i, r), { ...this.viewOptions, ...(views === undefined ? {} : { viewName }) })
       if (this.#restricted.size >= MaxRestrictedViews) this.#restricted.delete(this.#restricted.keys().next().value as string)
     } else this.#restricted.delete(key)
     this.#restricted.set(key, view)
     return view
+  }
+
+  restrictionFor(base: ViewRestriction, claims: Readonly<Record<string, unknown>>): ViewRestriction {
+    const snapshot = this.#snapshot
+    const rules = this.#entryRules
+    if (snapshot === undefined || rules === undefined) return base
+    const known = this.#restrictions.get(claims)
+    if (known !== undefined && known.snapshot === snapshot && known.base === base) return known.result
+    const unmatched = new Set<number>()
+    rules.rules.forEach((rule, n) => {
+      if (!claimsMatch(rule, claims)) unmatched.add(n)
+    })
+    let result = base
+    if (unmatched.size > 0) {
+      const hiddenEntries = new Set<number>()
+      rules.ruleOf.forEach((rule, e) => {
+        if (unmatched.has(rule)) hiddenEntries.add(e)
+      })
+      result = { ...base, key: `${base.key};e:${[...unmatched].join(',')}`, hiddenEntries }
+    }
+    this.#restrictions.set(claims, { snapshot, base, result })
+    return result
   }
 
   /**
@@ -79,6 +137,7 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
     this.#named = named
     this.#snapshot = snapshot
     this.#restricted = new Map()
+    this.#entryRules = entryRulesOf(snapshot)
     this.log.info('Loaded registry snapshot', {
       registry: snapshot.registry.name, hash: snapshot.hash, previousHash: previous?.hash,
       versions: view.entries.length, views: named.size, durationMs: Math.round(performance.now() - started),
