@@ -1,7 +1,7 @@
 // A served snapshot of a registry with three sources and three views, each entry naming its source, for the
 // claims-based authorization tests: the 12 fixture servers split by name into platform, community and secret.
-import { AuthzClaimsExtensionKey, computeSnapshotHash, entryClaimsOf } from '@thv/converters'
-import { decodeSnapshot, type RegistrySnapshot } from '@thv/registry-model'
+import { AuthzClaimsExtensionKey, computeSnapshotHash, entryClaimsOf, ToolHivePublisherNamespace } from '@thv/converters'
+import { decodeSnapshot, PublisherProvidedMetaKey, type RegistrySnapshot } from '@thv/registry-model'
 import * as E from 'fp-ts/lib/Either.js'
 import { fixtureSnapshot } from './snapshots.js'
 
@@ -19,14 +19,13 @@ export interface ClaimsSnapshot {
 /** The entry with per-entry claims in ToolHive's extension block of its server.json, as a kubernetes source writes them. */
 function withEntryClaims<T extends { server: { _meta?: unknown } }>(entry: T, claims: Record<string, unknown>): T {
   const meta = (entry.server._meta ?? {}) as Record<string, Record<string, Record<string, Record<string, unknown>>>>
-  const provided = meta[PublisherProvided] ?? {}
-  const blocks = provided[ToolHiveNamespace] ?? {}
+  const provided = meta[PublisherProvidedMetaKey] ?? {}
+  const blocks = provided[ToolHivePublisherNamespace] ?? {}
   const key = Object.keys(blocks)[0] ?? 'https://example.test/mcp'
   const block = { ...blocks[key], [AuthzClaimsExtensionKey]: claims }
-  return { ...entry, server: { ...entry.server, _meta: { ...meta, [PublisherProvided]: { ...provided, [ToolHiveNamespace]: { ...blocks, [key]: block } } } } }
+  return { ...entry, server: { ...entry.server, _meta: { ...meta, [PublisherProvidedMetaKey]: { ...provided, [ToolHivePublisherNamespace]: { ...blocks, [key]: block } } } } }
 }
-const PublisherProvided = 'io.modelcontextprotocol.registry/publisher-provided'
-const ToolHiveNamespace = 'io.github.stacklok'
+
 
 /** Views: `all` (every source), `community-only`, `internal` (platform and secret). */
 export function claimsSnapshot(): ClaimsSnapshot {
