@@ -81,14 +81,17 @@ export class RegistryApiApp extends Koa {
   }
 }
 
-/** The catalogue at `/`; a JSON client asking for `/` gets the API's entry points instead. */
+/**
+ * The catalogue at `/` (and at `/registry/{view}/` through a view's prefix); a JSON client asking for it gets the
+ * entry points of that view instead.
+ */
 const RootCatalogue: CatalogueMount = {
   prefix: '',
-  json: (ctx) => {
+  json: (ctx, prefix) => {
     ctx.type = 'application/json'
     ctx.body = JSON.stringify({
-      catalogue: '/', docs: '/docs', openapi: '/openapi.yaml',
-      registry: '/api/v1/registry/servers', servers: ['/v0/servers', '/v0.1/servers'],
+      catalogue: `${prefix}/`, docs: '/docs', openapi: `${prefix}/openapi.yaml`,
+      registry: `${prefix}/api/v1/registry/servers`, servers: [`${prefix}/v0/servers`, `${prefix}/v0.1/servers`],
     })
   },
 }
