@@ -5,7 +5,7 @@
 // every view must hold, for each source of the view, exactly that source's old or new servers, never a mix of one
 // source's halves; every per-source snapshot in storage must be complete (its content hashes to its hash) and be
 // the old or the new one. Afterwards, `thv` pointed at a view's base URL is replayed request by request.
-import { createServer, type Server } from 'node:http'
+import { createServer, get, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
 import { systemPlane } from '@thv/control-plane'
@@ -24,6 +24,25 @@ import {
 } from '@thv/testkit'
 
 after(stopSystem)
+
+/**
+ * GET on a new connection (no keep-alive). The API blocks its event loop for seconds while it builds the views of a
+ * new 9,000-server snapshot; when it resumes, Node's expired keep-alive timers close idle sockets before it reads
+ * the requests a client already sent on them, so a reused socket can fail with a reset that says nothing about the
+ * data served. A fresh connection waits in the listen backlog instead.
+ */
+function getFresh(url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} took more than ${timeoutMs} ms`)))
+    req.on('error', reject)
+  })
+}
 
 const REGISTRY = 'crash-views'
 const SOURCES = ['big', 'a', 'b'] as const
@@ -129,10 +148,10 @@ describe('operator SIGKILLed during per-source stores of a registry with views (
     let polling = true
     const checkView = async (view: string): Promise<void> => {
       const round = rounds.length - 1
-      const res = await httpGet(`${baseUrl}/registry/${view}/api/v1/registry/servers`, {}, 30_000).catch((err: Error) => ({ status: 0, json: undefined, text: err.message }))
+      const res = await getFresh(`${baseUrl}/registry/${view}/api/v1/registry/servers`, 30_000).catch((err: Error) => ({ status: 0, text: err.message }))
       if (res.status !== 200) return void bad.push(`round ${round} view ${view}: status ${res.status}: ${res.text.slice(0, 200)}`)
       answers += 1
-      const keys = toolHiveKeys(res.json as ToolHiveDocument)
+      const keys = toolHiveKeys(JSON.parse(res.text) as ToolHiveDocument)
       const allowed = rounds[round] as Record<SourceName, ReadonlySet<string>>
       const viewSources = VIEWS[view] ?? []
       const foreign = keys.filter((k) => !viewSources.some((s) => universe[s].has(k)))
