@@ -169,8 +169,8 @@ describe('MCPRegistry with several sources', function () {
     const started = Date.now()
     await eventually(async () => expect(await served()).to.deep.equal([...keysOf(slice(0, 4)), ...keysOf(docs.b), ...keysOf(edited)].sort()), { timeoutMs: 30_000, intervalMs: 100 })
     expect(Date.now() - started, 'edit to served for the healthy sources').to.be.lessThan(5_000)
-    const moved = await registry(ns, 'three')
-    expect(source(moved, 'a').lastSyncTime).to.not.equal(aBefore)
+    // The served snapshot is stored before the status is written: await the status of the same round.
+    await eventually(async () => expect(source(await registry(ns, 'three'), 'a').lastSyncTime).to.not.equal(aBefore), { timeoutMs: 30_000, intervalMs: 100 })
     const bAttempts = await eventually(async () => {
       const r = await registry(ns, 'three')
       expect(source(r, 'b').syncAttempts ?? 0).to.be.greaterThan(2)

@@ -2,7 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { setTimeout as delay } from 'node:timers/promises'
+import { eventually } from '@thv/testkit'
+import { expect } from 'chai'
 import { REPO_ROOT } from './fixtures.js'
 
 const MAIN = join(REPO_ROOT, 'apps/registry-api/src/main.ts')
@@ -40,12 +41,12 @@ export async function startFileModeApi(file: string, extraArgs: readonly string[
   const url = `http://127.0.0.1:${port}`
   return {
     child, port, exited, url,
+    // A refused or reset connection is "not ready yet" too: a loaded machine can reset the first connections.
     ready: async (timeoutMs = 60_000) => {
-      const deadline = Date.now() + timeoutMs
-      while ((await fetch(`${url}/readiness`)).status !== 200) {
-        if (Date.now() > deadline) throw new Error(`API at ${url} not ready within ${timeoutMs} ms`)
-        await delay(50)
-      }
+      await eventually(async () => expect((await fetch(`${url}/readiness`)).status).to.equal(200), {
+        timeoutMs, intervalMs: 50, description: `API at ${url} ready`,
+        abortIf: () => (child.exitCode !== null || child.signalCode !== null ? new Error(`API process exited with ${child.exitCode ?? child.signalCode}`) : undefined),
+      })
     },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
