@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
 import { systemPlane } from '@thv/control-plane'
 import { CoordinationV1Api, CoreV1Api, Watch, type V1ConfigMap } from '@kubernetes/client-node'
-import { computeSnapshotHash } from '@thv/converters'
+import { computeSnapshotHash, ToolHiveNameNamespace } from '@thv/converters'
 import { generateRegistry, type ToolHiveRegistryDocument } from '@thv/generate-registry'
 import type { MCPRegistry, RegistrySnapshot } from '@thv/registry-model'
 import {
@@ -55,8 +55,8 @@ const VIEWS: Record<string, readonly SourceName[]> = { all: ['big', 'a', 'b'], s
  * stays under the 10,000 servers at which thv stops listing.
  */
 const BIG_COUNT = 9_500
-/** ToolHive's namespace for a key without `/`: the upstream name of ToolHive key `k` is `io.github.stacklok/k`. */
-const upstreamName = (key: string): string => `io.github.stacklok/${key}`
+/** The upstream name of a ToolHive key without `/`: `io.github.stacklok/<key>`. */
+const upstreamName = (key: string): string => `${ToolHiveNameNamespace}/${key}`
 
 /** Where the kill lands in a round: a storage write seen through the watch, or a delay after the edits. */
 type KillPoint =
