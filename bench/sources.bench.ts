@@ -9,9 +9,13 @@
  *   the test CGI bridge) and api (one empty `updated_since` page); the CA comes from a ConfigMap on a real control
  *   plane (read per check, as in the operator). The servers of url and git run in this process, so their CPU is
  *   included: an upper bound. Target <= 50 ms.
+ * - `gitLargeRepoPeakMiB`: how far the peak RSS of a process syncing one git source rises above its RSS before the
+ *   sync, for a branch whose commit also holds a 50 MB unrelated file (`gitSmallRepoPeakMiB`: the same branch
+ *   without it). Measured in a child process (`git-memory.child.ts`) so the in-process git server does not count.
  * Run alone: node --conditions=@thv/source --import tsx bench/sources.bench.ts
  */
 import { execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -60,6 +64,28 @@ async function unchangedCpuMs(handler: SourceHandler, reg: SingleSourceRegistry)
     samples.push((used.user + used.system) / 1000)
   }
   return Math.round(median(samples) * 10) / 10
+}
+
+interface GitMemory {
+  readonly peakMiB: number
+  readonly ms: number
+}
+
+/** Runs `git-memory.child.ts` for `branch` and reads its peak RSS growth. */
+function gitMemoryOf(kubeconfig: string, url: string, branch: string): Promise<GitMemory> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [...NODE_ARGS, '--expose-gc', join(ROOT, 'bench/git-memory.child.ts')], {
+      cwd: ROOT, env: { ...process.env, KUBECONFIG: kubeconfig, GIT_URL: url, GIT_BRANCH: branch }, stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => { out += d.toString('utf8') })
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`git-memory.child.ts exited with ${code}`))
+      const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { peakGrowthBytes: number; ms: number }
+      resolvePromise({ peakMiB: Math.round((r.peakGrowthBytes / 1024 / 1024) * 10) / 10, ms: r.ms })
+    })
+  })
 }
 
 async function main(): Promise<void> {
@@ -144,10 +170,18 @@ async function main(): Promise<void> {
     // git: an unchanged branch against git http-backend (the bridge runs in this process).
     const git = await startGitServer(tls, { name: 'bot', password: 'pw' })
     let gitUnchanged: number
+    let gitMemory: { small: GitMemory; large: GitMemory }
     try {
       await core.createNamespacedSecret({ namespace: 'bench', body: { metadata: { name: 'git' }, stringData: { password: 'pw' } } })
-      git.commit({ 'registry.json': readFileSync(join(ROOT, 'testdata/fixtures/toolhive-registry.json')) }, 'data')
+      const registryJson = readFileSync(join(ROOT, 'testdata/fixtures/toolhive-registry.json'))
+      git.commit({ 'registry.json': registryJson }, 'data')
       gitUnchanged = await unchangedCpuMs(new GitSourceHandler(core, { policy: tlsPolicy }), registry('git', { type: 'git', git: { repository: git.url, branch: 'main', caCertRef, auth: { username: 'bot', passwordSecretRef: { name: 'git', key: 'password' } } } }))
+      git.commit({ 'registry.json': registryJson }, 'warm-up', { branch: 'warm' })
+      git.commit({ 'registry.json': registryJson }, 'small', { branch: 'small' })
+      git.commit({ 'assets/blob.bin': randomBytes(50 * 1024 * 1024) }, 'large unrelated file', { branch: 'large' })
+      writeFileSync(join(dir, 'kubeconfig'), plane.kubeConfig().exportConfig())
+      const measure = (branch: string) => gitMemoryOf(join(dir, 'kubeconfig'), git.url, branch)
+      gitMemory = { small: await measure('small'), large: await measure('large') }
     } finally {
       await git.close()
     }
@@ -158,6 +192,9 @@ async function main(): Promise<void> {
       mirrorFirstSyncMs: Math.round(median(firstMs)),
       mirrorIncrementalMs: Math.round(median(incMs)),
       mirrorServers: 10_000,
+      gitLargeRepoPeakMiB: gitMemory.large.peakMiB,
+      gitSmallRepoPeakMiB: gitMemory.small.peakMiB,
+      gitLargeRepoSyncMs: gitMemory.large.ms,
       rounds: ROUNDS,
       targets: { unchangedCheckMs: 50, mirrorFirstSyncMs: 30_000, mirrorIncrementalMs: 2_000 },
       machine: { cpus: cpus().length, loadavg1: Math.round((loadavg()[0] ?? 0) * 100) / 100 },

@@ -20,7 +20,7 @@ export const Flags: readonly FlagSpec[] = [
   str('leader-election-id', 'Name of the Lease', 'thv-operator-leader'),
   str('registry-api-image', 'Image of the registry API Deployment created per MCPRegistry', DefaultRegistryApiImage),
   bool('allow-cross-namespace-sources', 'Let an MCPRegistry read a source ConfigMap in another namespace'),
-  str('max-source-bytes', 'Largest registry document a source may deliver, in bytes (enforced while streaming)', '33554432'),
+  str('max-source-bytes', 'Largest registry document a source may deliver, in bytes (enforced while streaming; a git source\'s pack on disk may be 16 times this)', '33554432'),
   bool('allow-insecure-sources', 'Accept http:// endpoints for url, git and api sources (HTTPS only otherwise)'),
   bool('allow-loopback-sources', 'Let url, git and api sources connect to loopback addresses (tests and the local stack only)'),
   bool('deny-private-source-addresses', 'Also refuse RFC 1918, CGNAT and ULA addresses for url, git and api sources'),

@@ -1,5 +1,4 @@
-// GitSourceHandler: one file of a git repository over smart HTTP(S), with isomorphic-git (no git binary).
-import * as fs from 'node:fs'
+// GitSourceHandler: one file of a git repository over smart HTTP(S): isomorphic-git lists refs, our own fetch and pack reader read the file (no git binary).
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,18 +23,23 @@ import {
   type ResolvedRemoteOptions,
 } from './remote-source.common.js'
 import type { SourceHandler, SyncOptions, SyncResult, UnchangedSyncResult } from './source-handler.js'
-import { SourceHttpClient } from './source-http.js'
+import { BodyTooLargeError, SourceHttpClient } from './source-http.js'
+import { GitObjectTooLargeError, GitPackError, GitPackReader, GitPathNotFoundError } from './git-pack.reader.js'
+import { fetchPackToFile, GitProtocolError, PackTooLargeError } from './git-upload-pack.js'
 import { RemoteSourceError, SourceConfigError, SourceNotFoundError, SourceTooLargeError, type SourceLocation } from './source.errors.js'
 
 /** Options of {@link GitSourceHandler}. */
 export interface GitSourceOptions extends RemoteSourceOptions {
   /**
-   * Largest pack fetched for one commit, in bytes (default `maxSourceBytes`). The shallow fetch carries every file of
-   * the commit and isomorphic-git holds the pack in memory several times over while indexing it (a 50 MB file
-   * costs about 300 MB of RSS), so the pack is bounded while streaming to keep the operator's memory bounded.
+   * Largest pack written to disk for one commit, in bytes (default {@link PackBytesPerSourceByte} × `maxSourceBytes`,
+   * 512 MiB with the default 32 MiB). The shallow fetch carries every file of the commit; the pack streams to a
+   * temporary file and only the objects on `path` are read into memory, so this bounds disk and transfer, not memory.
    */
   readonly maxPackBytes?: number
 }
+
+/** The default on-disk pack limit is this many times `maxSourceBytes`. */
+export const PackBytesPerSourceByte = 16
 
 /** File read when `spec.source.git.path` is omitted. */
 export const DefaultGitPath = 'registry.json'
@@ -60,9 +64,11 @@ const RefusedSchemes = /^(ssh:\/\/|git:\/\/|git@|file:\/\/|[a-z0-9._-]+@[^/:]+:)
 /**
  * Reads `spec.source.git.path` (default `registry.json`) at a branch, tag or commit (none: the remote's default
  * branch) of an HTTPS repository. The ref is resolved with one `ls-refs` request; when it still points at the
- * commit of the last build, the sync is an {@link UnchangedSyncResult} without fetching. Otherwise a shallow
- * (depth 1), single-ref fetch (no checkout) goes into a temporary directory that is removed afterwards, and only the blob at
- * `path` is read (at most `maxSourceBytes`). A `commit` is fetched with the default branch's history. `auth` is
+ * commit of the last build, the sync is an {@link UnchangedSyncResult} without fetching. Otherwise one protocol v2
+ * fetch of that object alone (`deepen 1`) streams the pack into a temporary directory (at most `maxPackBytes`,
+ * removed afterwards); {@link GitPackReader} indexes it in one streaming pass and reads only the commit, the trees
+ * on `path` and its blob (at most `maxSourceBytes`), so unrelated large files cost disk, not memory. A `commit`
+ * is fetched by its hash (protocol v2 servers accept any reachable object as a want). `auth` is
  * HTTP Basic with the password from a Secret key; SSH, `git@` and `git://` URLs are refused (HTTPS only).
  * The revision is the commit hash.
  */
@@ -75,7 +81,7 @@ export class GitSourceHandler implements SourceHandler {
   constructor(core: CoreV1Api, options: GitSourceOptions = {}) {
     this.#refs = new SourceReferenceReader(core)
     this.#options = resolveRemoteOptions(options)
-    this.#maxPackBytes = options.maxPackBytes ?? this.#options.maxSourceBytes
+    this.#maxPackBytes = options.maxPackBytes ?? PackBytesPerSourceByte * this.#options.maxSourceBytes
   }
 
   validate(source: MCPRegistrySource, registryNamespace: string): E.Either<SourceConfigError, void> {
@@ -118,7 +124,7 @@ export class GitSourceHandler implements SourceHandler {
       const ca = spec.caCertRef === undefined ? undefined : await this.#refs.configMapKey(location, namespace, spec.caCertRef, 'spec.source.git.caCertRef', deadline.signal)
       const password = spec.auth === undefined ? undefined : await this.#refs.secretKey(location, namespace, spec.auth.passwordSecretRef, 'spec.source.git.auth.passwordSecretRef', deadline.signal)
       client = new SourceHttpClient({ policy: this.#options.policy, ca })
-      const http = gitHttp(client, deadline.signal, this.#maxPackBytes)
+      const http = gitHttp(client, deadline.signal, this.#options.maxSourceBytes)
       const url = repository.href
       const onAuth = spec.auth === undefined ? undefined : () => ({ username: spec.auth?.username ?? '', password: password ?? '' })
       const onAuthFailure = () => ({ cancel: true as const })
@@ -127,31 +133,35 @@ export class GitSourceHandler implements SourceHandler {
       // isomorphic-git adds its protocol header to the headers object it is given: a fresh object per call.
       const auth = () => (onAuth === undefined ? {} : { onAuth, onAuthFailure, headers: { authorization: basic as string } })
 
-      const commit = spec.commit ?? (await this.#resolveRef(location, http, url, auth(), spec))
+      const target = spec.commit === undefined ? await this.#resolveRef(location, http, url, auth(), spec) : { commit: spec.commit, want: spec.commit }
+      const commit = target.commit
       const known = this.#state.get(key)
       if (known !== undefined && known.commit === commit && known.fingerprint === fingerprint && options.previousHash === known.hash) {
         return { unchanged: true, hash: known.hash, serverCount: known.serverCount, revision: commit }
       }
       dir = await mkdtemp(join(tmpdir(), 'thv-git-'))
-      await git.init({ fs, dir })
-      await git.addRemote({ fs, dir, remote: 'origin', url })
-      await git.fetch({
-        fs, http, dir, remote: 'origin', ...auth(), singleBranch: true, tags: false,
-        ...(spec.commit === undefined ? { ref: spec.tag ?? spec.branch, depth: 1 } : {}),
-      } as Parameters<typeof git.fetch>[0])
+      const packFile = join(dir, 'fetched.pack')
+      await fetchPackToFile({
+        client, repository, want: target.want, signal: deadline.signal, file: packFile, maxPackBytes: this.#maxPackBytes,
+        headers: basic === undefined ? {} : { authorization: basic },
+      })
+      const pack = await GitPackReader.open(packFile, deadline.signal)
       let blob: Uint8Array
       try {
-        blob = (await git.readBlob({ fs, dir, oid: commit, filepath: path })).blob
+        blob = await pack.readPath(target.want, path, this.#options.maxSourceBytes)
       } catch (err) {
-        if ((err as { code?: string }).code === 'NotFoundError') throw new SourceNotFoundError({ ...location, source: `${location.source} (no such file at commit ${commit})` }, { cause: err })
+        if (err instanceof GitPathNotFoundError) throw new SourceNotFoundError({ ...location, source: `${location.source} (no such file at commit ${commit})` }, { cause: err })
+        if (err instanceof GitObjectTooLargeError) throw new SourceTooLargeError(location, this.#options.maxSourceBytes, err.bytes)
         throw err
+      } finally {
+        await pack.close()
       }
       if (blob.length > this.#options.maxSourceBytes) throw new SourceTooLargeError(location, this.#options.maxSourceBytes, blob.length)
       const result = await buildRemoteSnapshot(location, registry, { type: 'git', ref: `${describeUrl(repository)}#${path}@${commit}` }, blob, options, deadline.signal, commit)
       this.#state.set(key, { fingerprint, commit, hash: result.hash, serverCount: result.serverCount })
       return result
     } catch (err) {
-      if (err instanceof PackTooLargeError || (err as { cause?: unknown }).cause instanceof PackTooLargeError) {
+      if (err instanceof PackTooLargeError) {
         throw new SourceTooLargeError({ ...location, source: `${location.source}: the fetched pack of the commit (all its files, also unrelated ones)` }, this.#maxPackBytes, undefined)
       }
       throw classifyRemoteFailure(location, gitFailure(location, err), signal, deadline, timeoutMs)
@@ -162,13 +172,13 @@ export class GitSourceHandler implements SourceHandler {
     }
   }
 
-  /** The commit a branch, tag or HEAD points at, from one `ls-refs` request. */
-  async #resolveRef(location: SourceLocation, http: HttpClient, url: string, auth: object, spec: GitSource): Promise<string> {
+  /** The commit a branch, tag or HEAD points at, and the object to fetch (the ref's own, e.g. an annotated tag), from one `ls-refs` request. */
+  async #resolveRef(location: SourceLocation, http: HttpClient, url: string, auth: object, spec: GitSource): Promise<{ commit: string; want: string }> {
     const prefix = spec.tag !== undefined ? `refs/tags/${spec.tag}` : spec.branch !== undefined ? `refs/heads/${spec.branch}` : 'HEAD'
     const refs = await git.listServerRefs({ http, url, ...auth, protocolVersion: 2, prefix, symrefs: true, peelTags: true })
     const ref = refs.find((r) => r.ref === prefix)
     if (ref === undefined) throw new SourceNotFoundError({ ...location, source: `${location.source} (no ref ${prefix} in the repository)` })
-    return ref.peeled ?? ref.oid
+    return { commit: ref.peeled ?? ref.oid, want: ref.oid }
   }
 
   /** Forgets what was remembered for a registry (`namespace/name`). */
@@ -177,15 +187,7 @@ export class GitSourceHandler implements SourceHandler {
   }
 }
 
-/** The pack of a fetch exceeded `maxPackBytes`. */
-class PackTooLargeError extends Error {
-  constructor(readonly maxBytes: number) {
-    super(`the fetched pack is more than ${maxBytes} bytes`)
-    this.name = 'PackTooLargeError'
-  }
-}
-
-/** isomorphic-git's HTTP client over {@link SourceHttpClient} (egress policy, CA, deadline); response bodies bounded by `maxBytes`. */
+/** isomorphic-git's HTTP client (ref discovery only) over {@link SourceHttpClient} (egress policy, CA, deadline); response bodies bounded by `maxBytes`. */
 function gitHttp(client: SourceHttpClient, signal: AbortSignal, maxBytes: number): HttpClient {
   return {
     async request(req: GitHttpRequest): Promise<GitHttpResponse> {
@@ -200,7 +202,7 @@ function gitHttp(client: SourceHttpClient, signal: AbortSignal, maxBytes: number
         let total = 0
         for await (const chunk of res.body) {
           total += chunk.length
-          if (total > maxBytes) throw new PackTooLargeError(maxBytes)
+          if (total > maxBytes) throw new BodyTooLargeError(maxBytes, undefined)
           yield chunk
         }
       })()
@@ -219,5 +221,6 @@ function gitFailure(location: SourceLocation, err: unknown): unknown {
   }
   if (e.code === 'UserCanceledError') return new RemoteSourceError(location, 'unauthorized', 401, 'the git server refused the credentials (HTTP 401); check spec.source.git.auth and its Secret', { cause: err })
   if (e.code === 'NotFoundError') return new SourceNotFoundError({ ...location, source: `${location.source} (${(err as Error).message})` }, { cause: err })
+  if (err instanceof GitProtocolError || err instanceof GitPackError) return new RemoteSourceError(location, 'http', undefined, err.message, { cause: err })
   return err
 }

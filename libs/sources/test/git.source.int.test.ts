@@ -103,16 +103,23 @@ describe('GitSourceHandler (git http-backend behind a CGI bridge, HTTPS and Basi
     expect(branch.message).to.include('refs/heads/does-not-exist')
   })
 
-  it('bounds the pack of a repository with a 50 MB unrelated file while streaming, and reads it with a higher limit', async () => {
+  it('reads path from a repository with a 50 MB unrelated file (pack streamed to disk), and bounds the pack on disk', async () => {
     const commit = server.commit({ 'registry.json': raw, 'assets/blob.bin': randomBytes(50 * 1024 * 1024) }, 'big')
-    // Default: the pack limit is --max-source-bytes (32 MiB): a clear SourceTooLarge, not an operator out of memory.
-    const err = await failure(handler.sync(gitRegistry('big', { branch: 'main' }), testSignal(), { now: NOW }))
-    expect(err.code).to.equal('SourceTooLarge')
-    expect(err.message).to.include('the fetched pack of the commit').and.include('33554432 bytes')
-    const roomy = new GitSourceHandler(f.core, { policy: new EgressPolicy({ allowLoopback: true, resolve: testResolver() }), maxPackBytes: 128 * 1024 * 1024 })
-    const result = full(await roomy.sync(gitRegistry('big', { branch: 'main' }), testSignal(), { now: NOW }))
+    // Default limits: the pack (about 50 MB) is within 16 x --max-source-bytes on disk; only registry.json is read.
+    const result = full(await handler.sync(gitRegistry('big', { branch: 'main' }), testSignal(), { now: NOW }))
     expect(result.revision).to.equal(commit)
     expect(Buffer.from(result.raw).toString('utf8')).to.equal(raw)
+    const doc = JSON.parse(raw) as { servers: object; remote_servers?: object }
+    expect(result.serverCount).to.equal(Object.keys(doc.servers).length + Object.keys(doc.remote_servers ?? {}).length)
+    // A pack above maxPackBytes stops while streaming with a clear SourceTooLarge.
+    const tight = new GitSourceHandler(f.core, { policy: new EgressPolicy({ allowLoopback: true, resolve: testResolver() }), maxPackBytes: 8 * 1024 * 1024 })
+    const err = await failure(tight.sync(gitRegistry('big', { branch: 'main' }), testSignal(), { now: NOW }))
+    expect(err.code).to.equal('SourceTooLarge')
+    expect(err.message).to.include('the fetched pack of the commit').and.include('8388608 bytes')
+    // The file at path itself is still bounded by maxSourceBytes.
+    const small = new GitSourceHandler(f.core, { policy: new EgressPolicy({ allowLoopback: true, resolve: testResolver() }), maxSourceBytes: 1024 })
+    const tooBig = await failure(small.sync(gitRegistry('big', { branch: 'main' }), testSignal(), { now: NOW }))
+    expect(tooBig.code).to.equal('SourceTooLarge')
   })
 
   it('refuses SSH, git@ and git:// repositories with a message saying HTTPS is supported', () => {

@@ -25,6 +25,9 @@ export interface RegistryObject {
     readonly apiEndpoint?: string
     readonly storageRef?: { type: string; configMapRef?: { name: string; namespace?: string; key?: string } }
     readonly conditions?: MCPRegistryStatus['conditions']
+    /** With `spec.sources`: `ready/total` and one entry per source. */
+    readonly sourcesReady?: string
+    readonly sources?: MCPRegistryStatus['sources']
   }
 }
 

@@ -114,7 +114,9 @@ export class MultiSourceSync {
     if (publish.ok && !publish.empty) deps.bus.publish('RegistrySynced', { namespace: req.namespace, name: req.name })
 
     const nexts = nextStatuses.flatMap((s) => (s.nextSyncTime === undefined ? [] : [Date.parse(s.nextSyncTime) - written.getTime()]))
-    return nexts.length === 0 ? {} : { requeueAfterMs: Math.max(0, Math.min(...nexts)) }
+    // A source not attempted this round may have come due while the round ran (its nextSyncTime is now past): requeue
+    // at once. Never 0: the controller reads 0 as "no requeue", which would stall every source until the next event.
+    return nexts.length === 0 ? {} : { requeueAfterMs: Math.max(1, Math.min(...nexts)) }
   }
 
   /** Forgets what the controller remembers of a deleted registry. */
@@ -162,9 +164,14 @@ export class MultiSourceSync {
     for (const name of removed) metrics.forgetSource(req.namespace, req.name, name)
   }
 
+  /**
+   * What a source's next sync depends on besides its spec (status.specHash covers that): the ConfigMap's
+   * resourceVersion; for a remote source, which is driven by its schedule only, its resolved sync policy, so a new
+   * interval or retry policy syncs it now and schedules from then instead of waiting out the old `nextSyncTime`.
+   */
   #fingerprint(registry: MCPRegistry, entry: MCPRegistrySourceEntry): string {
     const key = configMapKeyOfEntry(entry, registry.metadata.namespace ?? '')
-    if (key === undefined) return 'remote'
+    if (key === undefined) return `remote@${JSON.stringify(resolveSyncPolicy({ ...registry.spec, ...(entry.syncPolicy === undefined ? {} : { syncPolicy: entry.syncPolicy }) }))}`
     const [ns = '', name = ''] = key.split('/')
     return `${key}@${this.deps.configMaps.get(ns, name)?.metadata?.resourceVersion ?? 'absent'}`
   }
