@@ -301,7 +301,7 @@ describe('the catalogue of each view of a registry with several sources, in a br
     expect(await keysUnder(page, '')).to.deep.equal(all)
     const views = page.locator('nav.views a')
     expect(await views.evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('aria-current')])))
-      .to.deep.equal([['All (first view)', '/', 'page'], ['all', '/registry/all/', null], ['community-only', '/registry/community-only/', null]])
+      .to.deep.equal([['Home', '/', 'page'], ['all', '/registry/all/', null], ['community-only', '/registry/community-only/', null]])
 
     await Promise.all([page.waitForURL(`${api.url}/registry/community-only/`), page.locator('nav.views a', { hasText: 'community-only' }).click()])
     expect(await page.locator('header.site .brand').textContent()).to.match(/ · community-only$/)

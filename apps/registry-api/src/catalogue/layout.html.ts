@@ -22,7 +22,7 @@ function siteName(page: PageContext): string {
 function viewsNav(page: PageContext): SafeHtml | string {
   const views = page.views ?? []
   if (views.length === 0) return ''
-  return html`<nav class="views" aria-label="Views"><span>Views:</span> <a href="/"${page.view === undefined ? html` aria-current="page"` : ''}>All (first view)</a>
+  return html`<nav class="views" aria-label="Views"><span>Views:</span> <a href="/" title="The first view, served at the unprefixed paths"${page.view === undefined ? html` aria-current="page"` : ''}>Home</a>
 ${views.map((v) => html`<a href="/registry/${v.name}/" title="Sources: ${v.sources.join(', ')}"${v.name === page.view ? html` aria-current="page"` : ''}>${v.name}</a> `)}</nav>`
 }
 

@@ -28,7 +28,8 @@ export function viewPrefix(store: ViewSource): Middleware {
     const rest = match[2]
     if (rest === undefined) {
       // `/registry/{view}`: the view's base URL as typed into a browser; its catalogue is at `/registry/{view}/`.
-      if (store.current !== undefined && store.named(name) !== undefined) {
+      if (store.current === undefined) throw HttpProblem.notReady()
+      if (store.named(name) !== undefined) {
         ctx.status = 308
         ctx.redirect(`/registry/${name}/${ctx.querystring === '' ? '' : `?${ctx.querystring}`}`)
         return undefined
