@@ -214,7 +214,10 @@ describe('operator SIGKILLed during per-source stores of a registry with views (
 
     /** The stored snapshot of source `s`, checked complete (its content hashes to its hash); its ToolHive keys. */
     const storedKeys = async (s: SourceName): Promise<string> => {
-      const snapshot: RegistrySnapshot | undefined = await storage.getSource(await registryObject(), s, AbortSignal.timeout(30_000))
+      // Reading and checking a 9,000-server snapshot takes seconds, many more on a machine shared with other runs.
+      const snapshot: RegistrySnapshot | undefined = await storage.getSource(await registryObject(), s, AbortSignal.timeout(180_000)).catch((err: unknown) => {
+        throw new Error(`Cannot read the stored snapshot of source ${s}`, { cause: err })
+      })
       if (snapshot === undefined) throw new Error(`No snapshot stored for source ${s}`)
       expect(computeSnapshotHash(snapshot), `the stored snapshot of source ${s} hashes to its recorded hash`).to.equal(snapshot.hash)
       const names = new Map([...universe[s]].map((k) => [upstreamName(k), k] as const))
