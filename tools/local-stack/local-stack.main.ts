@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     const kc = plane.kubeConfig()
     log(`installing CRDs: ${(await plane.installCrds(join(REPO_ROOT, 'config/crd/bases'))).join(', ')}`)
     // ToolHive's MCPServer kind (a minimal copy), so labelled MCPServers can be tried out as deployed servers.
-    await applyObjects(kc, parseManifests(readFileSync(join(REPO_ROOT, 'e2e/fixtures/mcpserver.crd.yaml'), 'utf8')))
+    await applyObjects(kc, parseManifests(readFileSync(join(REPO_ROOT, 'testdata/toolhive-crds/mcpserver/mcpserver.crd.yaml'), 'utf8')))
 
     const [metricsPort, healthPort] = [await freePort(), await freePort()]
     log(`starting the operator (npm run operator; metrics 127.0.0.1:${metricsPort}, probes 127.0.0.1:${healthPort})`)

@@ -19,7 +19,7 @@ describe('parseConfig', () => {
       healthProbeBindAddress: { host: '0.0.0.0', port: 8081 }, leaderElect: false, leaderElectionNamespace: undefined,
       leaderElectionId: 'thv-operator-leader', registryApiImage: DefaultRegistryApiImage, allowCrossNamespaceSources: false,
       remoteSources: { maxSourceBytes: 33_554_432, allowInsecure: false, allowLoopback: false, denyPrivate: false, allowedHosts: [] },
-      maxConcurrentReconciles: 2, logLevel: 'info', shutdownTimeoutMs: 30_000, otlpEndpoint: undefined,
+      kubernetesNamePrefix: 'com.toolhive.k8s', maxConcurrentReconciles: 2, logLevel: 'info', shutdownTimeoutMs: 30_000, otlpEndpoint: undefined,
     })
   })
   it('takes an http(s) --otlp-endpoint and refuses anything else', () => {

@@ -3,6 +3,7 @@ import {
   booleanFlag as bool, BooleanFromString, ConfigError, decodeFlags, helpText as renderHelp, intFromString, LogLevelCodec, readFlags,
   stringFlag as str, type FlagSpec, type LogLevel,
 } from '@thv/app-runtime'
+import { DefaultKubernetesNamePrefix, KubernetesNamePrefixPattern } from '@thv/sources'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 
@@ -25,6 +26,7 @@ export const Flags: readonly FlagSpec[] = [
   bool('allow-loopback-sources', 'Let url, git and api sources connect to loopback addresses (tests and the local stack only)'),
   bool('deny-private-source-addresses', 'Also refuse RFC 1918, CGNAT and ULA addresses for url, git and api sources'),
   str('allowed-source-hosts', 'Comma-separated host globs (*.example.com) url, git and api sources may reach', undefined, '(any host)'),
+  str('kubernetes-source-name-prefix', 'Reverse-DNS prefix of entries that kubernetes sources export (<prefix>.<namespace>/<name>)', DefaultKubernetesNamePrefix),
   str('max-concurrent-reconciles', 'Reconcile workers per controller', '2'),
   str('log-level', 'error, warn, info or debug (LOG_LEVEL is read too)', 'info'),
   str('shutdown-timeout-ms', 'Longest wait for in-flight reconciles on SIGTERM, in ms', '30000'),
@@ -75,6 +77,7 @@ const RawConfigCodec = t.intersection([
     'allow-insecure-sources': BooleanFromString,
     'allow-loopback-sources': BooleanFromString,
     'deny-private-source-addresses': BooleanFromString,
+    'kubernetes-source-name-prefix': t.refinement(t.string, (s) => s.length <= 100 && new RegExp(KubernetesNamePrefixPattern, 'u').test(s), 'ReverseDnsPrefix'),
     'max-concurrent-reconciles': intFromString('Workers', 1, 64),
     'log-level': LogLevelCodec,
     'shutdown-timeout-ms': intFromString('Milliseconds', 0, 600_000),
@@ -99,6 +102,8 @@ export interface OperatorConfig {
   readonly allowCrossNamespaceSources: boolean
   /** Egress and size limits of url, git and api sources. */
   readonly remoteSources: RemoteSourceConfig
+  /** `--kubernetes-source-name-prefix`: exported workloads are named `<prefix>.<namespace>/<name>`. */
+  readonly kubernetesNamePrefix: string
   readonly maxConcurrentReconciles: number
   readonly logLevel: LogLevel
   readonly shutdownTimeoutMs: number
@@ -161,6 +166,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
         denyPrivate: c['deny-private-source-addresses'],
         allowedHosts: c['allowed-source-hosts'] ?? [],
       },
+      kubernetesNamePrefix: c['kubernetes-source-name-prefix'],
       maxConcurrentReconciles: c['max-concurrent-reconciles'],
       logLevel: c['log-level'],
       shutdownTimeoutMs: c['shutdown-timeout-ms'],

@@ -42,6 +42,7 @@ async function run(config: OperatorConfig): Promise<number> {
     registryApiImage: config.registryApiImage,
     allowCrossNamespaceSources: config.allowCrossNamespaceSources,
     remoteSources: config.remoteSources,
+    kubernetesNamePrefix: config.kubernetesNamePrefix,
     maxConcurrentReconciles: config.maxConcurrentReconciles,
     watchNamespace: config.watchNamespace,
     leaderElection: config.leaderElect ? { namespace: leaseNamespace(config), name: config.leaderElectionId } : undefined,
@@ -57,7 +58,7 @@ async function run(config: OperatorConfig): Promise<number> {
   log.info('Started thv-operator', {
     metrics: servers[0]?.address.port, watchNamespace: config.watchNamespace ?? '(all)', leaderElect: config.leaderElect,
     registryApiImage: config.registryApiImage, allowCrossNamespaceSources: config.allowCrossNamespaceSources,
-    remoteSources: config.remoteSources,
+    remoteSources: config.remoteSources, kubernetesNamePrefix: config.kubernetesNamePrefix,
     tracing: config.otlpEndpoint === undefined ? false : new URL(config.otlpEndpoint).origin,
   })
   const shutdown = new AbortController()

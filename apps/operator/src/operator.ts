@@ -23,13 +23,20 @@ import { DeployedServersReconciler, deployedServersController } from './controll
 import { RegistriesBySourceIndex, sourceKeyOfRegistry, syncController, SyncReconciler } from './controllers/sync.controller.js'
 import { registryKeyOfServer, ServersByRegistryIndex, summarizeDeployedServers } from './deployed/deployed-servers.js'
 import type { RemoteSourceConfig } from './config.js'
-import { FieldManager, MCPRegistryKind, MCPServerKind } from './kinds.js'
+import { FieldManager, MCPRegistryKind, MCPServerKind, WorkloadKinds } from './kinds.js'
+import { RegistriesByWorkloadNamespaceIndex, Workloads, workloadNamespacesOfRegistry } from './sync/workloads.js'
 import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-metrics.js'
 import { connectOperatorBus, type OperatorBus, type OperatorEvents } from './operator-events.js'
 import type { RegistryObject } from './status/registry-status.js'
 import { SourceSyncPipeline } from './sync/source.pipeline.js'
 import { TracedSyncPipeline } from './telemetry/traced-sync-pipeline.js'
 import { KeyedMutex } from './sync/keyed-mutex.js'
+
+/**
+ * Default wait after the first change of a burst of workload changes before a `kubernetes` source syncs: a burst of
+ * 100 annotation edits costs a few syncs, and an edit is still served well within the 5 s freshness target.
+ */
+export const WorkloadCoalesceMs = 250
 
 /** Settings of {@link createOperator} (the process flags that shape behaviour). */
 export interface OperatorOptions {
@@ -44,6 +51,10 @@ export interface OperatorOptions {
    * HTTPS only, no loopback, any public or private host.
    */
   readonly remoteSources?: Partial<RemoteSourceConfig> | undefined
+  /** `--kubernetes-source-name-prefix`: entries exported by `kubernetes` sources are named `<prefix>.<namespace>/<name>`. Default `com.toolhive.k8s`. */
+  readonly kubernetesNamePrefix?: string | undefined
+  /** How long the sync waits after the first workload change of a burst before syncing (default {@link WorkloadCoalesceMs}). */
+  readonly workloadCoalesceMs?: number | undefined
   readonly maxConcurrentReconciles: number
   /** Only watch this namespace; all when undefined. */
   readonly watchNamespace?: string | undefined
@@ -90,9 +101,13 @@ export function createOperator(options: OperatorOptions): Operator {
   })
   const registries = manager.informer<RegistryObject>(MCPRegistryKind)
   registries.addIndex(RegistriesBySourceIndex, sourceKeyOfRegistry)
+  registries.addIndex(RegistriesByWorkloadNamespaceIndex, workloadNamespacesOfRegistry)
   const configMaps = manager.informer<KubernetesObject>(ConfigMapKind)
+  // The MCPServer informer serves both the deployed-servers feature and `kubernetes` sources (one watch of the kind);
+  // MCPRemoteProxies and VirtualMCPServers are optional too: their informers list until the CRDs exist.
   const servers = manager.informer<KubernetesObject>(MCPServerKind, {}, false)
   servers.addIndex(ServersByRegistryIndex, registryKeyOfServer)
+  const workloads = new Workloads(WorkloadKinds.map((kind) => (kind === MCPServerKind ? servers : manager.informer<KubernetesObject>(kind, {}, false))))
 
   const metrics = createRegistryMetrics(options.metricsRegistry)
   const bus: OperatorBus = createEventBus<OperatorEvents>(log.child({ component: 'event-bus' }))
@@ -101,7 +116,7 @@ export function createOperator(options: OperatorOptions): Operator {
   const core = options.kubeConfig.makeApiClient(CoreV1Api)
   const storage = new ConfigMapStorageManager(core, { limits: storageLimits })
   metrics.storageLimitBytes.set(storageLimits.maxStoredBytes ?? DefaultStorageLimits.maxStoredBytes)
-  const sources = createSourceHandlers(core, options)
+  const sources = createSourceHandlers(core, options, workloads)
   // Traced through the global tracer provider: spans are exported when main registered one (--otlp-endpoint).
   const pipeline = new TracedSyncPipeline(new SourceSyncPipeline({
     sources,
@@ -117,11 +132,12 @@ export function createOperator(options: OperatorOptions): Operator {
       client: manager.client,
       configMaps,
       deployedServers: (ref) => summarizeDeployedServers(ref, servers.byIndex(ServersByRegistryIndex, `${ref.namespace}/${ref.name}`)).summaries,
-      pipeline, bus, events, metrics, locks, clock, random,
+      pipeline, bus, events, metrics, locks, clock, random, workloads,
       log: log.child({ controller: 'mcpregistry-sync' }),
     }),
     registries,
     workers,
+    { kinds: WorkloadKinds, coalesceMs: options.workloadCoalesceMs ?? WorkloadCoalesceMs },
   ))
   const api = must(apiDeployController(
     new ApiDeployReconciler({

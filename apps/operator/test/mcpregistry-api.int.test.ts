@@ -14,7 +14,7 @@ import { AllTrue, conditionSummary, createRegistry, putConfigMap, readRegistry, 
 import { installCrds } from './crd-install.js'
 
 const SAMPLES = fileURLToPath(new URL('../../../config/samples', import.meta.url))
-const MCPSERVER_CRD_DIR = fileURLToPath(new URL('./fixtures', import.meta.url))
+const MCPSERVER_CRD_DIR = fileURLToPath(new URL('../../../testdata/toolhive-crds/mcpserver', import.meta.url))
 
 describe('MCPRegistry operator: API objects, deployed servers, ToolHive manifests', function () {
   this.timeout(180_000)

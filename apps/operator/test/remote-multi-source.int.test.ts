@@ -37,7 +37,9 @@ describe('MCPRegistry with url, git and api entries in spec.sources (real server
   let upstream: ApiHandle
   let ns: string
   /** Body and ETag per path of the HTTPS server; `seen` records each request's path, If-None-Match and status. */
-  const files = new Map<string, { body: string; etag: string; status?: number }>()
+  const files = new Map<string, { body: string; etag: string; status?: number; hold?: boolean }>()
+  /** Requests to a held file wait here until the test answers them. */
+  const held: Array<(file: { body: string; etag: string }) => void> = []
   const seen: Array<{ path: string; ifNoneMatch: string | undefined; status: number }> = []
   const logDir = mkdtempSync(join(tmpdir(), 'thv-remote-multi-'))
   const docs = { cm: slice(0, 4), web: slice(4, 8), web2: slice(8, 10), git: slice(10, 14), api: slice(14, 18) }
@@ -82,6 +84,10 @@ describe('MCPRegistry with url, git and api entries in spec.sources (real server
     web = await startHttpsServer(tls, (req, res) => {
       const file = files.get(req.url ?? '')
       if (file === undefined) return void res.writeHead(404).end()
+      if (file.hold === true) {
+        held.push((answer) => void res.writeHead(200, { etag: answer.etag }).end(answer.body))
+        return
+      }
       const status = file.status ?? (req.headers['if-none-match'] === file.etag ? 304 : 200)
       seen.push({ path: req.url ?? '', ifNoneMatch: req.headers['if-none-match'], status })
       res.writeHead(status, { etag: file.etag }).end(status === 304 ? undefined : file.body)
@@ -244,5 +250,38 @@ describe('MCPRegistry with url, git and api entries in spec.sources (real server
       expect(Date.parse(s.nextSyncTime ?? '') - Date.parse(s.lastAttemptTime ?? '')).to.equal(2_000)
     }, { timeoutMs: 30_000 })
     expect(source(slow, 'web').lastSyncHash).to.equal(source(await registry('mixed'), 'web').lastSyncHash)
+  })
+
+  it('serves a ConfigMap edit while a slow url source of the same registry is still fetching, and the slow one when it answers', async () => {
+    files.set('/slow.json', { body: JSON.stringify(slice(20, 22)), etag: '"slow-1"' })
+    await putConfigMap(client, ns, 'quick-data', { 'registry.json': JSON.stringify(slice(0, 2)) })
+    await createRegistry(client, ns, 'patient', {
+      sources: [
+        { name: 'quick', configMapRef: { name: 'quick-data', key: 'registry.json' } },
+        { name: 'slow', url: { endpoint: `${web.origin}/slow.json`, caCertRef: { name: 'ca', key: 'ca.crt' }, timeout: '2m' }, syncPolicy: { interval: '1s' } },
+      ],
+    })
+    await eventually(async () => expect((await registry('patient')).status?.serverCount).to.equal(4), { timeoutMs: 60_000 })
+
+    // The next check of the slow source hangs until the test answers it; meanwhile the ConfigMap source moves on.
+    files.set('/slow.json', { body: '', etag: '', hold: true })
+    await eventually(async () => expect(held.length).to.be.greaterThan(0), { timeoutMs: 30_000, intervalMs: 50 })
+    await putConfigMap(client, ns, 'quick-data', { 'registry.json': JSON.stringify(slice(0, 3)) })
+    const moved = await eventually(async () => {
+      const r = await registry('patient')
+      expect([source(r, 'quick').serverCount, r.status?.serverCount]).to.deep.equal([3, 5])
+      return r
+    }, { timeoutMs: 30_000, intervalMs: 100 })
+    expect(held.length, 'the slow request is still unanswered').to.be.greaterThan(0)
+    expect(source(moved, 'slow').serverCount).to.equal(2)
+
+    // The slow source answers with new data: applied by a later round.
+    const answer = { body: JSON.stringify(slice(20, 23)), etag: '"slow-2"' }
+    files.set('/slow.json', answer)
+    for (const respond of held.splice(0)) respond(answer)
+    await eventually(async () => {
+      const r = await registry('patient')
+      expect([source(r, 'slow').serverCount, source(r, 'slow').revision, r.status?.serverCount]).to.deep.equal([3, '"slow-2"', 6])
+    }, { timeoutMs: 30_000, intervalMs: 100 })
   })
 })

@@ -16,7 +16,7 @@ export { computeIsLatest } from './is-latest.js'
 export type { VersionedEntry } from './is-latest.js'
 export {
   ToolHivePublisherNamespace, ToolHiveNameNamespace,
-  toolHiveExtensionsOf, toolHiveKeyOf, sanitizeKey, reverseDnsNameOf,
+  toolHiveExtensionsOf, toolHiveKeyOf, sanitizeKey, reverseDnsNameOf, AuthzClaimsExtensionKey, entryClaimsOf,
 } from './meta-keys.js'
 export {
   detectFormat, detectDeclaredFormat, describeFormat, registryFormatOf, UnknownFormatError, FormatMismatchError,

@@ -2,7 +2,7 @@
  * The ToolHive namespaces inside `_meta` and the ToolHive key of a server name. The `_meta` keys themselves
  * (`OfficialMetaKey`, `PublisherProvidedMetaKey`) belong to @thv/registry-model.
  */
-import { PublisherProvidedMetaKey } from '@thv/registry-model'
+import { ClaimsCodec, PublisherProvidedMetaKey } from '@thv/registry-model'
 
 /**
  * Namespace inside the publisher-provided block where ToolHive keeps its own fields, keyed by image or URL
@@ -73,4 +73,29 @@ export function sanitizeKey(s: string): string {
  */
 export function reverseDnsNameOf(name: string): string {
   return name.includes('/') ? name : `${ToolHiveNameNamespace}/${name}`
+}
+
+/**
+ * Key, inside ToolHive's extension block of an entry, of the claims a caller needs to see that entry (a
+ * `kubernetes` source fills it from a workload's `toolhive.stacklok.dev/authz-claims` annotation). The ToolHive
+ * document leaves it out (its schema has no such field).
+ *
+ * @category meta
+ * @since 0.2.0
+ */
+export const AuthzClaimsExtensionKey = 'authz_claims'
+
+/**
+ * The per-entry claims of a `server.json` (see {@link AuthzClaimsExtensionKey}): claim name to a value or a list of
+ * values; `undefined` when the entry carries none.
+ *
+ * @category meta
+ * @since 0.2.0
+ */
+export function entryClaimsOf(server: { readonly _meta?: unknown }): Readonly<Record<string, string | readonly string[]>> | undefined {
+  for (const block of Object.values(toolHiveExtensionsOf(server._meta))) {
+    const claims = block[AuthzClaimsExtensionKey]
+    if (ClaimsCodec.is(claims)) return claims
+  }
+  return undefined
 }

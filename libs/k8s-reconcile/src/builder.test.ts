@@ -2,6 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node'
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import { controllerBuilder, controllerFor, type ControllerBuilder } from './builder.js'
+import { createFakeClock } from './clock.js'
 import type { Controller } from './controller.js'
 import { ConfigMapKind, type KindDescriptor } from './kind.js'
 import { generationChanged } from './predicates.js'
@@ -106,5 +107,23 @@ describe('Controller watch handlers', () => {
     )
     c.handlerFor(c.spec.watches[1]!)({ type: 'create', object: { metadata: { namespace: 'ns', name: 'src' } } })
     expect(await queued(c)).to.deep.equal(['ns/src-a', 'other/b'])
+  })
+
+  it('coalesces a burst on a watch with coalesceMs into one queued key after the window', async () => {
+    const clock = createFakeClock()
+    const c = built(
+      controllerFor(WidgetKind)
+        .watches(ConfigMapKind, () => [{ namespace: 'ns', name: 'w' }], { coalesceMs: 250 })
+        .named('w')
+        .withOptions({ clock }),
+    )
+    const handle = c.handlerFor(c.spec.watches[1]!)
+    for (let i = 0; i < 100; i++) {
+      handle({ type: 'create', object: { metadata: { namespace: 'ns', name: `cm-${i}` } } })
+      clock.advance(1)
+    }
+    expect(c.queue.len()).to.equal(0)
+    clock.advance(150)
+    expect(await queued(c)).to.deep.equal(['ns/w'])
   })
 })

@@ -21,6 +21,12 @@ export interface WatchOptions extends InformerSelector {
   readonly predicates?: readonly Predicate[]
   /** Do not block manager start on this informer's sync (a CRD that may be installed later). Default false. */
   readonly optional?: boolean
+  /**
+   * Coalesce this watch's events: a mapped key is queued this many ms after the first event of a burst, and the
+   * events that arrive meanwhile ride along (a burst of N changes costs about one reconcile per window, not N).
+   * Default 0: queued at once.
+   */
+  readonly coalesceMs?: number
 }
 
 const NAME = /^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$/
@@ -129,6 +135,6 @@ function watchSpec(
   options: WatchOptions,
   map: WatchSpec['map'],
 ): WatchSpec {
-  const { predicates = [], optional = false, ...selector } = options
-  return { role, kind, selector, optional, predicates, map }
+  const { predicates = [], optional = false, coalesceMs = 0, ...selector } = options
+  return { role, kind, selector, optional, predicates, map, coalesceMs }
 }

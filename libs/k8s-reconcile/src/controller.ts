@@ -32,6 +32,8 @@ export interface WatchSpec {
   readonly optional: boolean
   readonly predicates: readonly Predicate[]
   readonly map: (obj: KubernetesObject) => readonly ReconcileRequest[]
+  /** Queue mapped keys this long after the first event of a burst (0: at once). See `WatchOptions.coalesceMs`. */
+  readonly coalesceMs?: number
 }
 
 /** What the builder hands to {@link Controller}. */
@@ -117,7 +119,11 @@ export class Controller {
       if (!predicates.every((p) => p(event))) return
       const objects = event.type === 'update' ? [event.old, event.object] : [event.object]
       const keys = new Set(objects.flatMap((o) => watch.map(o).map(keyOf)))
-      for (const key of keys) this.queue.add(key)
+      const delayMs = watch.coalesceMs ?? 0
+      for (const key of keys) {
+        if (delayMs > 0) this.queue.addAfter(key, delayMs)
+        else this.queue.add(key)
+      }
     }
   }
 

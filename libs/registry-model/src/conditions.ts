@@ -181,6 +181,11 @@ export const EventReason = {
   ServersShadowed: 'ServersShadowed',
   /** Warning: the spec sets fields that are accepted but not implemented (the field paths); once per change. */
   UnsupportedFields: 'UnsupportedFields',
+  /**
+   * Warning, on the MCPServer (MCPRemoteProxy, VirtualMCPServer) itself: it asks to be exported but a `kubernetes`
+   * source left it out (malformed annotation, bad URL, missing description); once per object and change.
+   */
+  RegistryExportSkipped: 'RegistryExportSkipped',
 } as const
 
 /** One of the {@link EventReason} values. @category model @since 0.1.0 */

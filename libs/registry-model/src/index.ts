@@ -100,10 +100,11 @@ export type {
   ConfigMapSource, KeySelector, SecretRef, UrlSource, GitSource, ApiSource, SourceFormat, MCPRegistrySource, RetryPolicy, SyncMode, SyncPolicy, TagFilter,
   RegistryFilterSpec, MCPRegistrySpec, MCPRegistryPhase, StorageRef, MCPRegistryStatus, ObjectMeta, MCPRegistry,
   IngressExpose, HTTPRouteExpose, Expose, TelemetryConfig, SourcePhase, SourceStatus, SingleSourceRegistry,
-  SourceKind, ConfigMapRef, MCPRegistrySourceEntry, RegistryView, MultiSource,
+  SourceKind, ConfigMapRef, MCPRegistrySourceEntry, RegistryView, MultiSource, KubernetesSource,
 } from './mcpregistry.codec.js'
 export {
   MCPServerPlural, MCPServerKindName, RegistryNameLabel, RegistryNamespaceLabel, ServerNameLabel, MCPServerCodec,
+  MCPRemoteProxyKindName, MCPRemoteProxyPlural, VirtualMCPServerKindName, VirtualMCPServerPlural, RegistryExportAnnotations,
 } from './mcpserver.codec.js'
 export type { MCPServer } from './mcpserver.codec.js'
 export { parseGoDurationMs } from './go-duration.js'

@@ -169,8 +169,22 @@ export const ApiSourceCodec = strictStruct(
 /** @category model @since 0.2.0 */
 export type ApiSource = t.TypeOf<typeof ApiSourceCodec>
 
-/** Source types: `configmap`, `url`, `git`, `api`. @category primitives @since 0.1.0 */
-export const SourceTypeCodec = t.keyof({ configmap: null, url: null, git: null, api: null }, 'SourceType')
+/**
+ * `kubernetes: {namespaces}`: MCPServers (and MCPRemoteProxies, VirtualMCPServers) of these namespaces annotated for
+ * export become remote entries. Empty or absent: the registry's namespace.
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const KubernetesSourceCodec = strictStruct(
+  { namespaces: optional(t.refinement(t.array(t.refinement(t.string, (s) => s.length >= 1 && s.length <= 253 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/u.test(s), 'ObjectName')), (a) => a.length <= 100, 'Namespaces')) },
+  'KubernetesSource',
+)
+/** @category model @since 0.2.0 */
+export type KubernetesSource = t.TypeOf<typeof KubernetesSourceCodec>
+
+/** Source types: `configmap`, `url`, `git`, `api`, `kubernetes` (the last only inside `spec.sources`). @category primitives @since 0.1.0 */
+export const SourceTypeCodec = t.keyof({ configmap: null, url: null, git: null, api: null, kubernetes: null }, 'SourceType')
 /** Registry data formats; omitted means auto-detect. @category primitives @since 0.1.0 */
 export const SourceFormatCodec = t.keyof({ toolhive: null, upstream: null }, 'SourceFormat')
 /** @category model @since 0.1.0 */
@@ -184,6 +198,7 @@ const SourceStructCodec = strictStruct(
     url: optional(UrlSourceCodec),
     git: optional(GitSourceCodec),
     api: optional(ApiSourceCodec),
+    kubernetes: optional(KubernetesSourceCodec),
   },
   'MCPRegistrySource',
 )
@@ -381,11 +396,6 @@ export const ClaimsCodec = t.record(t.string, t.union([t.string, t.array(t.strin
 
 /** `managed: {}` (ToolHive's write-API source): accepted, not implemented. @category combinators @since 0.2.0 */
 export const ManagedSourceCodec = strictStruct({}, 'ManagedSource')
-/** `kubernetes: {namespaces}` (exported MCPServers): accepted, implemented by a later source kind. @category combinators @since 0.2.0 */
-export const KubernetesSourceCodec = strictStruct(
-  { namespaces: optional(t.refinement(t.array(SourceObjectName), (a) => a.length <= 100, 'Namespaces')) },
-  'KubernetesSource',
-)
 
 const SourceEntryStructCodec = strictStruct(
   {
@@ -570,6 +580,7 @@ export const SourceStatusCodec = t.intersection(
       lastSyncHash: t.string,
       serverCount: NonNegativeIntCodec,
       shadowedCount: NonNegativeIntCodec,
+      skippedCount: NonNegativeIntCodec,
       syncAttempts: NonNegativeIntCodec,
       specHash: t.string,
       lastManualSyncTrigger: t.string,

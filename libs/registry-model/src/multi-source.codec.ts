@@ -44,7 +44,7 @@ export function viewsOf(m: { readonly sources: ReadonlyArray<{ readonly name: st
 
 /**
  * The `spec.source` a source entry means (`configMapRef` becomes a `configmap` source in the registry's
- * namespace), or `undefined` for the kinds no handler implements yet (`managed`, `kubernetes`).
+ * namespace), or `undefined` for the kinds no handler implements yet (`managed`).
  *
  * @category utils
  * @since 0.2.0
@@ -56,6 +56,7 @@ export function sourceOfEntry(entry: MCPRegistrySourceEntry): MCPRegistrySource 
   if (entry.url !== undefined) return { type: 'url', ...format, url: entry.url }
   if (entry.git !== undefined) return { type: 'git', ...format, git: entry.git }
   if (entry.api !== undefined) return { type: 'api', ...format, api: entry.api }
+  if (entry.kubernetes !== undefined) return { type: 'kubernetes', kubernetes: entry.kubernetes }
   return undefined
 }
 

@@ -35,7 +35,7 @@ describe('RegistrySnapshotCodec', () => {
     ['rejects another schema version', edit((d) => { d.schemaVersion = 2 }), ['schemaVersion: must be 1, got number 2']],
     ['rejects an unknown top-level key', edit((d) => { d.extra = true }), ['extra: unknown field']],
     ['rejects an unknown registry key', edit((d) => { d.registry.url = 'x' }), ['registry/url: unknown field']],
-    ['rejects an unknown source type', edit((d) => { d.registry.source.type = 'svn' }), ['registry/source/type: must be one of: configmap, file, url, git, api; got string "svn"']],
+    ['rejects an unknown source type', edit((d) => { d.registry.source.type = 'svn' }), ['registry/source/type: must be one of: configmap, file, url, git, api, kubernetes; got string "svn"']],
     ['rejects an unknown format', edit((d) => { d.registry.format = 'yaml' }), ['registry/format: must be one of: toolhive, upstream; got string "yaml"']],
     ['rejects a short source hash', edit((d) => { d.registry.sourceHash = 'abc' }), ['registry/sourceHash: must match the pattern ^[a-f0-9]{64}$, got string "abc"']],
     ['rejects a non-RFC 3339 syncedAt', edit((d) => { d.registry.syncedAt = '2026-11-25 04:00' }), ['registry/syncedAt: must be an RFC 3339 date-time such as 2025-09-30T00:17:43Z']],

@@ -38,7 +38,7 @@ const NonEmpty = (name: string): t.Type<string, string, unknown> => boundedStrin
  * @since 0.1.0
  */
 export const SnapshotSourceCodec = strictStruct(
-  { type: stringEnum('SnapshotSourceType', ['configmap', 'file', 'url', 'git', 'api']), ref: NonEmpty('SourceRef') },
+  { type: stringEnum('SnapshotSourceType', ['configmap', 'file', 'url', 'git', 'api', 'kubernetes']), ref: NonEmpty('SourceRef') },
   'SnapshotSource',
 )
 /**

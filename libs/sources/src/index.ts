@@ -5,7 +5,7 @@
  * {@link ConfigMapSourceHandler} reads a ConfigMap key. Failures are typed `SourceError`s whose `code` is the
  * condition reason, each naming the registry, the ConfigMap and the key.
  */
-export type { SourceHandler, SyncResult, SyncOptions, UnchangedSyncResult } from './source-handler.js'
+export type { SourceHandler, SyncResult, SyncOptions, UnchangedSyncResult, SkippedObject } from './source-handler.js'
 export { SourceHandlerRegistry } from './source-handler.registry.js'
 export { ConfigMapSourceHandler, DefaultSourceKey, toSourceError } from './configmap.source.js'
 export type { ConfigMapSourceOptions, ResolvedConfigMapSource } from './configmap.source.js'
@@ -25,3 +25,9 @@ export { GitSourceHandler, DefaultGitPath } from './git.source.js'
 export type { GitSourceOptions } from './git.source.js'
 export { ApiMirrorSourceHandler, MirrorPageLimit, MirrorPageAttempts } from './api-mirror.source.js'
 export type { ApiMirrorOptions } from './api-mirror.source.js'
+export { KubernetesSourceHandler } from './kubernetes.source.js'
+export type { KubernetesSourceOptions, KubernetesSyncResult, WorkloadLister } from './kubernetes.source.js'
+export {
+  DefaultKubernetesNamePrefix, KubernetesNamePrefixPattern, ExportedKinds, exportedServer, exportedServerName, isExportRequested, workloadTransport,
+} from './kubernetes-export.js'
+export type { ExportedKind, WorkloadObject } from './kubernetes-export.js'

@@ -15,7 +15,19 @@ export interface SyncResult {
   readonly serverCount: number
   /** What the source says it served: HTTP ETag (or Last-Modified), git commit, newest `updatedAt` of a mirror. */
   readonly revision?: string | undefined
+  /** Objects the source found but left out (a `kubernetes` source's workloads with malformed annotations). */
+  readonly skipped?: readonly SkippedObject[] | undefined
   readonly unchanged?: undefined
+}
+
+/** A Kubernetes object a source left out, and why (the message names the field, never a whole annotation value). */
+export interface SkippedObject {
+  readonly kind: string
+  readonly apiVersion: string
+  readonly namespace: string
+  readonly name: string
+  readonly uid?: string | undefined
+  readonly message: string
 }
 
 /**

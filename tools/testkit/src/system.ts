@@ -72,7 +72,7 @@ async function boot(options: SystemOptions): Promise<E2ESystem> {
   const plane = await options.plane.getPlane()
   const kc = plane.kubeConfig()
   const logDir = mkdtempSync(join(tmpdir(), 'thv-e2e-logs-'))
-  await applyObjects(kc, parseManifests(readFileSync(join(REPO_ROOT, 'e2e/fixtures/mcpserver.crd.yaml'), 'utf8')))
+  await applyObjects(kc, parseManifests(readFileSync(join(REPO_ROOT, 'testdata/toolhive-crds/mcpserver/mcpserver.crd.yaml'), 'utf8')))
   await eventually(async () => {
     const crd = await readIfExists<KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } }>(kc, {
       apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'mcpservers.toolhive.stacklok.dev',

@@ -17,7 +17,13 @@ import { writeRegistryStatus, type RegistryObject } from '../status/registry-sta
 import type { PublishOutcome, SourceSyncOutcome, SyncEvent } from '../status/sync-outcome.js'
 import { resolveSyncPolicy } from '../status/sync-policy.js'
 import { pendingManualTrigger, type SyncTrigger } from '../status/sync-schedule.js'
+import { SourceAttempts } from './source-attempts.js'
 import type { SyncDeps } from './sync.controller.js'
+import { skippedMessage, skippedObjectRef, SkippedWarnings } from '../status/skipped-workloads.js'
+import { workloadNamespacesOf } from '../sync/workloads.js'
+
+/** How long a round waits for its sources before it hands the slow ones over to a later round. */
+export const DefaultSourceGraceMs = 1_000
 
 /** `namespace/name` of the ConfigMap a source entry reads, or `undefined` for other kinds. */
 export function configMapKeyOfEntry(entry: MCPRegistrySourceEntry, registryNamespace: string): string | undefined {
@@ -37,8 +43,19 @@ export class MultiSourceSync {
   readonly #lastSource = new Map<string, Map<string, string>>()
   /** Per registry uid: the last `ServersShadowed` message sent (once per change). */
   readonly #lastShadowing = new Map<string, string>()
+  /** Per registry and source: the workloads warned about as skipped (one Warning per object and change). */
+  readonly #skippedWarnings = new SkippedWarnings()
+  readonly #attempts: SourceAttempts
+  #wake: (req: ReconcileRequest) => void = () => undefined
 
-  constructor(private readonly deps: SyncDeps) {}
+  constructor(private readonly deps: SyncDeps) {
+    this.#attempts = new SourceAttempts(deps.clock, deps.sourceGraceMs ?? DefaultSourceGraceMs)
+  }
+
+  /** Sets how a source attempt that outlived its round asks for the round that applies its outcome. */
+  onAttemptFinished(wake: (req: ReconcileRequest) => void): void {
+    this.#wake = wake
+  }
 
   async reconcile(req: ReconcileRequest, obj: RegistryObject, registry: MCPRegistry, signal: AbortSignal): Promise<ReconcileResult> {
     const { deps } = this
@@ -53,8 +70,14 @@ export class MultiSourceSync {
 
     const due: Array<{ entry: MCPRegistrySourceEntry; trigger: SyncTrigger; manual: string | undefined }> = []
     let waitMs: number | undefined
+    // Attempts handed over by earlier rounds; an outcome fetched with a spec that changed since is dropped (the source
+    // is due again for the new spec).
+    const finished = this.#attempts.takeFinished(uid).filter((a) => {
+      const current = entries.find((e) => e.name === a.entry.name)
+      return current !== undefined && sourceSpecHash(current) === sourceSpecHash(a.entry)
+    })
     for (const entry of entries) {
-      if (!isImplemented(entry)) continue
+      if (!isImplemented(entry) || this.#attempts.isRunning(uid, entry.name) || finished.some((a) => a.entry.name === entry.name)) continue
       const policy = resolveSyncPolicy({ ...registry.spec, ...(entry.syncPolicy === undefined ? {} : { syncPolicy: entry.syncPolicy }) })
       const decision = decideSourceSync({
         entry, status: previous.get(entry.name), annotations: registry.metadata.annotations, registryTrigger,
@@ -63,23 +86,33 @@ export class MultiSourceSync {
       if (decision.sync) due.push({ entry, trigger: decision.trigger, manual: pendingSourceTrigger(registry.metadata.annotations, entry.name, previous.get(entry.name)) })
       else if (decision.requeueAfterMs !== undefined) waitMs = Math.min(waitMs ?? decision.requeueAfterMs, decision.requeueAfterMs)
     }
-    const removed = [...previous.keys()].filter((name) => !entries.some((e) => e.name === name))
+    // A removed source's slot is deleted once no attempt of it is running (a late store would recreate it).
+    const removed = [...previous.keys()].filter((name) => !entries.some((e) => e.name === name) && !this.#attempts.isRunning(uid, name))
     const specChanged = registry.metadata.generation !== undefined && status?.observedGeneration !== registry.metadata.generation
     const servedMissing = status?.lastSyncHash !== undefined
       && deps.configMaps.get(registry.metadata.namespace ?? '', storageConfigMapName(registry.metadata.name)) === undefined
-    if (due.length === 0 && removed.length === 0 && !specChanged && !servedMissing && registryTrigger === undefined) {
+    if (due.length === 0 && finished.length === 0 && removed.length === 0 && !specChanged && !servedMissing && registryTrigger === undefined) {
       return waitMs === undefined ? {} : { requeueAfterMs: waitMs }
     }
 
     const started = deps.clock.now()
-    const { outcomes, publish } = await deps.locks.run(keyOf(req), async () => {
+    // Each source fetches and stores its own slot outside the registry's lock; the round waits for them at most the
+    // grace period, so a slow source is applied by a later round instead of holding back the others.
+    const settled = await this.#attempts.settle(uid, due.map((d) => ({
+      ...d,
+      fingerprint: fingerprints.get(d.entry.name) ?? '',
+      run: () => deps.pipeline.syncSource(registry, d.entry, previous.get(d.entry.name)?.lastSyncHash, signal),
+    })), () => this.#wake(req))
+    const outcomes = [...finished, ...settled]
+    if (outcomes.length === 0 && removed.length === 0 && !specChanged && !servedMissing && registryTrigger === undefined) {
+      return this.#requeue(uid, [...previous.values()], waitMs)
+    }
+    const publish: PublishOutcome = await deps.locks.run(keyOf(req), async () => {
       for (const name of removed) await deps.pipeline.forgetSource(registry, name, signal)
-      const results = await Promise.all(due.map(async (d) => ({ ...d, outcome: await deps.pipeline.syncSource(registry, d.entry, previous.get(d.entry.name)?.lastSyncHash, signal) })))
-      const merged: PublishOutcome = await deps.pipeline.publish(registry, deps.deployedServers(req), signal)
-      return { outcomes: results, publish: merged }
+      return deps.pipeline.publish(registry, deps.deployedServers(req), signal)
     })
     const durationMs = deps.clock.now() - started
-    for (const d of due) seen.set(d.entry.name, fingerprints.get(d.entry.name) ?? '')
+    for (const o of outcomes) seen.set(o.entry.name, o.fingerprint)
     for (const name of removed) seen.delete(name)
     this.#lastSource.set(uid, seen)
 
@@ -109,20 +142,37 @@ export class MultiSourceSync {
       this.#lastShadowing.set(uid, message)
     }
     for (const e of events) await deps.events.event(obj as KubernetesObject, e.type, e.reason, e.message)
+    for (const o of outcomes) {
+      if (!o.outcome.ok || o.outcome.skipped === undefined) continue
+      for (const w of this.#skippedWarnings.next(uid, o.entry.name, o.outcome.skipped)) {
+        await deps.events.event(skippedObjectRef(w), 'Warning', EventReason.RegistryExportSkipped, skippedMessage(req, o.entry.name, w))
+      }
+    }
     this.#record(req, outcomes.map((o) => o.outcome), publish, durationMs)
     this.#recordSources(req, outcomes, nextStatuses, publish, removed)
     if (publish.ok && !publish.empty) deps.bus.publish('RegistrySynced', { namespace: req.namespace, name: req.name })
 
-    const nexts = nextStatuses.flatMap((s) => (s.nextSyncTime === undefined ? [] : [Date.parse(s.nextSyncTime) - written.getTime()]))
-    // A source not attempted this round may have come due while the round ran (its nextSyncTime is now past): requeue
-    // at once. Never 0: the controller reads 0 as "no requeue", which would stall every source until the next event.
+    return this.#requeue(uid, nextStatuses, undefined, written.getTime())
+  }
+
+  /**
+   * When to look again: the earliest `nextSyncTime` of a source without a running attempt (a running attempt wakes
+   * the registry itself when it finishes). A source not attempted this round may have come due while the round ran
+   * (its nextSyncTime is now past): requeue at once. Never 0: the controller reads 0 as "no requeue", which would
+   * stall every source until the next event.
+   */
+  #requeue(uid: string, statuses: readonly SourceStatus[], waitMs: number | undefined, nowMs = this.deps.clock.now()): ReconcileResult {
+    const nexts = statuses.flatMap((s) => (s.nextSyncTime === undefined || this.#attempts.isRunning(uid, s.name) ? [] : [Date.parse(s.nextSyncTime) - nowMs]))
+    if (waitMs !== undefined) nexts.push(waitMs)
     return nexts.length === 0 ? {} : { requeueAfterMs: Math.max(1, Math.min(...nexts)) }
   }
 
   /** Forgets what the controller remembers of a deleted registry. */
   forget(uid: string): void {
+    this.#attempts.forget(uid)
     this.#lastSource.delete(uid)
     this.#lastShadowing.delete(uid)
+    this.#skippedWarnings.forget(uid)
   }
 
   #record(req: ReconcileRequest, outcomes: readonly SourceSyncOutcome[], publish: PublishOutcome, durationMs: number): void {
@@ -170,6 +220,7 @@ export class MultiSourceSync {
    * interval or retry policy syncs it now and schedules from then instead of waiting out the old `nextSyncTime`.
    */
   #fingerprint(registry: MCPRegistry, entry: MCPRegistrySourceEntry): string {
+    if (entry.kubernetes !== undefined) return `workloads ${this.deps.workloads?.fingerprint(workloadNamespacesOf(entry, registry.metadata.namespace ?? '')) ?? ''}`
     const key = configMapKeyOfEntry(entry, registry.metadata.namespace ?? '')
     if (key === undefined) return `remote@${JSON.stringify(resolveSyncPolicy({ ...registry.spec, ...(entry.syncPolicy === undefined ? {} : { syncPolicy: entry.syncPolicy }) }))}`
     const [ns = '', name = ''] = key.split('/')

@@ -18,6 +18,7 @@ import {
   type Controller,
   type EventRecorder,
   type Informer,
+  type KindDescriptor,
   type KubeClient,
   type Logger,
   type Predicate,
@@ -48,6 +49,7 @@ import type { SyncPipeline } from '../sync/sync-pipeline.js'
 import { resolveSyncPolicy } from '../status/sync-policy.js'
 import { applyUnsupported, unsupportedEvents, unsupportedFields } from '../status/source-status.js'
 import { MultiSourceSync } from './multi-source.sync.js'
+import { RegistriesByWorkloadNamespaceIndex, workloadExportChanged } from '../sync/workloads.js'
 import { decideSync, pendingManualTrigger, type SyncTrigger } from '../status/sync-schedule.js'
 
 /** Name of the MCPRegistry informer index: `<namespace>/<name>` of the source ConfigMap. */
@@ -87,6 +89,10 @@ export interface SyncDeps {
   readonly clock: Clock
   /** Jitter source in [0, 1). */
   readonly random: () => number
+  /** How long a round of a registry with several sources waits for a slow source before handing it to a later round. */
+  readonly sourceGraceMs?: number
+  /** Changes of the workloads `kubernetes` sources export, per namespace; without it such sources never see a change. */
+  readonly workloads?: { fingerprint(namespaces: readonly string[]): string } | undefined
 }
 
 /**
@@ -105,6 +111,11 @@ export class SyncReconciler implements Reconciler {
   constructor(deps: SyncDeps) {
     this.#deps = deps
     this.#multi = new MultiSourceSync(deps)
+  }
+
+  /** Sets how a source attempt that outlived its round asks for another round (the controller's `enqueue`). */
+  onSourceAttemptFinished(wake: (req: ReconcileRequest) => void): void {
+    this.#multi.onAttemptFinished(wake)
   }
 
   async reconcile(req: ReconcileRequest, signal: AbortSignal): Promise<ReconcileResult> {
@@ -223,13 +234,23 @@ export function syncController(
   reconciler: SyncReconciler,
   registries: Informer<RegistryObject>,
   maxConcurrentReconciles: number,
+  workloads: { readonly kinds: readonly KindDescriptor[]; readonly coalesceMs: number } = { kinds: [], coalesceMs: 0 },
 ): E.Either<BuildError, Controller> {
+  const refs = (rs: RegistryObject[]): ReconcileRequest[] => rs.map((r) => ({ namespace: r.metadata?.namespace ?? '', name: r.metadata?.name ?? '' }))
   const bySource = (cm: KubernetesObject): ReconcileRequest[] =>
-    registries.byIndex(RegistriesBySourceIndex, `${cm.metadata?.namespace ?? ''}/${cm.metadata?.name ?? ''}`).map((r) => ({ namespace: r.metadata?.namespace ?? '', name: r.metadata?.name ?? '' }))
-  return controllerFor(MCPRegistryKind, { predicates: [or(generationChanged, annotationChanged(SyncTriggerAnnotation), sourceTriggerChanged, deletionStarted)] })
+    refs(registries.byIndex(RegistriesBySourceIndex, `${cm.metadata?.namespace ?? ''}/${cm.metadata?.name ?? ''}`))
+  const byWorkloadNamespace = (o: KubernetesObject): ReconcileRequest[] => refs(registries.byIndex(RegistriesByWorkloadNamespaceIndex, o.metadata?.namespace ?? ''))
+  let builder = controllerFor(MCPRegistryKind, { predicates: [or(generationChanged, annotationChanged(SyncTriggerAnnotation), sourceTriggerChanged, deletionStarted)] })
     .watches(ConfigMapKind, bySource, { predicates: [resourceVersionChanged] })
+  // Exported workloads (their CRDs may be missing or installed later: optional watches keep listing until they exist).
+  for (const kind of workloads.kinds) {
+    builder = builder.watches(kind, byWorkloadNamespace, { optional: true, predicates: [workloadExportChanged], coalesceMs: workloads.coalesceMs })
+  }
+  const built = builder
     .owns(ConfigMapKind, { predicates: [resourceVersionChanged] })
     .named('mcpregistry-sync')
     .withOptions({ maxConcurrentReconciles })
     .complete(reconciler)
+  if (E.isRight(built)) reconciler.onSourceAttemptFinished((req) => built.right.enqueue(req))
+  return built
 }

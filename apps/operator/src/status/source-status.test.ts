@@ -54,6 +54,15 @@ describe('sourceStatusAfter', () => {
     })
   })
 
+  it('counts the workloads a kubernetes source skipped', () => {
+    const k8s = { name: 'running', kubernetes: {} }
+    const skipped = [{ kind: 'MCPServer', apiVersion: 'toolhive.stacklok.dev/v1alpha1', namespace: 'ns', name: 'bad', message: 'annotation x is missing' }]
+    const after = sourceStatusAfter(undefined, k8s, { ...ok, skipped }, { trigger: 'source-changed', policy, now, random: () => 0, manualTrigger: undefined })
+    expect([after.kind, after.phase, after.skippedCount]).to.deep.equal(['kubernetes', 'Ready', 1])
+    expect(after.message).to.match(/; 1 workload skipped for malformed export annotations \(see their RegistryExportSkipped Events\)$/)
+    expect(sourceStatusAfter(undefined, entry, ok, { trigger: 'initial', policy, now, random: () => 0, manualTrigger: undefined })).to.not.have.property('skippedCount')
+  })
+
   it('keeps the last good fields on a failure, says they are still served, and backs off', () => {
     const after = sourceStatusAfter(synced, entry, bad, { trigger: 'source-changed', policy, now, random: () => 0, manualTrigger: undefined })
     expect([after.phase, after.reason, after.lastSyncHash, after.serverCount, after.syncAttempts, after.nextSyncTime]).to.deep.equal(['Failed', 'InvalidJson', 'h1', 3, 1, '2026-01-01T12:00:10Z'])
@@ -114,7 +123,7 @@ describe('unsupported fields', () => {
       registries: [{ name: 'v', sources: ['a'], claims: { team: 'a' } }], databaseConfig: {}, enforceServers: false,
     })).to.deep.equal([
       'spec.databaseConfig', 'spec.enforceServers', 'spec.sources[0].configMapRef.optional', 'spec.sources[0].claims', 'spec.sources[1].managed',
-      'spec.sources[2].kubernetes', 'spec.registries[0].claims',
+      'spec.registries[0].claims',
     ])
     expect(unsupportedFields({ source: { type: 'configmap', configmap: { name: 'd' } } })).to.deep.equal([])
   })

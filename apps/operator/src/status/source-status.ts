@@ -21,7 +21,7 @@ import type { ResolvedSyncPolicy } from './sync-policy.js'
 import { attemptsAfter, nextSyncTime, type SyncDecision, type SyncTrigger } from './sync-schedule.js'
 
 /** Source kinds accepted by the CRD that no handler implements yet: such a source is `Unsupported` and contributes nothing. */
-export const UnimplementedSourceKinds: ReadonlySet<string> = new Set(['managed', 'kubernetes'])
+export const UnimplementedSourceKinds: ReadonlySet<string> = new Set(['managed'])
 
 /** Condition reasons of a failure in the data (DataValid False); storage reasons fail SyncSuccessful only; the rest are source failures. */
 const DataReasons: ReadonlySet<string> = new Set(['InvalidJson', 'FormatMismatch', 'InvalidData', 'InvalidFilter', 'DuplicateServer', 'UnknownFormat', 'LegacyNotConvertible'])
@@ -110,11 +110,12 @@ export function sourceStatusAfter(previous: SourceStatus | undefined, entry: MCP
     return {
       ...base,
       phase: 'Ready',
-      message: `Synced ${outcome.serverCount} servers from ${outcome.source}${outcome.stored ? '' : ' (data unchanged)'}`,
+      message: `Synced ${outcome.serverCount} servers from ${outcome.source}${outcome.stored ? '' : ' (data unchanged)'}${skippedNote(outcome.skipped?.length ?? 0)}`,
       lastSyncTime: rfc3339(ctx.now),
       lastSyncHash: outcome.hash,
       serverCount: outcome.serverCount,
       ...(outcome.revision === undefined ? {} : { revision: outcome.revision }),
+      ...(outcome.skipped === undefined ? {} : { skippedCount: outcome.skipped.length }),
     }
   }
   const served = previous?.lastSyncHash === undefined ? 'it contributes nothing until it syncs' : `its last good ${previous.serverCount ?? 0} servers are still served`
@@ -122,6 +123,12 @@ export function sourceStatusAfter(previous: SourceStatus | undefined, entry: MCP
     ? `retry ${attempts + 1} of ${ctx.policy.maxAttempts} at ${rfc3339(next)}`
     : `retries stopped after ${attempts} failed attempts${next === undefined ? '' : ` until the interval sync at ${rfc3339(next)}`}`
   return { ...base, phase: 'Failed', reason: outcome.failure.reason, message: `${outcome.failure.message}; ${served}; ${retry}` }
+}
+
+/** The part of a success message about workloads a `kubernetes` source left out (none: nothing). */
+function skippedNote(skipped: number): string {
+  if (skipped === 0) return ''
+  return `; ${skipped} workload${skipped === 1 ? '' : 's'} skipped for malformed export annotations (see their RegistryExportSkipped Events)`
 }
 
 /** The entry of a source whose kind is not implemented: phase `Unsupported`, no schedule. */

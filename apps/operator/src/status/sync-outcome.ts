@@ -1,4 +1,5 @@
 /** What one sync attempt did, and how it shows in the registry's status and Events. */
+import type { SkippedObject } from '@thv/sources'
 import type { ShadowedServer } from '@thv/converters'
 import { ConditionReason, ConditionType, EventReason, type SnapshotSourceSummary, type StorageRef } from '@thv/registry-model'
 import type { StatusDraft } from './registry-status.js'
@@ -32,7 +33,7 @@ export type SyncOutcome =
 
 /** The result of one source's attempt (a registry with `spec.sources`): a {@link SyncOutcome} plus the source's revision. */
 export type SourceSyncOutcome =
-  | (Extract<SyncOutcome, { ok: true }> & { readonly revision?: string | undefined })
+  | (Extract<SyncOutcome, { ok: true }> & { readonly revision?: string | undefined; readonly skipped?: readonly SkippedObject[] | undefined })
   | { readonly ok: false; readonly failure: SyncFailure }
 
 /**

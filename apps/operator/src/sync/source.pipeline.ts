@@ -5,7 +5,7 @@ import {
   ConditionReason, kindsOf, sourceRegistry, viewsOf, type DeployedServerSummary, type MCPRegistry, type MCPRegistrySourceEntry,
   type RegistrySnapshot, type SingleSourceRegistry,
 } from '@thv/registry-model'
-import { DefaultSourceKey, SourceConfigError, SourceError, type SourceHandlerRegistry } from '@thv/sources'
+import { DefaultSourceKey, SourceConfigError, SourceError, type SkippedObject, type SourceHandlerRegistry } from '@thv/sources'
 import { PlainSnapshotKey, sourceStorageConfigMapName, StorageTooLargeError, type StorageManager } from '@thv/storage'
 import * as E from 'fp-ts/lib/Either.js'
 import type { PublishOutcome, SourceSyncOutcome, SyncFailure, SyncOutcome } from '../status/sync-outcome.js'
@@ -39,7 +39,11 @@ export function classifySourceFailure(err: unknown): SyncFailure | undefined {
 
 /** A short description of a registry's source for messages, e.g. `ConfigMap ns/data key registry.json`. */
 export function describeSource(registry: SingleSourceRegistry): string {
-  const { url, git, api } = registry.spec.source
+  const { url, git, api, kubernetes } = registry.spec.source
+  if (kubernetes !== undefined) {
+    const namespaces = kubernetes.namespaces ?? []
+    return `exported workloads of namespace${namespaces.length > 1 ? 's' : ''} ${(namespaces.length === 0 ? [registry.metadata.namespace ?? ''] : namespaces).join(', ')}`
+  }
   // Remote endpoints without query values or user info: a token in a URL must not reach status or Events.
   const clean = (u: string) => u.replace(/\?.*$/s, (q) => (q === '' ? '' : '?…')).replace(/\/\/[^/@]*@/, '//')
   if (url !== undefined) return `url ${clean(url.endpoint)}`
@@ -102,7 +106,10 @@ export class SourceSyncPipeline implements SyncPipeline {
     try {
       const report = await storage.storeSource(registry, entry.name, fetched.snapshot, signal)
       this.#snapshots.set(key, fetched.snapshot)
-      return { ok: true, serverCount: fetched.snapshot.servers.length, hash: fetched.snapshot.hash, stored: report.written, storedBytes: report.storedBytes, storageRef, source: describeSource(scoped), ...revisionOf(fetched) }
+      return {
+        ok: true, serverCount: fetched.snapshot.servers.length, hash: fetched.snapshot.hash, stored: report.written, storedBytes: report.storedBytes, storageRef,
+        source: describeSource(scoped), ...revisionOf(fetched), ...(fetched.skipped === undefined ? {} : { skipped: fetched.skipped }),
+      }
     } catch (err) {
       if (signal.aborted) throw err
       return { ok: false, failure: storageFailure(err) }
@@ -188,7 +195,7 @@ export class SourceSyncPipeline implements SyncPipeline {
         if (previousHash === undefined) throw new Error('a source handler answered unchanged without a previous hash')
         return { ok: true, hash: result.hash, serverCount: result.serverCount, revision: result.revision }
       }
-      return { ok: true, hash: result.hash, serverCount: result.serverCount, snapshot: result.data, revision: result.revision }
+      return { ok: true, hash: result.hash, serverCount: result.serverCount, snapshot: result.data, revision: result.revision, skipped: result.skipped }
     } catch (err) {
       const failure = signal.aborted ? undefined : classifySourceFailure(err)
       if (failure === undefined) throw err
@@ -217,7 +224,10 @@ export class SourceSyncPipeline implements SyncPipeline {
 
 /** What the handler gave: a new snapshot, or (no `snapshot`) unchanged against the previous hash. */
 type Fetched =
-  | { readonly ok: true; readonly hash: string; readonly serverCount: number; readonly snapshot?: RegistrySnapshot; readonly revision?: string | undefined }
+  | {
+      readonly ok: true; readonly hash: string; readonly serverCount: number; readonly snapshot?: RegistrySnapshot; readonly revision?: string | undefined
+      readonly skipped?: readonly SkippedObject[] | undefined
+    }
   | { readonly ok: false; readonly failure: SyncFailure }
 
 function revisionOf(fetched: { readonly revision?: string | undefined }): { revision?: string } {
