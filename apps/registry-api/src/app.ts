@@ -5,7 +5,7 @@ import { Router } from '@koa/router'
 import Koa from 'koa'
 import type { Logger } from 'winston'
 import type { ApiAuth } from './auth/api-auth.js'
-import { authenticateRequests, authorizeViews, protectedResourceRoutes, restrictionOf, visibilityOfRequest } from './auth/auth.middleware.js'
+import { authenticateRequests, hideViews, protectedResourceRoutes, restrictionOf, restrictViews, visibilityOfRequest } from './auth/auth.middleware.js'
 import type { ApiMetrics } from './http/api-metrics.js'
 import type { ByteLruOptions } from './http/byte-lru.js'
 import { installClientErrorHandler } from './http/client-error.js'
@@ -93,14 +93,17 @@ export class RegistryApiApp extends Koa {
   }
 }
 
-/** The catalogue at `/`; a JSON client asking for `/` gets the API's entry points instead. */
+/**
+ * The catalogue at `/` (and at `/registry/{view}/` through a view's prefix); a JSON client asking for it gets the
+ * entry points of that view instead.
+ */
 const RootCatalogue: CatalogueMount = {
   prefix: '',
-  json: (ctx) => {
+  json: (ctx, prefix) => {
     ctx.type = 'application/json'
     ctx.body = JSON.stringify({
-      catalogue: '/', docs: '/docs', openapi: '/openapi.yaml',
-      registry: '/api/v1/registry/servers', servers: ['/v0/servers', '/v0.1/servers'],
+      catalogue: `${prefix}/`, docs: '/docs', openapi: `${prefix}/openapi.yaml`,
+      registry: `${prefix}/api/v1/registry/servers`, servers: [`${prefix}/v0/servers`, `${prefix}/v0.1/servers`],
     })
   },
 }
@@ -124,8 +127,9 @@ export function createApp(deps: AppDeps): RegistryApiApp {
   app.use(requestLimits(deps.limits ?? DefaultRequestLimits))
   if (auth !== undefined) app.use(authenticateRequests(auth))
   app.use(rememberResponses(memo, (ctx) => visibilityOfRequest(ctx).key))
+  if (auth !== undefined) app.use(hideViews(deps.store))
   app.use(viewPrefix(deps.store))
-  if (auth !== undefined) app.use(authorizeViews(deps.store))
+  if (auth !== undefined) app.use(restrictViews(deps.store))
   // One router for every route: one match per request, and allowedMethods() sees every route of a path.
   const router = new Router()
   healthRoutes(router, { store: deps.store, metrics: deps.metrics, openApiYaml: deps.openApiYaml })

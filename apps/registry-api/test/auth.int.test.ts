@@ -190,6 +190,11 @@ describe('registry API authentication and claims-based authorization (issue 16)'
     const hidden = await internal('bob')
     expect([hidden.status, (hidden.json as { detail: string }).detail]).to.deep.equal([404, 'No registry view named "internal"'])
     expect([unknown.status, (unknown.json as { detail: string }).detail]).to.deep.equal([404, 'No registry view named "nope"'])
+    for (const path of ['/registry/internal', '/registry/internal/', '/registry/internal/openapi.yaml']) {
+      const res = await fetch(`${api.url}${path}`, { headers: bearer(tokens.bob as string), redirect: 'manual' })
+      expect([path, res.status, ((await res.json()) as { detail: string }).detail]).to.deep.equal([path, 404, 'No registry view named "internal"'])
+    }
+    expect((await fetch(`${api.url}/registry/internal`, { headers: bearer(tokens.alice as string), redirect: 'manual' })).status).to.equal(308)
     expect(namesOf((await internal('alice')).json)).to.deep.equal([...data.names.platform, ...data.names.secret].sort())
     expect(namesOf((await internal('carol')).json)).to.deep.equal([...data.names.secret].sort())
     const viewsOf = async (who: string) => ((await getChecked(`${api.url}/api/v1/registry/info`, '/api/v1/registry/info', { headers: bearer(tokens[who] as string) })).json as { views: unknown }).views

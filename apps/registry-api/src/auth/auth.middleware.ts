@@ -1,9 +1,9 @@
 /**
  * The auth middleware of the API: `authenticateRequests` (401 without a valid token outside the public paths, 403
- * for a token without a supported scope, then the caller in `ctx.state`) and `authorizeViews` (after the memo has
- * begun and after the view prefix: what the caller may not see in the current snapshot, a hidden view is 404 like an
- * unknown one, and every answer comes from the view restricted to the caller). `protectedResourceRoutes` serves the
- * RFC 9728 metadata.
+ * for a token without a supported scope, then the caller in `ctx.state`), `hideViews` (after the memo has begun,
+ * before the view prefix: what the caller may not see in the current snapshot; a hidden view is 404 like an unknown
+ * one) and `restrictViews` (after the view prefix: every answer comes from the view restricted to the caller).
+ * `protectedResourceRoutes` serves the RFC 9728 metadata.
  */
 import type { Router } from '@koa/router'
 import type { Middleware, ParameterizedContext } from 'koa'
@@ -43,7 +43,7 @@ function origin(ctx: ParameterizedContext): string {
   return `${ctx.protocol}://${ctx.host}`
 }
 
-/** 401 (no or a refused token, with the challenge) and 403 (no supported scope); records the caller for `authorizeViews`. */
+/** 401 (no or a refused token, with the challenge) and 403 (no supported scope); records the caller for `hideViews`. */
 export function authenticateRequests(auth: ApiAuth): Middleware {
   return async (ctx, next) => {
     const header = ctx.get('authorization')
@@ -76,16 +76,31 @@ export function authenticateRequests(auth: ApiAuth): Middleware {
 const ViewFree = /^\/(health|readiness|metrics|openapi\.yaml|docs(\/.*)?|ui\/assets\/.*|\.well-known\/.*)$/
 
 /**
- * After the response memo has begun and after `viewPrefix`: works out what the caller may not see in the current
- * snapshot (computed here, in the same synchronous step as the view it restricts, so both belong to one snapshot),
- * answers 404 for a hidden view (the same answer as for an unknown one, so names do not leak) and serves the view
- * restricted to the caller's views, sources and entries.
+ * After the response memo has begun and before `viewPrefix`: works out what the caller may not see in the current
+ * snapshot (computed here, in the same synchronous run as the view `restrictViews` picks, so both belong to one
+ * snapshot) and answers 404 for any `/registry/{view}…` path of a hidden view: the same answer as for an unknown one,
+ * before the prefix could redirect or route, so view names do not leak.
  */
-export function authorizeViews(store: ViewSource): Middleware {
+export function hideViews(store: ViewSource): Middleware {
   return async (ctx, next) => {
     const authentication = (ctx.state as Record<symbol, Authentication | undefined>)[AUTHENTICATION]
     const restriction = authentication === undefined ? FullVisibility : restrictionOf(authentication, store) ?? FullVisibility
     ;(ctx.state as Record<symbol, ViewRestriction>)[VISIBILITY] = restriction
+    const name = /^\/registry\/([^/]+)/.exec(ctx.path)?.[1]
+    if (name !== undefined && restriction.hiddenViews.has(name) && store.current !== undefined) {
+      throw HttpProblem.notFound(`No registry view named ${JSON.stringify(name)}`)
+    }
+    return next()
+  }
+}
+
+/**
+ * After `viewPrefix`: for a caller who may not see everything, serves the view restricted to the caller's views,
+ * sources and entries (a hidden first view answers 404 at the unprefixed paths).
+ */
+export function restrictViews(store: ViewSource): Middleware {
+  return async (ctx, next) => {
+    const restriction = visibilityOfRequest(ctx)
     if (restriction.key === '' || store.current === undefined || ViewFree.test(ctx.path)) return next()
     const name = (ctx.state as { viewName?: string }).viewName
     const view = store.restricted(name, restriction)

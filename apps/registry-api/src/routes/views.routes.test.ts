@@ -1,40 +1,9 @@
 import { expect } from 'chai'
-import * as E from 'fp-ts/lib/Either.js'
-import { computeSnapshotHash } from '@thv/converters'
-import { decodeSnapshot, type RegistrySnapshot } from '@thv/registry-model'
+import type { RegistrySnapshot } from '@thv/registry-model'
 import { startApi, type RunningApi } from '../../test/support/api-harness.js'
 import { getChecked } from '../../test/support/http-client.js'
-import { fixtureSnapshot } from '../../test/support/snapshots.js'
+import { fixtureSnapshot, multiViewSnapshot } from '../../test/support/snapshots.js'
 import { renderToolHiveForTests } from '../../test/support/toolhive.js'
-
-/**
- * A served snapshot of a registry with two sources: `platform` (the fixture's first six servers) and `community`
- * (the rest, plus its own copy of platform's first server, which `all` shadows and `community-only` serves).
- */
-function multiViewSnapshot(): RegistrySnapshot {
-  const base = fixtureSnapshot()
-  const names = [...new Set(base.servers.map((s) => s.server.name))]
-  const platformNames = new Set(names.slice(0, 6))
-  const platform = base.servers.filter((s) => platformNames.has(s.server.name))
-  const community = base.servers.filter((s) => !platformNames.has(s.server.name))
-  const first = platform[0] as RegistrySnapshot['servers'][number]
-  const communityCopy = { ...first, server: { ...first.server, description: 'the community copy' } }
-  const servers = [...platform, ...community]
-  const body = {
-    ...base,
-    servers,
-    views: [
-      { name: 'all', sources: ['platform', 'community'] },
-      { name: 'community-only', sources: ['community'], entries: [...community.map((_, i) => platform.length + i), servers.length] },
-    ],
-    extraServers: [communityCopy],
-    sources: [{ name: 'platform', served: 6, shadowed: 0 }, { name: 'community', served: names.length - 6, shadowed: 1 }],
-  }
-  const { hash: _hash, ...unhashed } = body
-  const decoded = decodeSnapshot({ ...unhashed, hash: computeSnapshotHash(unhashed as Omit<RegistrySnapshot, 'hash'>) })
-  if (E.isLeft(decoded)) throw new Error(`Test snapshot breaks the contract: ${decoded.left.message}`)
-  return decoded.right
-}
 
 const namesOf = (json: unknown) => (json as { servers: Array<{ server: { name: string } }> }).servers.map((s) => s.server.name)
 
@@ -92,10 +61,31 @@ describe('registry views under /registry/{view} (HTTP)', () => {
   })
 
   it('answers an unknown view or a path a view does not serve with a 404 problem', async () => {
-    for (const path of ['/registry/nope/v0.1/servers', '/registry/all/', '/registry/all/health', '/registry/all']) {
+    for (const path of ['/registry/nope/v0.1/servers', '/registry/nope/', '/registry/all/health', '/registry/nope', '/registry/all/ui/assets/catalogue.css', '/registry/all/docs']) {
       const res = await getChecked(`${api.url}${path}`, undefined)
       expect([path, res.status, res.headers.get('content-type')]).to.deep.equal([path, 404, 'application/problem+json'])
     }
+  })
+
+  it('redirects a view\'s base URL without the slash to its catalogue', async () => {
+    const res = await fetch(`${api.url}/registry/community-only?q=fetch`, { redirect: 'manual' })
+    expect([res.status, res.headers.get('location')]).to.deep.equal([308, '/registry/community-only/?q=fetch'])
+  })
+
+  it('answers a JSON client at a view\'s root with that view\'s entry points, and a browser with its catalogue', async () => {
+    const json = await getChecked(`${api.url}/registry/community-only/`, undefined)
+    expect([json.status, json.headers.get('vary')]).to.deep.equal([200, 'Accept'])
+    expect(json.json).to.deep.equal({
+      catalogue: '/registry/community-only/', docs: '/docs', openapi: '/registry/community-only/openapi.yaml',
+      registry: '/registry/community-only/api/v1/registry/servers', servers: ['/registry/community-only/v0/servers', '/registry/community-only/v0.1/servers'],
+    })
+    const page = await fetch(`${api.url}/registry/community-only/`, { headers: { Accept: 'text/html' } })
+    expect([page.status, page.headers.get('content-type')]).to.deep.equal([200, 'text/html; charset=utf-8'])
+    const body = await page.text()
+    expect(body).to.include('<a href="/registry/community-only/" title="Sources: community" aria-current="page">community-only</a>')
+    const serverLinks = [...body.matchAll(/href="([^"]*\/ui\/servers\/[^"]*)"/g)].map((m) => m[1])
+    expect(serverLinks.length).to.be.greaterThan(0)
+    expect(serverLinks.every((h) => h?.startsWith('/registry/community-only/ui/servers/'))).to.equal(true)
   })
 
   it('has no views for a single-source snapshot', async () => {

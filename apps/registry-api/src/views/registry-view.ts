@@ -40,6 +40,10 @@ export interface ServedView {
   readonly registryName: string
   /** The ToolHive entries prepared for the HTML catalogue; built on first use. */
   readonly catalogue: CatalogueIndex
+  /** Every view of a registry with several sources (name and ordered sources); empty for a single-source registry. */
+  readonly views: ReadonlyArray<{ readonly name: string; readonly sources: readonly string[] }>
+  /** The name of this view, for a registry with several sources. */
+  readonly viewName: string | undefined
 }
 
 /** The default bounds of the page memo. */
@@ -91,6 +95,14 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   /** The registry's display name (its name when it has none). */
   get registryName(): string {
     return this.snapshot.registry.displayName ?? this.snapshot.registry.name
+  }
+
+  get views(): ReadonlyArray<{ readonly name: string; readonly sources: readonly string[] }> {
+    return (this.snapshot.views ?? []).map((v) => ({ name: v.name, sources: v.sources }))
+  }
+
+  get viewName(): string | undefined {
+    return this.options.viewName
   }
 
   /** The catalogue index of this snapshot, built on the first catalogue request. */

@@ -106,3 +106,32 @@ export function manyVersionsSnapshot(): RegistrySnapshot {
   })
   return snapshotOf(responses, 'many')
 }
+
+/**
+ * A served snapshot of a registry with two sources: `platform` (the fixture's first six servers) and `community`
+ * (the rest, plus its own copy of platform's first server, which `all` shadows and `community-only` serves).
+ */
+export function multiViewSnapshot(): RegistrySnapshot {
+  const base = fixtureSnapshot()
+  const names = [...new Set(base.servers.map((s) => s.server.name))]
+  const platformNames = new Set(names.slice(0, 6))
+  const platform = base.servers.filter((s) => platformNames.has(s.server.name))
+  const community = base.servers.filter((s) => !platformNames.has(s.server.name))
+  const first = platform[0] as RegistrySnapshot['servers'][number]
+  const communityCopy = { ...first, server: { ...first.server, description: 'the community copy' } }
+  const servers = [...platform, ...community]
+  const body = {
+    ...base,
+    servers,
+    views: [
+      { name: 'all', sources: ['platform', 'community'] },
+      { name: 'community-only', sources: ['community'], entries: [...community.map((_, i) => platform.length + i), servers.length] },
+    ],
+    extraServers: [communityCopy],
+    sources: [{ name: 'platform', served: 6, shadowed: 0 }, { name: 'community', served: names.length - 6, shadowed: 1 }],
+  }
+  const { hash: _hash, ...unhashed } = body
+  const decoded = decodeSnapshot({ ...unhashed, hash: computeSnapshotHash(unhashed as Omit<RegistrySnapshot, 'hash'>) })
+  if (E.isLeft(decoded)) throw new Error(`Test snapshot breaks the contract: ${decoded.left.message}`)
+  return decoded.right
+}
