@@ -1,5 +1,6 @@
 // API throughput against a bare node:http baseline serving the same bytes, for a 10,000-server registry,
-// and 1 vs 2 API processes behind a round-robin proxy (issue 9: horizontal scaling).
+// and 1 vs 2 API processes behind a round-robin proxy (issue 9: horizontal scaling), and the list with a valid bearer
+// token against an API with auth on vs the anonymous API (issue 16: `authRatio`, a real OpenID provider issues the token).
 // Run: node --conditions=@thv/source --import tsx bench/api.bench.ts
 // Env: THV_BENCH_API_SERVERS (10000), THV_BENCH_API_SECONDS per measurement (5), THV_BENCH_API_ROUNDS (3),
 //      THV_BENCH_API_FROM (`build`, default: the API compiled with tsc and run with plain node as its image does;
@@ -13,6 +14,7 @@ import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { generateRegistry, type ToolHiveRegistryDocument } from '@thv/generate-registry'
+import { makeTestTls, ReadScope, startTestIdp, type TestIdp } from '@thv/testkit'
 import autocannon from 'autocannon'
 import { buildApi } from './api.build.js'
 
@@ -25,7 +27,7 @@ const FROM = process.env['THV_BENCH_API_FROM'] === 'source' ? 'source' : 'build'
 /** Endpoints measured through the round-robin proxy with 1 and with 2 API processes. */
 const SCALING_KEYS = ['list', 'latest'] as const
 
-interface Endpoint { key: string; path: string; acceptEncoding: string; connections: number }
+interface Endpoint { key: string; path: string; acceptEncoding: string; connections: number; headers?: Record<string, string> }
 interface Sample { rps: number; p50: number; p99: number; bytesPerSec: number; errors: number }
 interface Command { args: string[]; cwd: string; env?: NodeJS.ProcessEnv }
 
@@ -74,7 +76,7 @@ async function measure(port: number, endpoint: Endpoint, seconds: number): Promi
     url: `http://127.0.0.1:${port}${endpoint.path}`,
     connections: endpoint.connections,
     duration: seconds,
-    headers: endpoint.acceptEncoding === '' ? {} : { 'accept-encoding': endpoint.acceptEncoding },
+    headers: { ...(endpoint.acceptEncoding === '' ? {} : { 'accept-encoding': endpoint.acceptEncoding }), ...endpoint.headers },
   })
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bytesPerSec: result.throughput.average, errors: result.errors + result.non2xx }
 }
@@ -102,25 +104,26 @@ async function interleaved<T extends string>(targets: Record<T, number>, endpoin
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'thv-bench-api-'))
   const children: ChildProcess[] = []
+  let idp: TestIdp | undefined
   try {
     const template = JSON.parse(readFileSync(join(SHARED, 'fixtures', 'toolhive-registry.json'), 'utf8')) as ToolHiveRegistryDocument
     const registryFile = join(work, 'registry.json')
     writeFileSync(registryFile, JSON.stringify(generateRegistry({ template, count: SERVERS, seed: 1 })))
 
-    let apiCommand: (port: string) => Command
+    let apiCommand: (port: string, extra?: string[]) => Command
     let buildMs: number | null = null
     if (FROM === 'build') {
       process.stderr.write('Building the API with tsc, as its image does\n')
       mkdirSync(join(work, 'api'))
       const built = buildApi(ROOT, join(work, 'api'))
       buildMs = built.buildMs
-      apiCommand = (port) => ({ args: [built.main, '--file', registryFile, '--port', port, '--host', '127.0.0.1'], cwd: built.cwd, env: { ...process.env, NODE_ENV: 'production' } })
+      apiCommand = (port, extra = []) => ({ args: [built.main, '--file', registryFile, '--port', port, '--host', '127.0.0.1', ...extra], cwd: built.cwd, env: { ...process.env, NODE_ENV: 'production' } })
     } else {
-      apiCommand = (port) => ({ args: [...TSX, 'apps/registry-api/src/main.ts', '--file', registryFile, '--port', port, '--host', '127.0.0.1'], cwd: ROOT })
+      apiCommand = (port, extra = []) => ({ args: [...TSX, 'apps/registry-api/src/main.ts', '--file', registryFile, '--port', port, '--host', '127.0.0.1', ...extra], cwd: ROOT })
     }
-    const startApi = async (): Promise<{ port: number; loadMs: number }> => {
+    const startApi = async (extra: string[] = []): Promise<{ port: number; loadMs: number }> => {
       const started = Date.now()
-      const api = await startChild(apiCommand('0'), (l) => l['message'] === 'Compressed snapshot documents', 600_000) // measure once background compression is done
+      const api = await startChild(apiCommand('0', extra), (l) => l['message'] === 'Compressed snapshot documents', 600_000) // measure once background compression is done
       children.push(api.child)
       return { port: api.lines.find((l) => l['message'] === 'Listening')?.['port'] as number, loadMs: Date.now() - started }
     }
@@ -200,17 +203,44 @@ async function main(): Promise<void> {
       scalingRows.push(`${e.key.padEnd(18)} ${oneRps.toFixed(0).padStart(12)} ${twoRps.toFixed(0).padStart(13)} ${r.ratio.toFixed(2).padStart(6)} ${r.oneProcessP99Ms.toFixed(1).padStart(10)} ${r.twoProcessesP99Ms.toFixed(1).padStart(11)} ${r.errors}`)
     }
 
+    // Auth on: the same list with a valid bearer token (a JWT of a real OpenID provider over TLS, verified once and
+    // then cached until it expires) against an API started with --auth-config, vs the anonymous API, alternately.
+    process.stderr.write('Starting a test OpenID provider and an API with auth on\n')
+    const tls = makeTestTls()
+    const audience = 'https://bench.registry.test/'
+    const caller = { id: 'bench', secret: 'bench-secret-of-at-least-thirty-two-characters', claims: { groups: ['bench'] } }
+    idp = await startTestIdp(tls, [caller], 'bench')
+    writeFileSync(join(work, 'ca.pem'), tls.caPem)
+    writeFileSync(join(work, 'auth.json'), JSON.stringify({
+      mode: 'oauth', oauth: { scopesSupported: [ReadScope], providers: [{ name: 'bench', issuerUrl: idp.issuer, audience, caCertFile: join(work, 'ca.pem') }] },
+    }))
+    const { port: authPort } = await startApi(['--auth-config', join(work, 'auth.json')])
+    const token = await idp.token(caller, audience)
+    const listWithToken: Endpoint = { key: 'list', path: '/v0.1/servers?limit=100', acceptEncoding: '', connections: 32, headers: { authorization: `Bearer ${token}` } }
+    const authSamples = await interleaved({ anonymous: apiPort, auth: authPort }, [listWithToken])
+    const anon = authSamples.anonymous.get('list') as Sample[]
+    const authed = authSamples.auth.get('list') as Sample[]
+    const auth = {
+      anonymousRps: median(anon.map((s) => s.rps)), bearerRps: median(authed.map((s) => s.rps)),
+      anonymousP99Ms: median(anon.map((s) => s.p99)), bearerP99Ms: median(authed.map((s) => s.p99)),
+      errors: [...anon, ...authed].reduce((n, s) => n + s.errors, 0),
+    }
+    const authRatio = auth.anonymousRps === 0 ? 0 : auth.bearerRps / auth.anonymousRps
+
     const summary = {
       ratioToBareNode: Math.min(...ratios),
+      authRatio,
       p99Ms: results['list']?.['apiP99Ms'] ?? null,
       scaling2to1: scaling['list']?.['ratio'] ?? null,
       servers: SERVERS, secondsPerMeasurement: SECONDS, rounds: ROUNDS, snapshotLoadMs: loadMs, cpus: cpus().length,
       apiFrom: FROM, apiBuildMs: buildMs,
       endpoints: results,
       scaling,
+      auth,
     }
     process.stdout.write(`\nAPI (${FROM}) vs bare node:http, ${SERVERS} servers, ${ROUNDS} rounds x ${SECONDS}s (medians; latency in ms)\n${rows.join('\n')}\n`)
     process.stdout.write(`lowest ratio ${summary.ratioToBareNode.toFixed(2)} (target >= 0.8)\n`)
+    process.stdout.write(`\nList with a bearer token (auth on) vs anonymous: ${auth.bearerRps.toFixed(0)} vs ${auth.anonymousRps.toFixed(0)} req/s, ratio ${authRatio.toFixed(2)} (target >= 0.85); p99 ${auth.bearerP99Ms.toFixed(1)} vs ${auth.anonymousP99Ms.toFixed(1)} ms; ${auth.errors} errors\n`)
     process.stdout.write(`\nRound-robin proxy in front of 1 vs 2 API processes (${cpus().length} CPUs shared by the APIs, the proxy and the load generator)\n${scalingRows.join('\n')}\n`)
     const json = JSON.stringify(summary)
     const out = process.env['THV_BENCH_RESULT_FILE']
@@ -218,6 +248,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${json}\n`)
   } finally {
     for (const child of children) child.kill('SIGTERM')
+    await idp?.close()
     rmSync(work, { recursive: true, force: true })
   }
 }

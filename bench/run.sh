@@ -7,7 +7,7 @@
 #     (or, failing that, prints it as the last line of its stdout);
 #   - the object is either flat (merged into the section named after the file, see SECTION below) or keyed by
 #     section ({"api": {...}, "sync": {...}}); numbers are medians of repeated runs, ratios measured in the same run.
-# Required keys of latest.json: api.ratioToBareNode, api.p99Ms, freshness.p50Ms,
+# Required keys of latest.json: api.ratioToBareNode, api.p99Ms, api.authRatio, freshness.p50Ms,
 # freshness.p95Ms, sync.tenThousandMs, operator.rssMiB, operator.scaleSeconds, machine. A key no benchmark
 # measured is written as null, with the reason under `missing`.
 # Usage: npm run bench                     every benchmark
@@ -54,7 +54,7 @@ node - "$OUT" "${names[@]}" <<'NODE'
 const fs = require('node:fs'); const os = require('node:os'); const path = require('node:path')
 const [outDir, ...names] = process.argv.slice(2)
 const SECTION = { api: 'api', storage: 'sync', sync: 'sync', freshness: 'freshness', 'operator-scale': 'operator', sources: 'sources' }
-const REQUIRED = { api: ['ratioToBareNode', 'p99Ms'], freshness: ['p50Ms', 'p95Ms'], sync: ['tenThousandMs'],
+const REQUIRED = { api: ['ratioToBareNode', 'p99Ms', 'authRatio'], freshness: ['p50Ms', 'p95Ms'], sync: ['tenThousandMs'],
   operator: ['rssMiB', 'scaleSeconds'], ui: ['listP99Ms'] }
 const latestPath = path.join(outDir, 'latest.json')
 let latest = {}

@@ -117,7 +117,8 @@ describe('MCPRegistry operator: registry API deployment settings', function () {
     })
     const message = r?.status?.conditions?.find((c) => c.type === 'PodTemplateValid')?.message
     expect(message).to.include('imagePullPolicyy')
-    expect((await events(ns, 'InvalidPodTemplate'))[0]?.type).to.equal('Warning')
+    // Events are sent after the status is written.
+    await eventually(async () => expect((await events(ns, 'InvalidPodTemplate'))[0]?.type).to.equal('Warning'))
 
     // A shape the merge cannot use (containers as an object, a wrong type inside resources).
     await setTemplate(ns, { spec: { containers: { name: 'registry-api' } } })
@@ -232,7 +233,8 @@ describe('MCPRegistry operator: registry API deployment settings', function () {
   it('reports a missing Gateway API, then creates, updates, drift-corrects and removes an HTTPRoute', async () => {
     const ns = await registryWith('deploy-route', { expose: { httpRoute: { parentRefs: [{ name: 'public', namespace: 'gateways' }], hostnames: ['registry.example.com'] } } })
     await eventually(async () => expect(conditionSummary((await readRegistry(client, ns, 'r'))?.status)['Exposed']).to.deep.equal(['False', 'GatewayAPIMissing']))
-    expect((await events(ns, 'GatewayAPIMissing'))[0]?.type).to.equal('Warning')
+    // Events are sent after the status is written.
+    await eventually(async () => expect((await events(ns, 'GatewayAPIMissing'))[0]?.type).to.equal('Warning'))
 
     await installCrds(GATEWAY_API_CRDS)
     // A spec change reconciles at once (without it the registry looks again within a minute).

@@ -98,6 +98,24 @@ const cases: ReadonlyArray<readonly [string, unknown, boolean, string?]> = [
     registries: [{ name: 'v', sources: ['a', 'u'], claims: { team: 'a' } }],
     databaseConfig: { host: 'pg', port: 5432 }, enforceServers: true,
   }, true],
+  ['authConfig with oauth providers, CA and Secret references (issue 16)', {
+    sources: [{ ...platform, claims: { groups: 'platform-team' } }],
+    registries: [{ name: 'curated', sources: ['platform'], claims: { department: ['eng', 'ops'] } }],
+    authConfig: {
+      mode: 'oauth', publicPaths: ['/docs', '/ui/assets/*'],
+      oauth: {
+        resourceUrl: 'https://registry.example/', realm: 'mcp-registry', scopesSupported: ['mcp-registry:read'],
+        providers: [
+          { name: 'corp', issuerUrl: 'https://idp.example/', audience: 'mcp-registry', jwksUrl: 'https://idp.example/jwks', caCertRef: { name: 'corp-ca', key: 'ca.crt' } },
+          { name: 'partner', issuerUrl: 'https://p.example/', audience: 'mcp-registry', introspectionUrl: 'https://p.example/introspect', clientId: 'registry', clientSecretRef: { name: 's', key: 'secret' }, authTokenRef: { name: 't', key: 'token' } },
+        ],
+      },
+      authz: { roles: { superAdmin: ['admins'] } },
+    },
+  }, true],
+  ['authConfig mode oauth without oauth', { source, authConfig: { mode: 'oauth' } }, false, 'spec.authConfig.oauth is required when spec.authConfig.mode is oauth'],
+  ['an auth provider without an audience', { source, authConfig: { mode: 'oauth', oauth: { providers: [{ name: 'corp', issuerUrl: 'https://idp.example/' }] } } }, false, 'spec.authConfig.oauth.providers[0].audience'],
+  ['an unknown field in an auth provider', { source, authConfig: { oauth: { providers: [{ name: 'corp', issuerUrl: 'https://idp.example/', audience: 'a', clientSecret: 'inline' }] } } }, false, 'unknown field "spec.authConfig.oauth.providers[0].clientSecret"'],
   ['20 sources and 20 views', { sources: manySources(20), registries: Array.from({ length: 20 }, (_, i) => ({ name: `v${i}`, sources: ['s0'] })) }, true],
   ['both spec.source and spec.sources', { source, sources: [platform] }, false, 'set exactly one of spec.source and spec.sources'],
   ['views without spec.sources', { source, registries: [{ name: 'v', sources: ['default'] }] }, false, 'spec.registries needs spec.sources'],

@@ -12,6 +12,7 @@ import { createRegistry, putConfigMap, smallRegistry, testClients } from './oper
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 const PROMETHEUS = fileURLToPath(new URL('../../../config/prometheus/', import.meta.url))
+const RUNBOOKS = readFileSync(fileURLToPath(new URL('../../../docs/alerts.md', import.meta.url)), 'utf8')
 
 interface Rule { alert?: unknown; expr?: unknown; for?: unknown; labels?: Record<string, unknown>; annotations?: Record<string, unknown> }
 interface RuleFile { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown }; spec?: { groups?: { name?: unknown; rules?: Rule[] }[] } }
@@ -51,7 +52,18 @@ describe('config/prometheus dashboard and alert rules', function () {
   it('has a PrometheusRule with named, bounded, annotated alerts', () => {
     expect([rules.apiVersion, rules.kind, rules.metadata?.name]).to.deep.equal(['monitoring.coreos.com/v1', 'PrometheusRule', 'thv-registry'])
     const all = (rules.spec?.groups ?? []).flatMap((g) => g.rules ?? [])
-    expect(all.map((r) => r.alert)).to.deep.equal(['MCPRegistrySyncFailing', 'MCPRegistryStorageNearLimit', 'MCPRegistryAPINotReady', 'MCPRegistryAPISnapshotLoadErrors', 'MCPRegistryAPIServerErrors'])
+    expect(all.map((r) => r.alert)).to.deep.equal([
+      'MCPRegistrySyncFailing', 'MCPRegistryStorageNearLimit', 'MCPRegistrySourceFailing', 'MCPRegistryServersShadowed',
+      'MCPRegistryAPINotReady', 'MCPRegistryAPISnapshotLoadErrors', 'MCPRegistryAPIServerErrors',
+    ])
+    // Every alert has a runbook section in docs/alerts.md, and every section is an alert.
+    const sections = [...RUNBOOKS.matchAll(/^## (\S+)$/gm)].map((m) => m[1])
+    expect(sections).to.deep.equal(all.map((r) => r.alert))
+    for (const r of all) expect(r.annotations?.['runbook'], String(r.alert)).to.equal(`docs/alerts.md#${String(r.alert).toLowerCase()}`)
+    // The source alerts are per source, so that a silence or a route can name one.
+    for (const name of ['MCPRegistrySourceFailing', 'MCPRegistryServersShadowed']) {
+      expect(all.find((r) => r.alert === name)?.expr, name).to.match(/^max by \(namespace, registry, source\) \(mcpregistry_source_[a-z_]+\) (== 0|> 0)$/)
+    }
     for (const r of all) {
       expect(r.alert, String(r.alert)).to.match(/^[A-Z][A-Za-z0-9]+$/)
       expect(typeof r.expr === 'string' && r.expr.trim() !== '' && balanced(r.expr), `${String(r.alert)} expr`).to.equal(true)
@@ -80,12 +92,26 @@ describe('config/prometheus dashboard and alert rules', function () {
     await eventually(async () => expect((await fetch(`http://127.0.0.1:${probePort}/readyz`)).status).to.equal(200), { timeoutMs: 60_000, intervalMs: 250 })
     await putConfigMap(clients.client, ns, 'data', { 'registry.json': JSON.stringify(smallRegistry(2)) })
     await createRegistry(clients.client, ns, 'watched', { source: { type: 'configmap', configmap: { name: 'data' } } })
+    // A registry with several sources: `second` repeats one server of `first` (shadowed), `broken` never syncs.
+    const two = smallRegistry(3)
+    await putConfigMap(clients.client, ns, 'first', { 'registry.json': JSON.stringify(smallRegistry(2)) })
+    await putConfigMap(clients.client, ns, 'second', { 'registry.json': JSON.stringify({ ...two, servers: Object.fromEntries(Object.entries(two.servers).slice(1)) }) })
+    await putConfigMap(clients.client, ns, 'broken', { 'registry.json': '{"servers": [' })
+    await createRegistry(clients.client, ns, 'merged', {
+      sources: ['first', 'second', 'broken'].map((name) => ({ name, configMapRef: { name, key: 'registry.json' } })),
+      syncPolicy: { retryPolicy: { backoffInterval: '1s', backoffMultiplier: '1', maxAttempts: 100 } },
+    })
 
     // The labelled operator gauges have samples once the registry synced and its API became available.
     const operatorText = await eventually(async () => {
       const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
       expect(text).to.include(`mcpregistry_api_available{namespace="${ns}",registry="watched"} 1`)
       expect(text).to.match(new RegExp(`mcpregistry_storage_bytes\\{namespace="${ns}",registry="watched"\\} [1-9]`))
+      const sample = (metric: string, source: string) => new RegExp(`^${metric}\\{namespace="${ns}",registry="merged",source="${source}"\\} (\\S+)$`, 'm').exec(text)?.[1]
+      expect(['first', 'second', 'broken'].map((s) => [s, sample('mcpregistry_source_servers', s), sample('mcpregistry_source_shadowed_servers', s), sample('mcpregistry_source_ready', s)])).to.deep.equal([
+        ['first', '2', '0', '1'], ['second', '2', '1', '1'], ['broken', '0', '0', '0'],
+      ])
+      expect(text).to.match(new RegExp(`^mcpregistry_source_sync_errors_total\\{namespace="${ns}",registry="merged",source="broken",reason="InvalidJson"\\} [1-9]`, 'm'))
       return text
     }, { timeoutMs: 100_000, intervalMs: 500 })
     await eventually(async () => expect((await fetch(`http://127.0.0.1:${apiPort}/v0.1/servers?limit=1`)).status).to.equal(200), { timeoutMs: 60_000, intervalMs: 250 })

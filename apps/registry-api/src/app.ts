@@ -4,6 +4,8 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
 import { Router } from '@koa/router'
 import Koa from 'koa'
 import type { Logger } from 'winston'
+import type { ApiAuth } from './auth/api-auth.js'
+import { authenticateRequests, hideViews, protectedResourceRoutes, restrictionOf, restrictViews, visibilityOfRequest } from './auth/auth.middleware.js'
 import type { ApiMetrics } from './http/api-metrics.js'
 import type { ByteLruOptions } from './http/byte-lru.js'
 import { installClientErrorHandler } from './http/client-error.js'
@@ -12,7 +14,7 @@ import { problemJson } from './http/problem-json.middleware.js'
 import { DefaultRequestLimits, requestLimits, type RequestLimits } from './http/request-limits.middleware.js'
 import { RequestObserver, type RequestHook } from './http/request-observer.js'
 import { viewPrefix } from './http/view-prefix.middleware.js'
-import { DefaultResponseMemo, rememberResponses, replayFromMemo, ResponseMemo } from './http/response-memo.js'
+import { DefaultResponseMemo, rememberResponses, replayFromMemo, ResponseMemo, type MemoPartition } from './http/response-memo.js'
 import { catalogueAssetRoutes, catalogueRoutes, type CatalogueMount } from './catalogue/catalogue.routes.js'
 import { docsRoutes } from './catalogue/docs.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
@@ -34,6 +36,16 @@ export interface AppDeps {
   readonly responseMemo?: ByteLruOptions
   /** Also told about every answered request (OpenTelemetry); none by default. */
   readonly requestHook?: RequestHook
+  /** Authentication and claims-based authorization (`--auth-config`); without it every caller sees everything. */
+  readonly auth?: ApiAuth
+}
+
+/** The memo partition of a request before koa: the key of what the caller may not see, from verified tokens only. */
+function memoPartition(auth: ApiAuth, store: ViewSource): MemoPartition {
+  return (req, path) => {
+    const found = auth.cachedAuthentication(path, req.headers.authorization)
+    return found === undefined ? undefined : restrictionOf(found, store)?.key
+  }
 }
 
 /** Answers a request before koa does and returns true, or returns false to leave it to koa. */
@@ -81,34 +93,43 @@ export class RegistryApiApp extends Koa {
   }
 }
 
-/** The catalogue at `/`; a JSON client asking for `/` gets the API's entry points instead. */
+/**
+ * The catalogue at `/` (and at `/registry/{view}/` through a view's prefix); a JSON client asking for it gets the
+ * entry points of that view instead.
+ */
 const RootCatalogue: CatalogueMount = {
   prefix: '',
-  json: (ctx) => {
+  json: (ctx, prefix) => {
     ctx.type = 'application/json'
     ctx.body = JSON.stringify({
-      catalogue: '/', docs: '/docs', openapi: '/openapi.yaml',
-      registry: '/api/v1/registry/servers', servers: ['/v0/servers', '/v0.1/servers'],
+      catalogue: `${prefix}/`, docs: '/docs', openapi: `${prefix}/openapi.yaml`,
+      registry: `${prefix}/api/v1/registry/servers`, servers: [`${prefix}/v0/servers`, `${prefix}/v0.1/servers`],
     })
   },
 }
 
 /**
  * Builds the app. Reading top-down: problem+json outermost (maps every error, logs 5xx), request metrics and
- * debug logs, size limits, recording of GETs answered from cached bodies, then the router followed by
+ * debug logs, size limits, authentication when `auth` is set (401/403), recording of GETs answered from cached
+ * bodies (partitioned by what the caller may see), the view prefix, the view restricted to the caller, then the router followed by
  * `allowedMethods()`, so a wrong method gets 405 with `Allow` instead of 404. A GET whose target was recorded
- * for the current snapshot is answered from the memo before koa sees it (same headers, same metrics).
+ * for the current snapshot and the caller's partition is answered from the memo before koa sees it (same headers,
+ * same metrics); a bearer token not verified yet always goes through koa.
  */
 export function createApp(deps: AppDeps): RegistryApiApp {
   const app = new RegistryApiApp(deps.log)
   const observer = new RequestObserver(deps.metrics, deps.log, deps.requestHook)
   const memo = new ResponseMemo(() => deps.store.current, deps.responseMemo ?? DefaultResponseMemo)
-  app.answerEarly(replayFromMemo(memo, observer))
+  const auth = deps.auth
+  app.answerEarly(replayFromMemo(memo, observer, auth === undefined ? undefined : memoPartition(auth, deps.store)))
   app.use(problemJson(deps.log))
   app.use(observeRequests(observer))
   app.use(requestLimits(deps.limits ?? DefaultRequestLimits))
-  app.use(rememberResponses(memo))
+  if (auth !== undefined) app.use(authenticateRequests(auth))
+  app.use(rememberResponses(memo, (ctx) => visibilityOfRequest(ctx).key))
+  if (auth !== undefined) app.use(hideViews(deps.store))
   app.use(viewPrefix(deps.store))
+  if (auth !== undefined) app.use(restrictViews(deps.store))
   // One router for every route: one match per request, and allowedMethods() sees every route of a path.
   const router = new Router()
   healthRoutes(router, { store: deps.store, metrics: deps.metrics, openApiYaml: deps.openApiYaml })
@@ -118,6 +139,7 @@ export function createApp(deps: AppDeps): RegistryApiApp {
   catalogueAssetRoutes(router)
   catalogueRoutes(router, deps.store, RootCatalogue)
   docsRoutes(router)
+  protectedResourceRoutes(router, auth)
   app.use(router.routes()).use(router.allowedMethods())
   return app
 }

@@ -12,6 +12,7 @@ export const Flags: readonly FlagSpec[] = [
   stringFlag('registry', 'Serve the stored snapshot of MCPRegistry <namespace>/<name> from the Kubernetes API'),
   stringFlag('name', 'Registry name reported in --file mode', undefined, '(file name without extension)'),
   stringFlag('kubeconfig', 'Kubeconfig for --registry mode', undefined, '($KUBECONFIG, else ~/.kube/config, else in-cluster)'),
+  stringFlag('auth-config', 'Auth settings file (YAML or JSON: mode, publicPaths, oauth providers, source and view claims)', undefined, '(anonymous)'),
   stringFlag('host', 'Address to listen on', '0.0.0.0'),
   stringFlag('port', 'Port to listen on (0 picks a free port)', '8080'),
   stringFlag('log-level', 'error, warn, info or debug (LOG_LEVEL is read too)', 'info'),
@@ -62,7 +63,7 @@ const ApiConfigCodec = t.intersection([
     'otlp-sampling': RatioCodec,
     'otlp-metrics-interval-ms': intFromString('Milliseconds', 100, 3_600_000),
   }),
-  t.partial({ file: t.string, registry: RegistryRefCodec, name: t.string, kubeconfig: t.string, 'otlp-endpoint': UrlCodec, 'otlp-service-version': t.string }),
+  t.partial({ 'auth-config': t.string, file: t.string, registry: RegistryRefCodec, name: t.string, kubeconfig: t.string, 'otlp-endpoint': UrlCodec, 'otlp-service-version': t.string }),
 ], 'ApiConfig')
 
 /** Where the snapshot comes from. */
@@ -80,6 +81,8 @@ export interface ApiConfig {
   readonly shutdownTimeoutMs: number
   /** OpenTelemetry export; absent without `--otlp-endpoint`. */
   readonly otlp?: OtlpSettings
+  /** Path of the auth settings file; absent: anonymous (everyone reads everything). */
+  readonly authConfig?: string
 }
 
 /** What the command line asked for: run with a config, or print help. */
@@ -119,6 +122,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     config: {
       source, host: c.host, port: c.port, logLevel: c['log-level'],
       reloadDebounceMs: c['reload-debounce-ms'], shutdownTimeoutMs: c['shutdown-timeout-ms'],
+      ...(c['auth-config'] === undefined ? {} : { authConfig: c['auth-config'] }),
       ...(c['otlp-endpoint'] === undefined ? {} : {
         otlp: {
           endpoint: c['otlp-endpoint'], serviceName: c['otlp-service-name'],

@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { collectDefaultMetrics } from 'prom-client'
 import type { Logger } from 'winston'
 import { createApp } from './app.js'
+import { loadApiAuth } from './auth/auth-settings.loader.js'
 import { parseConfig, type ApiConfig, type SnapshotSourceConfig } from './config.js'
 import { decodeStoredSnapshot, fileSnapshotBuilder, renderToolHive } from './formats.js'
 import { createApiMetrics, type ApiMetrics } from './http/api-metrics.js'
@@ -63,10 +64,16 @@ async function run(config: ApiConfig): Promise<void> {
   const log = createLogger(config.logLevel, process.stdout.isTTY === true)
   const metrics = createApiMetrics()
   collectDefaultMetrics({ register: metrics.registry })
-  const store = new SnapshotStore<RegistrySnapshot>({ renderToolHive }, log.child({ component: 'snapshot-store' }))
+  // Only auth builds restricted views from the snapshot's objects; without it the store keeps the views' bytes only.
+  const store = new SnapshotStore<RegistrySnapshot>({ renderToolHive }, log.child({ component: 'snapshot-store' }), config.authConfig !== undefined)
   const telemetry = config.otlp === undefined ? undefined : (await import('./telemetry/otlp-telemetry.js')).startOtlpTelemetry(config.otlp)
   if (config.otlp !== undefined) log.info('Exporting OpenTelemetry', { endpoint: new URL(config.otlp.endpoint).origin, traces: config.otlp.traces, metrics: config.otlp.metrics, sampling: config.otlp.sampling })
-  const app = createApp({ store, metrics, log, openApiYaml: loadOpenApiYaml(), ...(telemetry === undefined ? {} : { requestHook: telemetry }) })
+  const auth = config.authConfig === undefined ? undefined : await loadApiAuth(config.authConfig, log.child({ component: 'auth' }))
+  if (auth !== undefined) log.info('Loaded auth settings', { mode: auth.settings.mode, providers: (auth.settings.oauth?.providers ?? []).map((p) => p.name), publicPaths: auth.settings.publicPaths ?? [] })
+  const app = createApp({
+    store, metrics, log, openApiYaml: loadOpenApiYaml(),
+    ...(telemetry === undefined ? {} : { requestHook: telemetry }), ...(auth === undefined ? {} : { auth }),
+  })
   const server = app.listen(config.port, config.host)
   server.on('error', (err) => {
     log.error('HTTP server failed', { err })

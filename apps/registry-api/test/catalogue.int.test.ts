@@ -1,6 +1,7 @@
 // The HTML catalogue and the API reference (issue 18) in headless Chromium, against the API as a real process
 // serving a 10,000-server registry: list, search, filters, paging, server pages, escaping, no-JS use, CSP,
-// same-origin assets only, accessibility (axe-core) and screenshots.
+// same-origin assets only, accessibility (axe-core) and screenshots; and the catalogue of each view of a registry
+// with several sources (the app on a real port, serving a snapshot with two views).
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,9 +9,12 @@ import axe from 'axe-core'
 import { expect } from 'chai'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { generateRegistry, type ToolHiveRegistryDocument } from '@thv/generate-registry'
+import { startApi, type RunningApi } from './support/api-harness.js'
 import { startFileModeApi, type ApiProcess } from './support/api-process.js'
 import { launchChromium } from './support/browser.js'
 import { fixturePath, REPO_ROOT } from './support/fixtures.js'
+import { multiViewSnapshot } from './support/snapshots.js'
+import { renderToolHiveForTests } from './support/toolhive.js'
 
 const SCREENSHOTS = join(REPO_ROOT, '.test-results/screenshots')
 /** With THV_UPDATE_SCREENSHOTS=1 the list screenshot also replaces the README's image. */
@@ -248,6 +252,106 @@ describe('catalogue and API reference in a browser (issue 18)', function () {
         .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
       expect(violations, path).to.deep.equal([])
     }
+    await axeContext.close()
+  })
+})
+
+describe('the catalogue of each view of a registry with several sources, in a browser (issues 13 and 18)', function () {
+  this.timeout(120_000)
+  let api: RunningApi
+  let browser: Browser
+  let context: BrowserContext
+  const requested: string[] = []
+  /** The ToolHive keys a view serves, as its own ToolHive API answers them. */
+  const viewKeys = async (view: string): Promise<string[]> => {
+    const doc = await (await fetch(`${api.url}/registry/${view}/api/v1/registry/servers`)).json() as ToolHiveRegistryDocument
+    return keysOf(doc)
+  }
+  const keysUnder = async (page: Page, prefix: string): Promise<string[]> => {
+    const hrefs = await page.locator('ul.servers li.server h3 a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))
+    expect(hrefs.every((h) => h.startsWith(`${prefix}/ui/servers/`)), `links below ${prefix}: ${hrefs.join(' ')}`).to.equal(true)
+    return hrefs.map((h) => decodeURIComponent(h.slice(`${prefix}/ui/servers/`.length)))
+  }
+
+  before(async () => {
+    ;[api, browser] = await Promise.all([startApi(renderToolHiveForTests, multiViewSnapshot()), launchChromium()])
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    await context.route('**/*', async (route) => {
+      requested.push(route.request().url())
+      if (new URL(route.request().url()).origin === api.url) await route.continue()
+      else await route.abort()
+    })
+  })
+
+  after(async () => {
+    await browser?.close()
+    await api?.close()
+  })
+
+  afterEach(() => {
+    expect(requested.filter((u) => new URL(u).origin !== api.url), 'requests that left the API origin').to.deep.equal([])
+  })
+
+  it('links every view from the root catalogue and lists only the view\'s servers at /registry/{view}/', async () => {
+    const all = await viewKeys('all')
+    const communityOnly = await viewKeys('community-only')
+    expect(communityOnly.length).to.be.lessThan(all.length)
+    const page = await context.newPage()
+    await page.goto(`${api.url}/`)
+    expect(await keysUnder(page, '')).to.deep.equal(all)
+    const views = page.locator('nav.views a')
+    expect(await views.evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('aria-current')])))
+      .to.deep.equal([['Home', '/', 'page'], ['all', '/registry/all/', null], ['community-only', '/registry/community-only/', null]])
+
+    await Promise.all([page.waitForURL(`${api.url}/registry/community-only/`), page.locator('nav.views a', { hasText: 'community-only' }).click()])
+    expect(await page.locator('header.site .brand').textContent()).to.match(/ · community-only$/)
+    expect(await page.locator('nav.views a[aria-current=page]').textContent()).to.equal('community-only')
+    expect(await resultCount(page)).to.equal(`Servers 1–${communityOnly.length} of ${communityOnly.length}`)
+    const listed = await keysUnder(page, '/registry/community-only')
+    expect(listed).to.deep.equal(communityOnly)
+    // The view's own copy of the name that `all` takes from platform, and none of platform's other servers.
+    expect(all.filter((k) => !communityOnly.includes(k)).some((k) => listed.includes(k))).to.equal(false)
+    expect(all.filter((k) => !communityOnly.includes(k)), 'platform\'s servers but the one community also has').to.have.length(5)
+
+    // A server page of the view: its own copy, links back into the view.
+    await page.goto(`${api.url}/registry/community-only/?q=community+copy`)
+    await Promise.all([page.waitForURL(/\/registry\/community-only\/ui\/servers\//), page.locator('ul.servers h3 a').first().click()])
+    expect(await page.locator('main p.description').textContent()).to.equal('the community copy')
+    expect(await page.locator('main a', { hasText: 'All servers' }).getAttribute('href')).to.equal('/registry/community-only/')
+    const sameKeyAtRoot = decodeURIComponent(page.url().split('/ui/servers/')[1] ?? '')
+    await page.goto(`${api.url}/ui/servers/${encodeURIComponent(sameKeyAtRoot)}`)
+    expect(await page.locator('main p.description').textContent()).to.not.equal('the community copy')
+    // A server of platform only is not in the community view.
+    const platformOnly = all.find((k) => !communityOnly.includes(k)) as string
+    const missing = await page.goto(`${api.url}/registry/community-only/ui/servers/${encodeURIComponent(platformOnly)}`)
+    expect(missing?.status()).to.equal(404)
+    await page.close()
+  })
+
+  it('searches a view with JavaScript disabled (the form submits below the view\'s prefix)', async () => {
+    const noJs = await browser.newContext({ javaScriptEnabled: false })
+    const page = await noJs.newPage()
+    await page.goto(`${api.url}/registry/community-only/`)
+    await page.locator('#q').fill('community copy')
+    await Promise.all([page.waitForURL(`${api.url}/registry/community-only/?q=community+copy`), page.locator('#q').press('Enter')])
+    expect(await page.locator('ul.servers li.server').count()).to.equal(1)
+    await noJs.close()
+  })
+
+  it('has no serious or critical axe-core violation on a view\'s list and server pages', async () => {
+    const axeContext = await browser.newContext({ bypassCSP: true })
+    const page = await axeContext.newPage()
+    const key = (await viewKeys('community-only'))[0] as string
+    for (const path of ['/registry/community-only/', `/registry/community-only/ui/servers/${encodeURIComponent(key)}`]) {
+      const response = await page.goto(api.url + path)
+      expect(response?.status(), path).to.equal(200)
+      await page.addScriptTag({ content: axe.source })
+      const result = await page.evaluate('axe.run(document)') as axe.AxeResults
+      const violations = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
+      expect(violations, path).to.deep.equal([])
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'catalogue-view.png') })
     await axeContext.close()
   })
 })

@@ -47,6 +47,15 @@ describe('buildMultiSourceSnapshot', () => {
     expect(viewSnapshot(snap, 'nope')).to.equal(undefined)
   })
 
+  it('names the source of every stored entry, so the API can hide the entries of a source a caller may not see (issue 16)', () => {
+    const snap = buildMultiSourceSnapshot(input)?.snapshot as RegistrySnapshot
+    const pool = [...snap.servers, ...(snap.extraServers ?? [])]
+    const sourceNames = snap.sources?.map((s) => s.name) ?? []
+    const expected = pool.map((e) => (platform.servers.includes(e) ? 'platform' : upstream.servers.includes(e) ? 'upstream' : 'none'))
+    expect(snap.entrySources?.map((i) => sourceNames[i])).to.deep.equal(expected)
+    expect(expected).to.include.members(['platform', 'upstream']).and.not.include('none')
+  })
+
   it('counts served and shadowed names per source for the status, and reports the shadowed copies', () => {
     const built = buildMultiSourceSnapshot(input)
     expect(built?.counts).to.deep.equal([

@@ -81,6 +81,13 @@ export function buildMultiSourceSnapshot(input: MultiSourceSnapshotInput): Multi
     return { name: v.name, sources: [...v.sources], entries }
   })
 
+  // Each entry object comes from exactly one source's snapshot: record which, for claims-based authorization.
+  const sourceIndex = new Map<ServerResponse, number>()
+  input.sources.forEach((s, i) => {
+    for (const entry of s.snapshot?.servers ?? []) sourceIndex.set(entry, i)
+  })
+  const entrySources = [...servers, ...extraServers].map((entry) => sourceIndex.get(entry) ?? 0)
+
   const unhashed: Omit<RegistrySnapshot, 'hash'> = {
     schemaVersion: 1,
     registry: {
@@ -97,6 +104,7 @@ export function buildMultiSourceSnapshot(input: MultiSourceSnapshotInput): Multi
     views,
     ...(extraServers.length === 0 ? {} : { extraServers }),
     sources: counts,
+    entrySources,
   }
   return { snapshot: { ...unhashed, hash: computeSnapshotHash(unhashed) }, shadowed: all.shadowed, counts }
 }
@@ -113,7 +121,7 @@ export function viewSnapshot(snapshot: RegistrySnapshot, view: string): Registry
   if (views === undefined) return undefined
   const i = views.findIndex((v) => v.name === view)
   if (i < 0) return undefined
-  const { views: _views, extraServers, sources: _sources, ...base } = snapshot
+  const { views: _views, extraServers, sources: _sources, entrySources: _entrySources, ...base } = snapshot
   if (i === 0) return base
   const pool = (n: number): ServerResponse => (n < snapshot.servers.length ? snapshot.servers[n] : extraServers?.[n - snapshot.servers.length]) as ServerResponse
   return { ...base, servers: (views[i]?.entries ?? []).map(pool) }

@@ -29,6 +29,8 @@ export const ConditionType = {
   Exposed: 'Exposed',
   /** True: the spec sets fields of ToolHive's typed schema that this operator accepts but does not implement; absent otherwise. */
   Unsupported: 'Unsupported',
+  /** `claims` of sources or views are enforced by the API (True with `authConfig.mode: oauth`); absent without claims. */
+  ClaimsEnforced: 'ClaimsEnforced',
 } as const
 
 /** One of the {@link ConditionType} values. @category model @since 0.1.0 */
@@ -135,6 +137,12 @@ export const ConditionReason = {
   UnsupportedFields: 'UnsupportedFields',
   /** False: the fields reported earlier are gone. */
   NoUnsupportedFields: 'NoUnsupportedFields',
+
+  // ClaimsEnforced
+  /** True: the API verifies bearer tokens and shows each caller only the sources and views its claims match. */
+  ClaimsAuthorized: 'ClaimsAuthorized',
+  /** `claims` are set but `authConfig.mode` is anonymous, so everyone sees everything: set `mode: oauth` or remove them. */
+  AnonymousMode: 'AnonymousMode',
 
   // Ready
   /** True: data synced and API available. */

@@ -95,13 +95,17 @@ export {
   MaxSources, SourceNamePattern, DefaultSourceName, SourceKinds, ConfigMapRefCodec, ClaimsCodec, ManagedSourceCodec,
   KubernetesSourceCodec, MCPRegistrySourceEntryCodec, RegistryViewCodec, SourceEntriesCodec, RegistryViewsCodec,
   MultiSourceCodec, kindsOf,
+  MaxAuthProviders, PublicPathPattern, AuthProviderCodec, OAuthConfigCodec, AuthModeCodec, AuthConfigCodec,
 } from './mcpregistry.codec.js'
 export type {
   ConfigMapSource, KeySelector, SecretRef, UrlSource, GitSource, ApiSource, SourceFormat, MCPRegistrySource, RetryPolicy, SyncMode, SyncPolicy, TagFilter,
   RegistryFilterSpec, MCPRegistrySpec, MCPRegistryPhase, StorageRef, MCPRegistryStatus, ObjectMeta, MCPRegistry,
   IngressExpose, HTTPRouteExpose, Expose, TelemetryConfig, SourcePhase, SourceStatus, SingleSourceRegistry,
   SourceKind, ConfigMapRef, MCPRegistrySourceEntry, RegistryView, MultiSource, KubernetesSource,
+  AuthProvider, OAuthConfig, AuthMode, AuthConfig,
 } from './mcpregistry.codec.js'
+export { AuthProviderSettingsCodec, ApiAuthSettingsCodec, decodeApiAuthSettings } from './auth-settings.codec.js'
+export type { AuthProviderSettings, ApiAuthSettings } from './auth-settings.codec.js'
 export {
   MCPServerPlural, MCPServerKindName, RegistryNameLabel, RegistryNamespaceLabel, ServerNameLabel, MCPServerCodec,
   MCPRemoteProxyKindName, MCPRemoteProxyPlural, VirtualMCPServerKindName, VirtualMCPServerPlural, RegistryExportAnnotations,

@@ -474,6 +474,88 @@ export const MultiSourceCodec = t.refinement(
 /** @category model @since 0.2.0 */
 export type MultiSource = t.TypeOf<typeof MultiSourceCodec>
 
+// -------------------------------------------------------------------------------------
+// combinators: authentication of the registry API (ToolHive's typed-era names)
+// -------------------------------------------------------------------------------------
+
+/** Most identity providers of one registry. @category model @since 0.2.0 */
+export const MaxAuthProviders = 10
+/** A path of `authConfig.publicPaths`: absolute, no query. @category model @since 0.2.0 */
+export const PublicPathPattern = '^/[^\\s?#]*$'
+
+/**
+ * One OpenID provider whose tokens the API accepts: the issuer (JWKS discovered from
+ * `<issuerUrl>/.well-known/openid-configuration` unless `jwksUrl` is set), the audience a token must carry, an
+ * optional CA (ConfigMap key with PEM) for a private issuer, and an RFC 7662 introspection endpoint for opaque
+ * tokens with the client credentials the API authenticates with there (`clientId` + `clientSecretRef`, or a bearer
+ * `authTokenRef`).
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const AuthProviderCodec = strictStruct(
+  {
+    name: patterned(SourceNamePattern, 'ProviderName', 1, 63),
+    issuerUrl: HttpUrlCodec,
+    audience: patterned('^\\S+$', 'Audience', 1, 1024),
+    jwksUrl: optional(HttpUrlCodec),
+    caCertRef: optional(KeySelectorCodec),
+    introspectionUrl: optional(HttpUrlCodec),
+    clientId: optional(patterned('^\\S+$', 'ClientId', 1, 1024)),
+    clientSecretRef: optional(KeySelectorCodec),
+    authTokenRef: optional(KeySelectorCodec),
+  },
+  'AuthProvider',
+)
+/** @category model @since 0.2.0 */
+export type AuthProvider = t.TypeOf<typeof AuthProviderCodec>
+
+/** `authConfig.oauth`: the protected resource and its providers (1 to {@link MaxAuthProviders}, unique names). @category combinators @since 0.2.0 */
+export const OAuthConfigCodec = strictStruct(
+  {
+    resourceUrl: optional(HttpUrlCodec),
+    realm: optional(patterned('^[^"\\\\]*$', 'Realm', 1, 256)),
+    scopesSupported: optional(maxItems(patterned('^[!#-\\[\\]-~]+$', 'Scope', 1, 256), 32, 'ScopesSupported')),
+    providers: t.refinement(
+      maxItems(AuthProviderCodec, MaxAuthProviders, 'AuthProviders', 1),
+      (ps) => new Set(ps.map((p) => p.name)).size === ps.length,
+      'AuthProviders(unique names)',
+    ),
+  },
+  'OAuthConfig',
+)
+/** @category model @since 0.2.0 */
+export type OAuthConfig = t.TypeOf<typeof OAuthConfigCodec>
+
+/** `authConfig.mode`. @category combinators @since 0.2.0 */
+export const AuthModeCodec = t.keyof({ anonymous: null, oauth: null }, 'AuthMode')
+/** @category model @since 0.2.0 */
+export type AuthMode = t.TypeOf<typeof AuthModeCodec>
+
+/**
+ * `spec.authConfig`: `mode` (default `anonymous`: everyone reads everything), `publicPaths` open without a token,
+ * `oauth` (required with `mode: oauth`). `authz` (ToolHive's roles of its write API) is accepted and reported as
+ * unsupported.
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const AuthConfigCodec = t.refinement(
+  strictStruct(
+    {
+      mode: optional(AuthModeCodec),
+      publicPaths: optional(maxItems(patterned(PublicPathPattern, 'PublicPath', 1, 1024), 64, 'PublicPaths')),
+      oauth: optional(OAuthConfigCodec),
+      authz: optional(t.UnknownRecord),
+    },
+    'AuthConfigFields',
+  ),
+  (a) => a.mode !== 'oauth' || a.oauth !== undefined,
+  'AuthConfig(oauth is required when mode is oauth)',
+)
+/** @category model @since 0.2.0 */
+export type AuthConfig = t.TypeOf<typeof AuthConfigCodec>
+
 const SpecFieldsCodec = strictStruct(
   {
     source: optional(MCPRegistrySourceCodec),
@@ -487,6 +569,7 @@ const SpecFieldsCodec = strictStruct(
     replicas: optional(t.refinement(NonNegativeIntCodec, (n) => n <= MaxReplicas, 'Replicas')),
     expose: optional(ExposeCodec),
     telemetryConfig: optional(TelemetryConfigCodec),
+    authConfig: optional(AuthConfigCodec),
     databaseConfig: optional(t.UnknownRecord),
     enforceServers: optional(t.boolean),
   },

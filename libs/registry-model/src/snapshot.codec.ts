@@ -191,9 +191,10 @@ export const SnapshotSourceSummaryCodec = strictStruct(
  */
 export type SnapshotSourceSummary = t.TypeOf<typeof SnapshotSourceSummaryCodec>
 
-const MultiSourceFieldsOk = (s: { servers: ReadonlyArray<{ server: { name: string; version: string } }>; extraServers?: ReadonlyArray<{ server: { name: string; version: string } }> | undefined; views?: ReadonlyArray<SnapshotView> | undefined }): boolean => {
+const MultiSourceFieldsOk = (s: { servers: ReadonlyArray<{ server: { name: string; version: string } }>; extraServers?: ReadonlyArray<{ server: { name: string; version: string } }> | undefined; views?: ReadonlyArray<SnapshotView> | undefined; sources?: ReadonlyArray<unknown> | undefined; entrySources?: ReadonlyArray<number> | undefined }): boolean => {
   const pool = s.servers.length + (s.extraServers?.length ?? 0)
-  if (s.views === undefined) return s.extraServers === undefined
+  if (s.views === undefined) return s.extraServers === undefined && s.entrySources === undefined
+  if (s.entrySources !== undefined && (s.entrySources.length !== pool || s.entrySources.some((n) => n >= (s.sources?.length ?? 0)))) return false
   return s.views.every((v, i) => {
     if (i === 0) return v.entries === undefined
     if (v.entries === undefined) return false
@@ -213,7 +214,8 @@ const MultiSourceFieldsOk = (s: { servers: ReadonlyArray<{ server: { name: strin
  * The stored snapshot: `{schemaVersion: 1, registry, servers (ServerResponse[], unique name@version),
  * groups?, deployedServers, hash}`. A registry with `spec.sources` serves one snapshot holding every view:
  * `views` (the first view's servers are `servers`; later views index into `servers` then `extraServers`) and
- * `sources` (per-source counts); without those fields it is a Part I snapshot, byte for byte. `hash` is the sha256 hex of the canonical JSON of the snapshot without
+ * `sources` (per-source counts) and `entrySources` (for each entry of `servers` then `extraServers`, the index in
+ * `sources` of the source it came from: what the API's claims-based authorization filters on); without those fields it is a Part I snapshot, byte for byte. `hash` is the sha256 hex of the canonical JSON of the snapshot without
  * `registry.syncedAt` and without `hash` (computed by `@thv/converters`).
  *
  * @category instances
@@ -230,12 +232,13 @@ export const RegistrySnapshotCodec = t.refinement(
       views: optional(arrayOf(SnapshotViewCodec, 'SnapshotViews')),
       extraServers: optional(arrayOf(ServerResponseCodec, 'ExtraServers')),
       sources: optional(arrayOf(SnapshotSourceSummaryCodec, 'SnapshotSources')),
+      entrySources: optional(arrayOf(integerRange('SourceIndex', 0), 'EntrySources')),
       hash: Sha256HexCodec,
     },
     'RegistrySnapshotFields',
   ),
   MultiSourceFieldsOk,
-  'RegistrySnapshot(views[0] has no entries, every other view lists entries in range with no repeated name@version; extraServers only with views)',
+  'RegistrySnapshot(views[0] has no entries, every other view lists entries in range with no repeated name@version; extraServers and entrySources only with views; entrySources has one source index per entry)',
 )
 /**
  * A value decoded by {@link RegistrySnapshotCodec}.

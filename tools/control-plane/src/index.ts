@@ -4,7 +4,7 @@
  */
 export { startControlPlane, ControlPlane } from './control-plane.js'
 export type { ControlPlaneOptions } from './control-plane.js'
-export { getTestControlPlane, stopTestControlPlane, createTestNamespace, TestNamespaceLabel } from './test-plane.js'
+export { getTestControlPlane, stopTestControlPlane, createTestNamespace, deleteTestNamespaces, testNamespacesCreated, TestNamespaceLabel } from './test-plane.js'
 export { systemPlane } from './system-plane.js'
 export {
   KubernetesVersion,

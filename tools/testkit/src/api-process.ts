@@ -3,8 +3,9 @@
  * into Deployment `<name>-api`, the local binary instead of the image, and a kubelet stand-in that stops the process
  * when the Deployment disappears.
  */
-import { join } from 'node:path'
-import type { KubeConfig, V1Deployment } from '@kubernetes/client-node'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import type { KubeConfig, V1ConfigMap, V1Deployment, V1Secret, V1VolumeProjection } from '@kubernetes/client-node'
 import { eventually } from './poll.js'
 import { freePort } from './free-ports.js'
 import { ManagedProcess } from './managed-process.js'
@@ -21,6 +22,8 @@ export interface ApiDeploymentSpec {
   readonly args: readonly string[]
   /** Literal `env` entries of the container (valueFrom entries are ignored). */
   readonly env: Readonly<Record<string, string>>
+  /** The container's mounts of projected volumes (ConfigMap and Secret keys as files), which the stand-in writes out. */
+  readonly projectedMounts: readonly { readonly mountPath: string; readonly sources: readonly V1VolumeProjection[] }[]
 }
 
 /** Name of the API Deployment of a registry: `<registry>-api`, as the operator names it. */
@@ -39,7 +42,39 @@ export async function readApiDeployment(kc: KubeConfig, namespace: string, regis
   if (!pod || !container) throw new Error(`Deployment ${namespace}/${apiDeploymentName(registryName)} has no container`)
   const env: Record<string, string> = {}
   for (const e of container.env ?? []) if (e.value !== undefined) env[e.name] = e.value
-  return { serviceAccountName: pod.serviceAccountName ?? 'default', args: container.args ?? [], env }
+  const projectedMounts = (container.volumeMounts ?? []).flatMap((m) => {
+    const sources = pod.volumes?.find((v) => v.name === m.name)?.projected?.sources
+    return sources === undefined ? [] : [{ mountPath: m.mountPath, sources }]
+  })
+  return { serviceAccountName: pod.serviceAccountName ?? 'default', args: container.args ?? [], env, projectedMounts }
+}
+
+/**
+ * Kubelet stand-in for projected volumes: writes each ConfigMap and Secret item below `root` + the mount path. The
+ * process has no mount namespace, so the mount path is relocated: in the returned args and in the text of the
+ * ConfigMap files (a settings file naming its sibling files). Returns the args with the mount paths relocated.
+ */
+async function materializeMounts(kc: KubeConfig, namespace: string, spec: ApiDeploymentSpec, root: string): Promise<string[]> {
+  let args = [...spec.args]
+  for (const mount of spec.projectedMounts) {
+    const local = join(root, mount.mountPath)
+    const relocate = (text: string) => text.split(mount.mountPath).join(local)
+    for (const source of mount.sources) {
+      const ref = source.configMap ?? source.secret
+      if (ref?.name === undefined) continue
+      const kind = source.configMap !== undefined ? 'ConfigMap' : 'Secret'
+      const obj = await readIfExists<(V1ConfigMap | V1Secret) & { apiVersion: string; kind: string }>(kc, { apiVersion: 'v1', kind, namespace, name: ref.name })
+      if (!obj) throw new Error(`${kind} ${namespace}/${ref.name} mounted by the API does not exist`)
+      for (const item of ref.items ?? []) {
+        const value = kind === 'ConfigMap' ? relocate((obj as V1ConfigMap).data?.[item.key] ?? '') : Buffer.from((obj as V1Secret).data?.[item.key] ?? '', 'base64').toString('utf8')
+        const file = join(local, item.path)
+        mkdirSync(dirname(file), { recursive: true })
+        writeFileSync(file, value, { mode: 0o600 })
+      }
+    }
+    args = args.map(relocate)
+  }
+  return args
 }
 
 /** A running API process for one registry. */
@@ -79,9 +114,10 @@ export async function startApiForRegistry(opts: StartApiOptions): Promise<ApiHan
   }, { timeoutMs, intervalMs: 200 })
   const kubeconfig = await opts.writeServiceAccountKubeconfig(opts.namespace, spec.serviceAccountName)
   const port = opts.port ?? (await freePort())
+  const podArgs = await materializeMounts(opts.kc, opts.namespace, spec, join(opts.logDir, `mounts-${opts.namespace}-${opts.registryName}-${port}`))
   const args = [
     '--conditions=@thv/source', '--import', 'tsx', 'apps/registry-api/src/main.ts',
-    ...withoutFlags(spec.args, ['--port', '--host', '--kubeconfig']),
+    ...withoutFlags(podArgs, ['--port', '--host', '--kubeconfig']),
     '--host', '127.0.0.1', '--port', String(port),
   ]
   const proc = ManagedProcess.start({

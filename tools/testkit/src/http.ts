@@ -17,9 +17,9 @@ export async function httpGet(url: string, headers: Readonly<Record<string, stri
   return { status: res.status, headers: res.headers, text, json: type.includes('json') && text ? (JSON.parse(text) as unknown) : undefined }
 }
 
-/** GETs `url`, requires status 200 and a JSON body, and returns the body. */
-export async function getJson<T = unknown>(url: string): Promise<T> {
-  const res = await httpGet(url)
+/** GETs `url` (with `headers`, e.g. an Authorization), requires status 200 and a JSON body, and returns the body. */
+export async function getJson<T = unknown>(url: string, headers: Readonly<Record<string, string>> = {}): Promise<T> {
+  const res = await httpGet(url, headers)
   if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${res.text.slice(0, 500)}`)
   if (res.json === undefined) throw new Error(`GET ${url} answered a non-JSON body (${res.headers.get('content-type')})`)
   return res.json as T

@@ -37,3 +37,5 @@ export { makeTestTls, startHttpsServer, testResolver, countSockets } from './rem
 export type { TestTls, TestHttpsServer } from './remote-sources.js'
 export { startGitServer } from './git-server.js'
 export type { TestGitServer } from './git-server.js'
+export { startTestIdp, newSigningKey, ReadScope } from './test-idp.js'
+export type { TestIdp, TestClient, TestSigningKey } from './test-idp.js'

@@ -22,12 +22,12 @@ export function getToolHiveDocument(baseUrl: string): Promise<ToolHiveDocument> 
 }
 
 /** Walks `/v0.1/servers` (or `/v0/servers`) page by page with `limit` and returns every item. */
-export async function listAllUpstream(baseUrl: string, opts: { prefix?: '/v0' | '/v0.1'; limit?: number } = {}): Promise<UpstreamItem[]> {
+export async function listAllUpstream(baseUrl: string, opts: { prefix?: '/v0' | '/v0.1'; limit?: number; headers?: Readonly<Record<string, string>> } = {}): Promise<UpstreamItem[]> {
   const items: UpstreamItem[] = []
   let cursor: string | undefined
   for (let page = 0; page < 1000; page += 1) {
     const q = new URLSearchParams({ limit: String(opts.limit ?? 100), ...(cursor ? { cursor } : {}) })
-    const body = await getJson<{ servers: UpstreamItem[]; metadata: { count: number; nextCursor?: string } }>(`${baseUrl}${opts.prefix ?? '/v0.1'}/servers?${q}`)
+    const body = await getJson<{ servers: UpstreamItem[]; metadata: { count: number; nextCursor?: string } }>(`${baseUrl}${opts.prefix ?? '/v0.1'}/servers?${q}`, opts.headers)
     items.push(...body.servers)
     cursor = body.metadata.nextCursor
     if (!cursor) return items

@@ -1,5 +1,6 @@
 /** The registry API objects of one MCPRegistry (the operator README lists them), as pure functions of the registry and operator config. */
 import type {
+  V1ConfigMap,
   V1Deployment,
   V1LocalObjectReference,
   V1OwnerReference,
@@ -11,6 +12,7 @@ import type {
   V1ServiceAccount,
 } from '@kubernetes/client-node'
 import { MCPRegistryGroup, MCPRegistryKindName, MCPRegistryVersion, RegistryNameLabel, type TelemetryConfig } from '@thv/registry-model'
+import { AuthConfigHashAnnotation, AuthMountPath, AuthSettingsKey, desiredAuthObjects, type AuthObjects, type AuthSpec } from './auth-objects.js'
 import { mergePodTemplate, type PodTemplateMerge } from './pod-template.js'
 
 /** Port the registry API listens on inside its pod. */
@@ -38,7 +40,7 @@ export interface ApiObjectsConfig {
 }
 
 /** The deployment settings of an MCPRegistry's spec that shape its API objects. */
-export interface ApiDeploymentSettings {
+export interface ApiDeploymentSettings extends AuthSpec {
   /** `spec.replicas` (default 1). */
   readonly replicas?: number
   /** `spec.imagePullSecrets`. */
@@ -61,6 +63,8 @@ export interface ApiObjects {
   /** PodDisruptionBudget (minAvailable 1) when more than one replica runs; otherwise the existing one is deleted. */
   readonly podDisruptionBudget: V1PodDisruptionBudget | undefined
   readonly service: V1Service
+  /** The ConfigMap with the API's auth settings (`spec.authConfig` and claims); undefined without `authConfig`. */
+  readonly authConfigMap: V1ConfigMap | undefined
 }
 
 /** `<name>-api`: the Deployment and Service name. */
@@ -118,7 +122,8 @@ export function desiredApiObjects(owner: ApiOwner, config: ApiObjectsConfig, set
   const metadata = (n: string) => ({ name: n, namespace: owner.namespace, labels: apiLabels(owner.name), ownerReferences: [ownerReference(owner)] })
   const replicas = settings.replicas ?? 1
   const pullSecrets = (settings.imagePullSecrets ?? []).map((s) => ({ name: s.name }))
-  const generated = apiDeployment(owner, config, metadata(name), identity, { replicas, pullSecrets, env: telemetryEnv(settings.telemetryConfig) })
+  const auth = desiredAuthObjects(owner.name, metadata(name), settings, apiEndpoint(owner))
+  const generated = apiDeployment(owner, config, metadata(name), identity, { replicas, pullSecrets, env: telemetryEnv(settings.telemetryConfig), auth })
   const podTemplate = mergePodTemplate(generated.spec!.template, settings.podTemplateSpec, ApiContainerName, apiSelector(owner.name))
   return {
     serviceAccount: {
@@ -157,6 +162,7 @@ export function desiredApiObjects(owner: ApiOwner, config: ApiObjectsConfig, set
         ports: [{ name: 'http', port: ApiServicePort, targetPort: 'http', protocol: 'TCP' }],
       },
     },
+    authConfigMap: auth?.configMap,
   }
 }
 
@@ -182,6 +188,7 @@ interface PodSettings {
   readonly replicas: number
   readonly pullSecrets: readonly V1LocalObjectReference[]
   readonly env: readonly { name: string; value: string }[]
+  readonly auth: AuthObjects | undefined
 }
 
 function apiDeployment(owner: ApiOwner, config: ApiObjectsConfig, metadata: V1Deployment['metadata'], serviceAccountName: string, pod: PodSettings): V1Deployment {
@@ -193,7 +200,8 @@ function apiDeployment(owner: ApiOwner, config: ApiObjectsConfig, metadata: V1De
       replicas: pod.replicas,
       selector: { matchLabels: apiSelector(owner.name) },
       template: {
-        metadata: { labels: apiLabels(owner.name) },
+        // The hash of the auth settings rolls the pods when they change (the API reads them at start).
+        metadata: { labels: apiLabels(owner.name), ...(pod.auth === undefined ? {} : { annotations: { [AuthConfigHashAnnotation]: pod.auth.hash } }) },
         spec: {
           serviceAccountName,
           automountServiceAccountToken: true,
@@ -206,13 +214,17 @@ function apiDeployment(owner: ApiOwner, config: ApiObjectsConfig, metadata: V1De
             runAsNonRoot: true,
             runAsUser: ApiRunAsUser,
             runAsGroup: ApiRunAsUser,
+            ...(pod.auth === undefined ? {} : { fsGroup: ApiRunAsUser }),
             seccompProfile: { type: 'RuntimeDefault' },
           },
           containers: [
             {
               name: ApiContainerName,
               image: config.image,
-              args: ['--registry', `${owner.namespace}/${owner.name}`, '--port', String(ApiContainerPort)],
+              args: [
+                '--registry', `${owner.namespace}/${owner.name}`, '--port', String(ApiContainerPort),
+                ...(pod.auth === undefined ? [] : ['--auth-config', `${AuthMountPath}/${AuthSettingsKey}`]),
+              ],
               ports: [{ name: 'http', containerPort: ApiContainerPort, protocol: 'TCP' }],
               livenessProbe: { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 5, periodSeconds: 10 },
               readinessProbe: { httpGet: { path: '/readiness', port: 'http' }, initialDelaySeconds: 2, periodSeconds: 5 },
@@ -231,10 +243,17 @@ function apiDeployment(owner: ApiOwner, config: ApiObjectsConfig, metadata: V1De
                 capabilities: { drop: ['ALL'] },
                 seccompProfile: { type: 'RuntimeDefault' },
               },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              volumeMounts: [
+                { name: 'tmp', mountPath: '/tmp' },
+                ...(pod.auth === undefined ? [] : [{ name: 'auth', mountPath: AuthMountPath, readOnly: true }]),
+              ],
             },
           ],
-          volumes: [{ name: 'tmp', emptyDir: {} }],
+          volumes: [
+            { name: 'tmp', emptyDir: {} },
+            // Settings, CAs and Secrets as files readable by the API's group only (fsGroup); never env or args.
+            ...(pod.auth === undefined ? [] : [{ name: 'auth', projected: { defaultMode: 0o440, sources: pod.auth.projections } }]),
+          ],
         },
       },
     },

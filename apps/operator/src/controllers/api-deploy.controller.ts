@@ -2,6 +2,7 @@
 import type { KubernetesObject, V1Deployment, V1PolicyRule } from '@kubernetes/client-node'
 import {
   applyObject,
+  ConfigMapKind,
   controllerFor,
   DeploymentKind,
   findCondition,
@@ -24,6 +25,8 @@ import {
 import { ConditionReason, ConditionType, decodeMCPRegistrySpec, EventReason } from '@thv/registry-model'
 import * as E from 'fp-ts/lib/Either.js'
 import { apiEndpoint, desiredApiObjects, type ApiObjects } from '../api/api-objects.js'
+import { authConfigMapName } from '../api/auth-objects.js'
+import { claimsEnforcement } from '../status/auth-status.js'
 import { desiredExposeObjects, type ExposeObjects } from '../api/expose-objects.js'
 import { FieldManager, HTTPRouteKind, IngressKind, MCPRegistryKind, PodDisruptionBudgetKind, RoleBindingKind, RoleKind, ServiceAccountKind } from '../kinds.js'
 import type { RegistryMetrics } from '../metrics/registry-metrics.js'
@@ -51,7 +54,7 @@ export interface ApiDeployDeps {
 
 /**
  * Reconciles one registry's API: once data was synced at least once, server-side applies the ServiceAccount,
- * Role, RoleBinding, Service and Deployment (field manager `thv-operator`, forced, so hand edits of fields the
+ * Role, RoleBinding, Service, the auth settings ConfigMap (with `spec.authConfig`) and Deployment (field manager `thv-operator`, forced, so hand edits of fields the
  * operator sets are reverted and a new `--registry-api-image` rolls out), then sets `APIReady` from the
  * Deployment's `Available` condition and `status.apiEndpoint`. Changes of the owned objects (including the
  * Deployment's status) and `RegistrySynced` bus events bring it back here; it never polls.
@@ -97,6 +100,9 @@ export class ApiDeployReconciler implements Reconciler {
       await apply(RoleKind, desired.role)
       await apply(RoleBindingKind, desired.roleBinding)
       await apply(ServiceKind, desired.service)
+      // The settings exist before the Deployment that mounts them; their hash in the pod template rolls the pods.
+      if (desired.authConfigMap !== undefined) await apply(ConfigMapKind, desired.authConfigMap)
+      else await deleteIfPresent(client, ConfigMapKind, req.namespace, authConfigMapName(req.name), signal)
       ;({ deployment, podTemplate } = await this.#applyDeployment(desired, spec.right.podTemplateSpec !== undefined, apply, req, signal))
       if (desired.podDisruptionBudget !== undefined) await apply(PodDisruptionBudgetKind, desired.podDisruptionBudget)
       else await deleteIfPresent(client, PodDisruptionBudgetKind, req.namespace, name, signal)
@@ -115,7 +121,7 @@ export class ApiDeployReconciler implements Reconciler {
     const labels = { namespace: req.namespace, registry: req.name }
     this.#deps.metrics?.apiReadyReplicas.set(labels, readyReplicas)
     this.#deps.metrics?.apiAvailable.set(labels, available.ok ? 1 : 0)
-    await this.#report(registry, req, now(), { api, endpoint: apiEndpoint(req), readyReplicas, replicas, podTemplate, expose: expose ?? null }, signal)
+    await this.#report(registry, req, now(), { api, endpoint: apiEndpoint(req), readyReplicas, replicas, podTemplate, expose: expose ?? null, claims: claimsEnforcement(spec.right) }, signal)
     log.debug('Reconciled registry API', { available: available.ok, readyReplicas, replicas })
     // Installing the Gateway API changes nothing this controller watches: look again later.
     return expose?.reason === ConditionReason.GatewayAPIMissing ? { requeueAfterMs: GatewayApiRecheckMs } : {}
@@ -202,6 +208,8 @@ export class ApiDeployReconciler implements Reconciler {
       else if (outcome.podTemplate !== undefined) draft.set({ type: ConditionType.PodTemplateValid, status: outcome.podTemplate.status, reason: outcome.podTemplate.reason, message: outcome.podTemplate.message })
       if (outcome.expose === null) draft.status = { ...draft.status, conditions: (draft.status.conditions ?? []).filter((c) => c.type !== ConditionType.Exposed) }
       else if (outcome.expose !== undefined) draft.set({ type: ConditionType.Exposed, ...outcome.expose })
+      if (outcome.claims === null) draft.status = { ...draft.status, conditions: (draft.status.conditions ?? []).filter((c) => c.type !== ConditionType.ClaimsEnforced) }
+      else if (outcome.claims !== undefined) draft.set({ type: ConditionType.ClaimsEnforced, ...outcome.claims })
     }, signal)
     const events = this.#deps.events
     const template = outcome.podTemplate
@@ -239,6 +247,8 @@ interface ReportOutcome {
   readonly replicas?: number
   readonly podTemplate?: PodTemplateOutcome | null
   readonly expose?: ConditionOutcome | null
+  /** `ClaimsEnforced`; `null` removes it (no claims set). */
+  readonly claims?: ConditionOutcome | null
 }
 
 /** GETs an object; `undefined` when it does not exist. */
@@ -290,6 +300,7 @@ export function apiDeployController(reconciler: ApiDeployReconciler, maxConcurre
   return controllerFor(MCPRegistryKind, { predicates: [generationChanged] })
     .owns(DeploymentKind, owned)
     .owns(ServiceKind, owned)
+    .owns(ConfigMapKind, owned)
     .owns(ServiceAccountKind, owned)
     .owns(RoleKind, owned)
     .owns(RoleBindingKind, owned)

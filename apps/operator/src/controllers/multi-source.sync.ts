@@ -149,6 +149,7 @@ export class MultiSourceSync {
       }
     }
     this.#record(req, outcomes.map((o) => o.outcome), publish, durationMs)
+    this.#recordSources(req, outcomes, nextStatuses, publish, removed)
     if (publish.ok && !publish.empty) deps.bus.publish('RegistrySynced', { namespace: req.namespace, name: req.name })
 
     return this.#requeue(uid, nextStatuses, undefined, written.getTime())
@@ -191,6 +192,26 @@ export class MultiSourceSync {
     const fields = { sources: outcomes.length, failed, durationMs, hash: publish.ok && !publish.empty ? publish.hash : undefined, stored: publish.ok && !publish.empty ? publish.stored : false }
     if (ok) log.info('Synced MCPRegistry sources', fields)
     else log.warn('Some MCPRegistry sources failed', { ...fields, ...(publish.ok ? {} : { mergeReason: publish.failure.reason }) })
+  }
+
+  /**
+   * The per-source metrics of a round: failures by reason, and for every implemented source its servers, shadowed
+   * servers (from this round's merge, else as the status kept them) and whether its last attempt succeeded.
+   */
+  #recordSources(
+    req: ReconcileRequest, attempts: ReadonlyArray<{ entry: MCPRegistrySourceEntry; outcome: SourceSyncOutcome }>,
+    statuses: readonly SourceStatus[], publish: PublishOutcome, removed: readonly string[],
+  ): void {
+    const { metrics } = this.deps
+    for (const a of attempts) {
+      if (!a.outcome.ok) metrics.sourceSyncErrorsTotal.inc({ namespace: req.namespace, registry: req.name, source: a.entry.name, reason: a.outcome.failure.reason })
+    }
+    const shadowed = new Map(publish.ok && !publish.empty ? publish.counts.map((c) => [c.name, c.shadowed] as const) : [])
+    for (const s of statuses) {
+      if (s.phase === undefined || s.phase === 'Unsupported') continue
+      metrics.setSource(req.namespace, req.name, s.name, { servers: s.serverCount ?? 0, shadowed: shadowed.get(s.name) ?? s.shadowedCount ?? 0, ready: s.phase === 'Ready' })
+    }
+    for (const name of removed) metrics.forgetSource(req.namespace, req.name, name)
   }
 
   /**

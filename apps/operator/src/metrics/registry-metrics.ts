@@ -16,8 +16,20 @@ export interface RegistryMetrics {
   readonly apiReadyReplicas: Gauge<'namespace' | 'registry'>
   /** 1 while the registry API Deployment is available (the APIReady condition), else 0. */
   readonly apiAvailable: Gauge<'namespace' | 'registry'>
-  /** Drops the gauges of a deleted registry. */
+  /** Servers in the last good snapshot of each source of a registry with `spec.sources`. */
+  readonly sourceServers: Gauge<'namespace' | 'registry' | 'source'>
+  /** Servers of each source that an earlier source of the merge serves instead (shadowed). */
+  readonly sourceShadowedServers: Gauge<'namespace' | 'registry' | 'source'>
+  /** 1 while the last sync attempt of each source succeeded, 0 while it fails (its last good servers are still served). */
+  readonly sourceReady: Gauge<'namespace' | 'registry' | 'source'>
+  /** Failed sync attempts of each source by condition reason. */
+  readonly sourceSyncErrorsTotal: Counter<'namespace' | 'registry' | 'source' | 'reason'>
+  /** Sets the three gauges of one source (use this rather than the gauges, so that {@link forget} finds them). */
+  setSource(namespace: string, registry: string, source: string, values: { readonly servers: number; readonly shadowed: number; readonly ready: boolean }): void
+  /** Drops the gauges of a deleted registry (its sources' too). */
   forget(namespace: string, registry: string): void
+  /** Drops the gauges of one source (removed from `spec.sources`). */
+  forgetSource(namespace: string, registry: string, source: string): void
 }
 
 /** Creates and registers the registry metrics on `registry`. */
@@ -37,7 +49,30 @@ export function createRegistryMetrics(registry: Registry): RegistryMetrics {
   const storageLimitBytes = new Gauge({ name: 'mcpregistry_storage_limit_bytes', help: 'Largest snapshot storage accepts, in bytes', registers: [registry] })
   const apiReadyReplicas = new Gauge({ name: 'mcpregistry_api_ready_replicas', help: 'Ready pods of each registry API Deployment', labelNames: ['namespace', 'registry'] as const, registers: [registry] })
   const apiAvailable = new Gauge({ name: 'mcpregistry_api_available', help: '1 while the registry API Deployment is available, else 0', labelNames: ['namespace', 'registry'] as const, registers: [registry] })
+  const sourceLabels = ['namespace', 'registry', 'source'] as const
+  const sourceServers = new Gauge({ name: 'mcpregistry_source_servers', help: "Servers in the last good snapshot of each source", labelNames: sourceLabels, registers: [registry] })
+  const sourceShadowedServers = new Gauge({ name: 'mcpregistry_source_shadowed_servers', help: 'Servers of each source shadowed by an earlier source of the merge', labelNames: sourceLabels, registers: [registry] })
+  const sourceReady = new Gauge({ name: 'mcpregistry_source_ready', help: '1 while the last sync attempt of each source succeeded, else 0', labelNames: sourceLabels, registers: [registry] })
+  const sourceSyncErrorsTotal = new Counter({ name: 'mcpregistry_source_sync_errors_total', help: 'Failed sync attempts of each source by condition reason', labelNames: [...sourceLabels, 'reason'] as const, registers: [registry] })
+  // Sources with gauges, per `namespace/registry`, so that forget() can drop them (gauges are removed by exact labels).
+  const sourcesOf = new Map<string, Set<string>>()
+  const dropSource = (namespace: string, name: string, source: string): void => {
+    for (const g of [sourceServers, sourceShadowedServers, sourceReady]) g.remove({ namespace, registry: name, source })
+    sourcesOf.get(`${namespace}/${name}`)?.delete(source)
+  }
   return {
+    sourceServers,
+    sourceShadowedServers,
+    sourceReady,
+    sourceSyncErrorsTotal,
+    setSource(namespace, name, source, values) {
+      const labels = { namespace, registry: name, source }
+      sourceServers.set(labels, values.servers)
+      sourceShadowedServers.set(labels, values.shadowed)
+      sourceReady.set(labels, values.ready ? 1 : 0)
+      const key = `${namespace}/${name}`
+      sourcesOf.set(key, (sourcesOf.get(key) ?? new Set()).add(source))
+    },
     syncTotal,
     syncDurationSeconds,
     syncErrorsTotal,
@@ -49,6 +84,9 @@ export function createRegistryMetrics(registry: Registry): RegistryMetrics {
     apiAvailable,
     forget(namespace, name) {
       for (const g of [serversTotal, deployedServersTotal, storageBytes, apiReadyReplicas, apiAvailable]) g.remove({ namespace, registry: name })
+      for (const source of [...(sourcesOf.get(`${namespace}/${name}`) ?? [])]) dropSource(namespace, name, source)
+      sourcesOf.delete(`${namespace}/${name}`)
     },
+    forgetSource: dropSource,
   }
 }

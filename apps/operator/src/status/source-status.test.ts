@@ -121,9 +121,9 @@ describe('unsupported fields', () => {
     expect(unsupportedFields({
       sources: [{ name: 'a', configMapRef: { name: 'd', key: 'k', optional: true }, claims: { team: 'a' } }, { name: 'w', managed: {} }, { name: 'k', kubernetes: {} }],
       registries: [{ name: 'v', sources: ['a'], claims: { team: 'a' } }], databaseConfig: {}, enforceServers: false,
+      authConfig: { mode: 'anonymous', authz: { roles: { superAdmin: ['x'] } } },
     })).to.deep.equal([
-      'spec.databaseConfig', 'spec.enforceServers', 'spec.sources[0].configMapRef.optional', 'spec.sources[0].claims', 'spec.sources[1].managed',
-      'spec.registries[0].claims',
+      'spec.databaseConfig', 'spec.enforceServers', 'spec.authConfig.authz', 'spec.sources[0].configMapRef.optional', 'spec.sources[1].managed',
     ])
     expect(unsupportedFields({ source: { type: 'configmap', configmap: { name: 'd' } } })).to.deep.equal([])
   })

@@ -215,19 +215,17 @@ export function applyMultiSourceStatus(draft: StatusDraft, sources: readonly Sou
 
 /**
  * Field paths of the spec that are accepted (ToolHive's typed schema) but not implemented: `databaseConfig`,
- * `enforceServers`, source kinds without a handler, `configMapRef.optional`, and `claims` (no authorization yet).
+ * `enforceServers`, source kinds without a handler, `configMapRef.optional`, and `authConfig.authz` (roles of
+ * ToolHive's write API, which this registry does not have). `claims` are implemented (the `ClaimsEnforced` condition).
  */
 export function unsupportedFields(spec: MCPRegistrySpec): string[] {
   const paths: string[] = []
   if (spec.databaseConfig !== undefined) paths.push('spec.databaseConfig')
   if (spec.enforceServers !== undefined) paths.push('spec.enforceServers')
+  if (spec.authConfig?.authz !== undefined) paths.push('spec.authConfig.authz')
   ;(spec.sources ?? []).forEach((s, i) => {
     for (const kind of kindsOf(s)) if (UnimplementedSourceKinds.has(kind)) paths.push(`spec.sources[${i}].${kind}`)
     if (s.configMapRef?.optional !== undefined) paths.push(`spec.sources[${i}].configMapRef.optional`)
-    if (s.claims !== undefined) paths.push(`spec.sources[${i}].claims`)
-  })
-  ;(spec.registries ?? []).forEach((v, i) => {
-    if (v.claims !== undefined) paths.push(`spec.registries[${i}].claims`)
   })
   return paths
 }

@@ -10,6 +10,7 @@ export const CatalogueCss = `
 body{margin:0}a{color:#0b57b0}
 header.site{display:flex;gap:2rem;align-items:center;padding:.75rem 1.5rem;background:#12263f}
 header.site a{color:#fff;text-decoration:none;margin-right:1rem}.brand{font-weight:700}
+nav.views{color:#fff}nav.views span{margin-right:.5rem}nav.views a[aria-current]{text-decoration:underline;font-weight:700}
 main{padding:1rem 1.5rem;max-width:72rem}
 form.search{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap;margin-bottom:1rem}
 form.search input[type=search]{flex:1;min-width:16rem;padding:.4rem;font-size:1rem}

@@ -77,6 +77,8 @@ describe('response memo over HTTP', () => {
         return view === undefined ? undefined : countingView(view)
       },
       named: () => undefined,
+      restricted: () => undefined,
+      restrictionFor: (base) => base,
     }))
   })
   after(() => api.close())

@@ -81,7 +81,7 @@ interface RoutedContext { _matchedRoute?: string | RegExp }
  * body) is remembered under its request target with the matched route template. Requests that failed, or
  * that were answered any other way, are not.
  */
-export function rememberResponses(memo: ResponseMemo): Middleware {
+export function rememberResponses(memo: ResponseMemo, partitionOf: (ctx: { readonly state: unknown }) => string = () => ''): Middleware {
   return async (ctx, next) => {
     if (ctx.method !== 'GET') {
       await next()
@@ -92,10 +92,24 @@ export function rememberResponses(memo: ResponseMemo): Middleware {
     const sent = sentBody(ctx)
     const route = (ctx as unknown as RoutedContext)._matchedRoute
     if (sent !== undefined && typeof route === 'string') {
-      memo.remember(generation, ctx.url, { route, body: sent.body, lazyCompress: sent.lazyCompress })
+      memo.remember(generation, memoKey(partitionOf(ctx), ctx.url), { route, body: sent.body, lazyCompress: sent.lazyCompress })
     }
   }
 }
+
+/**
+ * The memo key of a request target for callers of one partition (`''`: callers who see everything). Callers who may
+ * see different views or sources are in different partitions, so one never receives a body cached for another.
+ */
+export function memoKey(partition: string, target: string): string {
+  return partition === '' ? target : `${partition}\0${target}`
+}
+
+/**
+ * Which partition of the memo may answer a request before koa: a string, or undefined when the request must go
+ * through koa (for example a bearer token not verified yet, which may be refused).
+ */
+export type MemoPartition = (req: IncomingMessage, path: string) => string | undefined
 
 /**
  * A node request handler that answers a GET from `memo` and returns true, or returns false (and touches
@@ -104,14 +118,18 @@ export function rememberResponses(memo: ResponseMemo): Middleware {
  * (`Content-Length` or `Transfer-Encoding`) always goes to koa, where the request limits apply; every other
  * limit is a property of the request target, which passed them when it was first answered.
  */
-export function replayFromMemo(memo: ResponseMemo, observer: RequestObserver): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function replayFromMemo(memo: ResponseMemo, observer: RequestObserver, partitionOf: MemoPartition = () => ''): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     const target = req.url
     if (req.method !== 'GET' || target === undefined) return false
     const headers = req.headers
     if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) return false
     const started = performance.now()
-    const hit = memo.lookup(target)
+    const query = target.indexOf('?')
+    const path = query === -1 ? target : target.slice(0, query)
+    const partition = partitionOf(req, path)
+    if (partition === undefined) return false
+    const hit = memo.lookup(memoKey(partition, target))
     if (hit === undefined) return false
     let answer: CachedAnswer
     try {
@@ -121,8 +139,7 @@ export function replayFromMemo(memo: ResponseMemo, observer: RequestObserver): (
     }
     res.writeHead(answer.status, answer.headers)
     res.end(answer.bytes)
-    const query = target.indexOf('?')
-    observer.observe('GET', query === -1 ? target : target.slice(0, query), hit.route, answer.status, (performance.now() - started) / 1000)
+    observer.observe('GET', path, hit.route, answer.status, (performance.now() - started) / 1000)
     return true
   }
 }

@@ -61,10 +61,31 @@ describe('registry views under /registry/{view} (HTTP)', () => {
   })
 
   it('answers an unknown view or a path a view does not serve with a 404 problem', async () => {
-    for (const path of ['/registry/nope/v0.1/servers', '/registry/all/', '/registry/all/health', '/registry/all']) {
+    for (const path of ['/registry/nope/v0.1/servers', '/registry/nope/', '/registry/all/health', '/registry/nope', '/registry/all/ui/assets/catalogue.css', '/registry/all/docs']) {
       const res = await getChecked(`${api.url}${path}`, undefined)
       expect([path, res.status, res.headers.get('content-type')]).to.deep.equal([path, 404, 'application/problem+json'])
     }
+  })
+
+  it('redirects a view\'s base URL without the slash to its catalogue', async () => {
+    const res = await fetch(`${api.url}/registry/community-only?q=fetch`, { redirect: 'manual' })
+    expect([res.status, res.headers.get('location')]).to.deep.equal([308, '/registry/community-only/?q=fetch'])
+  })
+
+  it('answers a JSON client at a view\'s root with that view\'s entry points, and a browser with its catalogue', async () => {
+    const json = await getChecked(`${api.url}/registry/community-only/`, undefined)
+    expect([json.status, json.headers.get('vary')]).to.deep.equal([200, 'Accept'])
+    expect(json.json).to.deep.equal({
+      catalogue: '/registry/community-only/', docs: '/docs', openapi: '/registry/community-only/openapi.yaml',
+      registry: '/registry/community-only/api/v1/registry/servers', servers: ['/registry/community-only/v0/servers', '/registry/community-only/v0.1/servers'],
+    })
+    const page = await fetch(`${api.url}/registry/community-only/`, { headers: { Accept: 'text/html' } })
+    expect([page.status, page.headers.get('content-type')]).to.deep.equal([200, 'text/html; charset=utf-8'])
+    const body = await page.text()
+    expect(body).to.include('<a href="/registry/community-only/" title="Sources: community" aria-current="page">community-only</a>')
+    const serverLinks = [...body.matchAll(/href="([^"]*\/ui\/servers\/[^"]*)"/g)].map((m) => m[1])
+    expect(serverLinks.length).to.be.greaterThan(0)
+    expect(serverLinks.every((h) => h?.startsWith('/registry/community-only/ui/servers/'))).to.equal(true)
   })
 
   it('has no views for a single-source snapshot', async () => {

@@ -63,6 +63,10 @@ export interface ServedSnapshot {
   readonly hash: string
   readonly views?: readonly ServedViewRef[] | undefined
   readonly extraServers?: readonly ServedServerResponse[] | undefined
+  /** The sources merged, in order (a registry with several sources). */
+  readonly sources?: readonly { readonly name: string }[] | undefined
+  /** For each entry of `servers` then `extraServers`, its source's index in `sources`. */
+  readonly entrySources?: readonly number[] | undefined
 }
 
 /**

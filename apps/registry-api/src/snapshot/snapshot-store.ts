@@ -1,7 +1,13 @@
 /** SnapshotStore: holds the current RegistryView and swaps it atomically when a new snapshot arrives. */
 import type { Logger } from 'winston'
 import { RegistryView, type RegistryViewOptions, type ServedView } from '../views/registry-view.js'
+import { entryClaimsOf } from '@thv/converters'
+import { claimsMatch, type RequiredClaims } from '../auth/claims-match.js'
+import { restrictView, type ViewRestriction } from './restricted-snapshot.js'
 import { sliceView, type ServedSnapshot } from './served-snapshot.js'
+
+/** Most restricted views kept per snapshot (one per view and distinct set of hidden views and sources). */
+export const MaxRestrictedViews = 64
 
 /** Read access to the view being served: what the HTTP layer depends on. */
 export interface ViewSource {
@@ -9,6 +15,42 @@ export interface ViewSource {
   readonly current: ServedView | undefined
   /** A named view of a registry with several sources (`/registry/{view}/…`); undefined when there is none of that name. */
   named(view: string): ServedView | undefined
+  /**
+   * The view `name` (undefined: the one served at the unprefixed paths) as a caller restricted by `r` sees it, built
+   * on first use and kept for the snapshot; undefined when that view is hidden from the caller or does not exist.
+   */
+  restricted(name: string | undefined, r: ViewRestriction): ServedView | undefined
+  /**
+   * `base` extended with the entries of the current snapshot whose own claims (`authz_claims`, set by `kubernetes`
+   * sources) `claims` do not match; `base` itself when every entry's claims match. Kept per `claims` object and snapshot.
+   */
+  restrictionFor(base: ViewRestriction, claims: Readonly<Record<string, unknown>>): ViewRestriction
+}
+
+/** The distinct per-entry claims of a snapshot and, per entry of `servers` then `extraServers`, its rule's index. */
+interface EntryRules {
+  readonly rules: readonly RequiredClaims[]
+  readonly ruleOf: Int32Array
+}
+
+function entryRulesOf(snapshot: ServedSnapshot): EntryRules | undefined {
+  const pool = [...snapshot.servers, ...(snapshot.extraServers ?? [])]
+  const byKey = new Map<string, number>()
+  const rules: RequiredClaims[] = []
+  const ruleOf = new Int32Array(pool.length).fill(-1)
+  pool.forEach((entry, e) => {
+    const claims = entryClaimsOf(entry.server as { _meta?: unknown })
+    if (claims === undefined) return
+    const key = JSON.stringify(Object.entries(claims).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    let rule = byKey.get(key)
+    if (rule === undefined) {
+      rule = rules.length
+      byKey.set(key, rule)
+      rules.push(claims)
+    }
+    ruleOf[e] = rule
+  })
+  return rules.length === 0 ? undefined : { rules, ruleOf }
 }
 
 /** Why `offer` did or did not replace the current view. */
@@ -22,9 +64,18 @@ export type OfferResult = 'swapped' | 'unchanged'
 export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements ViewSource {
   #current: RegistryView<S> | undefined
   #named: ReadonlyMap<string, RegistryView<S>> = new Map()
+  #snapshot: S | undefined
+  #restricted = new Map<string, RegistryView<S> | undefined>()
+  #entryRules: EntryRules | undefined
+  #restrictions = new WeakMap<object, { readonly snapshot: S; readonly base: ViewRestriction; readonly result: ViewRestriction }>()
   readonly #listeners = new Set<(view: RegistryView<S>) => void>()
 
-  constructor(private readonly viewOptions: RegistryViewOptions<S>, private readonly log: Logger) {}
+  /**
+   * `restrictable` (default true) keeps the current snapshot's objects for building restricted views on demand
+   * (`restricted`, `restrictionFor`; only `--auth-config` uses them). Without it the store keeps only the views,
+   * which hold the snapshot as bytes (ADR 0013): `restricted` then serves the unrestricted views only.
+   */
+  constructor(private readonly viewOptions: RegistryViewOptions<S>, private readonly log: Logger, private readonly restrictable = true) {}
 
   /** The view being served, or undefined until the first snapshot has loaded (readiness is 503 until then). */
   get current(): RegistryView<S> | undefined {
@@ -33,6 +84,48 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
 
   named(view: string): RegistryView<S> | undefined {
     return this.#named.get(view)
+  }
+
+  restricted(name: string | undefined, r: ViewRestriction): RegistryView<S> | undefined {
+    const snapshot = this.#snapshot
+    if (snapshot === undefined) return name === undefined ? this.#current : this.#named.get(name)
+    const views = snapshot.views
+    // One source (no views): only entries with their own claims can be hidden.
+    if (views === undefined && name !== undefined) return undefined
+    const i = name === undefined || views === undefined ? 0 : views.findIndex((v) => v.name === name)
+    const viewName = views === undefined ? '' : views[i]?.name
+    if (viewName === undefined || r.hiddenViews.has(viewName)) return undefined
+    if (r.key === '' || (views === undefined && (r.hiddenEntries?.size ?? 0) === 0)) return i === 0 ? this.#current : this.#named.get(viewName)
+    const key = `${viewName}\0${r.key}`
+    let view = this.#restricted.get(key)
+    if (view === undefined) {
+      view = new RegistryView(restrictView(snapshot, i, r), { ...this.viewOptions, ...(views === undefined ? {} : { viewName }) })
+      if (this.#restricted.size >= MaxRestrictedViews) this.#restricted.delete(this.#restricted.keys().next().value as string)
+    } else this.#restricted.delete(key)
+    this.#restricted.set(key, view)
+    return view
+  }
+
+  restrictionFor(base: ViewRestriction, claims: Readonly<Record<string, unknown>>): ViewRestriction {
+    const snapshot = this.#snapshot
+    const rules = this.#entryRules
+    if (snapshot === undefined || rules === undefined) return base
+    const known = this.#restrictions.get(claims)
+    if (known !== undefined && known.snapshot === snapshot && known.base === base) return known.result
+    const unmatched = new Set<number>()
+    rules.rules.forEach((rule, n) => {
+      if (!claimsMatch(rule, claims)) unmatched.add(n)
+    })
+    let result = base
+    if (unmatched.size > 0) {
+      const hiddenEntries = new Set<number>()
+      rules.ruleOf.forEach((rule, e) => {
+        if (unmatched.has(rule)) hiddenEntries.add(e)
+      })
+      result = { ...base, key: `${base.key};e:${[...unmatched].join(',')}`, hiddenEntries }
+    }
+    this.#restrictions.set(claims, { snapshot, base, result })
+    return result
   }
 
   /**
@@ -47,6 +140,9 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
     const previous = this.#current
     this.#current = view
     this.#named = named
+    this.#snapshot = this.restrictable ? snapshot : undefined
+    this.#restricted = new Map()
+    this.#entryRules = this.restrictable ? entryRulesOf(snapshot) : undefined
     this.log.info('Loaded registry snapshot', {
       registry: snapshot.registry.name, hash: snapshot.hash, previousHash: previous?.hash,
       versions: view.entries.length, views: named.size, durationMs: Math.round(performance.now() - started),

@@ -44,6 +44,10 @@ export interface ServedView {
   readonly registryName: string
   /** The ToolHive entries prepared for the HTML catalogue; built on first use. */
   readonly catalogue: CatalogueIndex
+  /** Every view of a registry with several sources (name and ordered sources); empty for a single-source registry. */
+  readonly views: ReadonlyArray<{ readonly name: string; readonly sources: readonly string[] }>
+  /** The name of this view, for a registry with several sources. */
+  readonly viewName: string | undefined
 }
 
 const JsonType = 'application/json; charset=utf-8'
@@ -114,6 +118,16 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   /** Bytes of serialised data the view holds (items compressed, ToolHive document). */
   get byteLength(): number {
     return this.#items.byteLength + this.#toolHive.bytes.length
+  }
+
+  /** Every view of a registry with several sources (name and ordered sources); empty for a single-source registry. */
+  get views(): ReadonlyArray<{ readonly name: string; readonly sources: readonly string[] }> {
+    return (this.#header.views ?? []).map((v) => ({ name: v.name, sources: v.sources }))
+  }
+
+  /** The name of this view, for a registry with several sources. */
+  get viewName(): string | undefined {
+    return this.options.viewName
   }
 
   /**

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import winston from 'winston'
 import { createApp } from '../../src/app.js'
+import type { ApiAuth } from '../../src/auth/api-auth.js'
 import { createApiMetrics, type ApiMetrics } from '../../src/http/api-metrics.js'
 import { loadOpenApiYaml } from '../../src/openapi.document.js'
 import { SnapshotStore, type ViewSource } from '../../src/snapshot/snapshot-store.js'
@@ -27,11 +28,12 @@ export interface RunningApi {
  */
 export async function startApi(
   renderToolHive: (s: ServedSnapshot) => ToolHiveDocument, snapshot?: ServedSnapshot, serveFrom: (store: SnapshotStore) => ViewSource = (s) => s,
+  options: { readonly auth?: ApiAuth; readonly log?: winston.Logger } = {},
 ): Promise<RunningApi> {
   const store = new SnapshotStore({ renderToolHive }, silentLog)
   if (snapshot !== undefined) store.offer(snapshot)
   const metrics = createApiMetrics()
-  const app = createApp({ store: serveFrom(store), metrics, log: silentLog, openApiYaml: loadOpenApiYaml() })
+  const app = createApp({ store: serveFrom(store), metrics, log: options.log ?? silentLog, openApiYaml: loadOpenApiYaml(), ...(options.auth === undefined ? {} : { auth: options.auth }) })
   const server = app.listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const { port } = server.address() as AddressInfo
