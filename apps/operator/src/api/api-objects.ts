@@ -228,7 +228,7 @@ function apiDeployment(owner: ApiOwner, config: ApiObjectsConfig, metadata: V1De
               ports: [{ name: 'http', containerPort: ApiContainerPort, protocol: 'TCP' }],
               livenessProbe: { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 5, periodSeconds: 10 },
               readinessProbe: { httpGet: { path: '/readiness', port: 'http' }, initialDelaySeconds: 2, periodSeconds: 5 },
-              // Measured (bench/api-memory.bench.ts, ADR 0013): with a 10,000-server registry the API holds about
+              // Measured (bench/api-memory.bench.ts, ADR 0014): with a 10,000-server registry the API holds about
               // 130 MiB in --file mode and peaks near 260 MiB while a new snapshot replaces it; cluster mode adds
               // about 75 MiB for client-node, so 512Mi holds it with room. The 384 MiB heap cannot load 100,000
               // versions (the load needs the decoded snapshot at once): such registries raise NODE_OPTIONS and the

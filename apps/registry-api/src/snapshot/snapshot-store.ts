@@ -73,7 +73,7 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
   /**
    * `restrictable` (default true) keeps the current snapshot's objects for building restricted views on demand
    * (`restricted`, `restrictionFor`; only `--auth-config` uses them). Without it the store keeps only the views,
-   * which hold the snapshot as bytes (ADR 0013): `restricted` then serves the unrestricted views only.
+   * which hold the snapshot as bytes (ADR 0014): `restricted` then serves the unrestricted views only.
    */
   constructor(private readonly viewOptions: RegistryViewOptions<S>, private readonly log: Logger, private readonly restrictable = true) {}
 
