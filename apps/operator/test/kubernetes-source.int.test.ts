@@ -10,12 +10,15 @@ import { fileURLToPath } from 'node:url'
 import type { CoreV1Event, KubernetesObject } from '@kubernetes/client-node'
 import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
 import { EventKind, httpStatusOf, patchContentType, type KubeClient } from '@thv/k8s-reconcile'
-import type { MCPRegistry, SourceStatus } from '@thv/registry-model'
-import { eventually, getJson, startApiForRegistry, type ApiHandle } from '@thv/testkit'
+import type { MCPRegistry } from '@thv/registry-model'
+import { eventually, getJson, type ApiHandle } from '@thv/testkit'
 import { expect } from 'chai'
 import type { Registry } from 'prom-client'
 import { MCPRemoteProxyKind, MCPServerKind, VirtualMCPServerKind } from '../src/kinds.js'
-import { createRegistry, putConfigMap, readRegistry, startOperator, storedSnapshot, testClients, type RunningOperator, type TestClients } from './operator-harness.js'
+import {
+  createRegistry, putConfigMap, requireRegistry, sourceStatusOf, startOperator, startRegistryApi, storedSnapshot, testClients, type RunningOperator,
+  type TestClients,
+} from './operator-harness.js'
 
 const CrdDir = (name: string) => fileURLToPath(new URL(`../../../testdata/toolhive-crds/${name}`, import.meta.url))
 const Export = 'toolhive.stacklok.dev/registry-export'
@@ -51,22 +54,10 @@ describe('kubernetes sources: running MCP servers become registry entries', func
     await running?.stop()
   })
 
-  const registry = async (ns: string, name: string): Promise<MCPRegistry> => {
-    const r = await readRegistry(client, ns, name)
-    if (r === undefined) throw new Error(`MCPRegistry ${ns}/${name} not found`)
-    return r
-  }
-  const source = (r: MCPRegistry, name: string): SourceStatus => {
-    const s = r.status?.sources?.find((x) => x.name === name)
-    if (s === undefined) throw new Error(`no status.sources entry ${name}`)
-    return s
-  }
+  const registry = (ns: string, name: string): Promise<MCPRegistry> => requireRegistry(client, ns, name)
+  const source = sourceStatusOf
   const startApi = async (ns: string, name: string): Promise<ApiHandle> => {
-    const plane = await getTestControlPlane()
-    const api = await startApiForRegistry({
-      kc: plane.kubeConfig(), namespace: ns, registryName: name, logDir,
-      writeServiceAccountKubeconfig: (n, sa) => plane.writeKubeconfigForServiceAccount(n, sa),
-    })
+    const api = await startRegistryApi(ns, name, logDir)
     apis.push(api)
     return api
   }

@@ -5,15 +5,15 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CoreV1Event } from '@kubernetes/client-node'
-import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
+import { createTestNamespace } from '@thv/control-plane'
 import { EventKind, type KubeClient } from '@thv/k8s-reconcile'
-import type { MCPRegistry, RegistrySnapshot, SourceStatus } from '@thv/registry-model'
+import type { MCPRegistry, RegistrySnapshot } from '@thv/registry-model'
 import { sourceStorageConfigMapName, storageConfigMapName } from '@thv/storage'
-import { consistently, eventually, getJson, httpGet, startApiForRegistry, type ApiHandle } from '@thv/testkit'
+import { consistently, eventually, getJson, httpGet, type ApiHandle } from '@thv/testkit'
 import { expect } from 'chai'
 import {
-  conditionSummary, createRegistry, patchRegistry, putConfigMap, readRegistry, smallRegistry, startOperator, storedSnapshot, testClients,
-  toolHiveFixture, ToolHiveFixturePath, type RunningOperator, type TestClients, type ToolHiveDoc,
+  conditionSummary, createRegistry, patchRegistry, putConfigMap, smallRegistry, startOperator, storedSnapshot, testClients,
+  toolHiveFixture, ToolHiveFixturePath, type RunningOperator, type TestClients, type ToolHiveDoc, requireRegistry, sourceStatusOf, startRegistryApi,
 } from './operator-harness.js'
 
 const UpstreamFixturePath = join(ToolHiveFixturePath, '..', 'toolhive-upstream-registry-2025-12-11.json')
@@ -48,22 +48,10 @@ describe('MCPRegistry with several sources', function () {
     await running?.stop()
   })
 
-  const registry = async (ns: string, name: string): Promise<MCPRegistry> => {
-    const r = await readRegistry(client, ns, name)
-    if (r === undefined) throw new Error(`MCPRegistry ${ns}/${name} not found`)
-    return r
-  }
-  const source = (r: MCPRegistry, name: string): SourceStatus => {
-    const s = r.status?.sources?.find((x) => x.name === name)
-    if (s === undefined) throw new Error(`no status.sources entry ${name}`)
-    return s
-  }
+  const registry = (ns: string, name: string): Promise<MCPRegistry> => requireRegistry(client, ns, name)
+  const source = sourceStatusOf
   const startApi = async (ns: string, name: string): Promise<ApiHandle> => {
-    const plane = await getTestControlPlane()
-    const api = await startApiForRegistry({
-      kc: plane.kubeConfig(), namespace: ns, registryName: name, logDir,
-      writeServiceAccountKubeconfig: (n, sa) => plane.writeKubeconfigForServiceAccount(n, sa),
-    })
+    const api = await startRegistryApi(ns, name, logDir)
     apis.push(api)
     return api
   }

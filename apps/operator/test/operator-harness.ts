@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
 import { getTestControlPlane } from '@thv/control-plane'
-import { eventually, notYet } from '@thv/testkit'
+import { eventually, notYet, startApiForRegistry, type ApiHandle } from '@thv/testkit'
 import { ConfigMapKind, httpStatusOf, KubeClient, patchContentType } from '@thv/k8s-reconcile'
-import type { MCPRegistry, MCPRegistryStatus, RegistrySnapshot } from '@thv/registry-model'
+import type { MCPRegistry, MCPRegistryStatus, RegistrySnapshot, SourceStatus } from '@thv/registry-model'
 import { ConfigMapStorageManager, type StorageLimits } from '@thv/storage'
 import { Registry } from 'prom-client'
 import { createLogger } from '@thv/app-runtime'
@@ -122,6 +122,29 @@ export async function readRegistry(client: KubeClient, namespace: string, name: 
 }
 
 /** The registry's stored snapshot. */
+/** The MCPRegistry `namespace/name`; throws when it does not exist. */
+export async function requireRegistry(client: KubeClient, namespace: string, name: string): Promise<MCPRegistry> {
+  const r = await readRegistry(client, namespace, name)
+  if (r === undefined) throw new Error(`MCPRegistry ${namespace}/${name} not found`)
+  return r
+}
+
+/** The `status.sources[]` entry of source `name`; throws when there is none. */
+export function sourceStatusOf(r: MCPRegistry, name: string): SourceStatus {
+  const s = r.status?.sources?.find((x) => x.name === name)
+  if (s === undefined) throw new Error(`no status.sources entry ${name}`)
+  return s
+}
+
+/** Starts the registry API for MCPRegistry `namespace/name` as its ServiceAccount on the test plane. */
+export async function startRegistryApi(namespace: string, name: string, logDir: string): Promise<ApiHandle> {
+  const plane = await getTestControlPlane()
+  return startApiForRegistry({
+    kc: plane.kubeConfig(), namespace, registryName: name, logDir,
+    writeServiceAccountKubeconfig: (n, sa) => plane.writeKubeconfigForServiceAccount(n, sa),
+  })
+}
+
 export async function storedSnapshot(clients: TestClients, namespace: string, name: string): Promise<RegistrySnapshot | undefined> {
   const registry = await readRegistry(clients.client, namespace, name)
   const meta = { name, namespace, uid: registry?.metadata.uid ?? 'deleted' }

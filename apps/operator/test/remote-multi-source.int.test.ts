@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
 import type { KubeClient } from '@thv/k8s-reconcile'
-import { OfficialMetaKey, type MCPRegistry, type SourceStatus } from '@thv/registry-model'
+import { OfficialMetaKey, type MCPRegistry } from '@thv/registry-model'
 import { sourceStorageConfigMapName, storageConfigMapName } from '@thv/storage'
 import {
   consistently, eventually, freePort, listAllUpstream, makeTestTls, startApiForRegistry, startGitServer, startHttpsServer, type ApiHandle,
@@ -16,8 +16,8 @@ import {
 } from '@thv/testkit'
 import { expect } from 'chai'
 import {
-  createRegistry, patchRegistry, putConfigMap, readRegistry, startOperator, testClients, toolHiveFixture, type RunningOperator,
-  type TestClients, type ToolHiveDoc,
+  createRegistry, patchRegistry, putConfigMap, startOperator, testClients, toolHiveFixture, type RunningOperator,
+  type TestClients, type ToolHiveDoc, requireRegistry, sourceStatusOf,
 } from './operator-harness.js'
 
 /** ToolHive keys `from`..`to` of the fixture as a registry document. */
@@ -44,16 +44,8 @@ describe('MCPRegistry with url, git and api entries in spec.sources (real server
   const logDir = mkdtempSync(join(tmpdir(), 'thv-remote-multi-'))
   const docs = { cm: slice(0, 4), web: slice(4, 8), web2: slice(8, 10), git: slice(10, 14), api: slice(14, 18) }
 
-  const registry = async (name: string): Promise<MCPRegistry> => {
-    const r = await readRegistry(client, ns, name)
-    if (r === undefined) throw new Error(`MCPRegistry ${ns}/${name} not found`)
-    return r
-  }
-  const source = (r: MCPRegistry, name: string): SourceStatus => {
-    const s = r.status?.sources?.find((x) => x.name === name)
-    if (s === undefined) throw new Error(`no status.sources entry ${name}`)
-    return s
-  }
+  const registry = (name: string): Promise<MCPRegistry> => requireRegistry(client, ns, name)
+  const source = sourceStatusOf
   const slotVersion = async (name: string): Promise<string | undefined> =>
     (await clients.core.readNamespacedConfigMap({ namespace: ns, name: sourceStorageConfigMapName('mixed', name) })).metadata?.resourceVersion
   const servedVersion = async (): Promise<string | undefined> =>
