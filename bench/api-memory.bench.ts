@@ -22,6 +22,8 @@ const SIZES = (process.env['THV_BENCH_MEMORY_SIZES'] ?? '10000,100000').split(',
 const SECONDS = Number(process.env['THV_BENCH_MEMORY_SECONDS'] ?? 5)
 /** As the operator's generated API Deployment sets it (apps/operator/src/api/api-objects.ts). */
 const NODE_OPTIONS = process.env['THV_BENCH_MEMORY_NODE_OPTIONS'] ?? '--max-old-space-size=384 --max-semi-space-size=4'
+/** glibc's mmap threshold, as the generated API Deployment and the image set it (ADR 0015). */
+const MALLOC_MMAP_THRESHOLD = process.env['THV_BENCH_MEMORY_MALLOC_MMAP_THRESHOLD'] ?? '16384'
 const MiB = 1024 * 1024
 const SAMPLE_MS = 20
 
@@ -61,7 +63,7 @@ interface RunningApi { child: ChildProcess; port: number; lines: Record<string, 
 
 function startApi(built: BuiltApi, file: string): Promise<RunningApi> {
   const child = spawn(process.execPath, [built.main, '--file', file, '--port', '0', '--host', '127.0.0.1'], {
-    cwd: built.cwd, env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: built.cwd, env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS, MALLOC_MMAP_THRESHOLD_: MALLOC_MMAP_THRESHOLD, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
   })
   const lines: Record<string, unknown>[] = []
   child.on('exit', (code, signal) => process.stderr.write(`API process exited ${code ?? signal}\n`))
@@ -188,7 +190,7 @@ async function main(): Promise<void> {
         swapPeakMiB100k: at(100_000, 'swapPeakMiB'),
         reloadMs100k: at(100_000, 'reloadMs'),
         p99Ms100k: at(100_000, 'listP99Ms'),
-        memory: { nodeOptions: NODE_OPTIONS, bySize },
+        memory: { nodeOptions: NODE_OPTIONS, mallocMmapThreshold: Number(MALLOC_MMAP_THRESHOLD), bySize },
       },
     }
     const json = JSON.stringify(summary)

@@ -1,9 +1,10 @@
 /** The API's bindings to @thv/converters and @thv/registry-model: building, checking and rendering snapshots. */
-import { buildSnapshot, toToolHiveRegistry, type PreviousVersions } from '@thv/converters'
+import { buildSnapshot, toToolHiveParts, type PreviousVersions } from '@thv/converters'
 import { decodeSnapshot, OfficialMetaKey, type RegistrySnapshot } from '@thv/registry-model'
 import * as E from 'fp-ts/lib/Either.js'
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import type { SnapshotBuildFailure, SnapshotBuilder } from './snapshot/file-snapshot.loader.js'
-import type { ToolHiveDocument } from './views/registry-view.js'
+import type { ToolHiveParts } from './snapshot/toolhive-bytes.js'
 
 /** Identity of a registry served from a file (`registry` block of its snapshot). */
 export interface FileRegistryIdentity {
@@ -16,18 +17,19 @@ export interface FileRegistryIdentity {
  * A builder for `--file` mode: any supported format (ToolHive, upstream array/list/wrapper, legacy seed) becomes
  * a snapshot through `buildSnapshot`. Publish times the file does not give stay stable across reloads (the
  * previous snapshot's publish times are passed in), so an unchanged file keeps its hash. Only those times are
- * kept between loads, not the snapshot: the served view holds the data.
+ * kept between loads, not the snapshot: the served view holds the data. They are kept as deflated JSON (about
+ * 20 bytes per version instead of three objects of about 300 bytes) and parsed again on the next load.
  */
 export function fileSnapshotBuilder(identity: FileRegistryIdentity, now: () => Date): SnapshotBuilder<RegistrySnapshot> {
-  let previous: PreviousVersions | undefined
+  let previous: Buffer | undefined
   return (raw) => {
     const built = buildSnapshot({
       raw,
       registry: { name: identity.name, namespace: identity.namespace, source: { type: 'file', ref: identity.path } },
       now: now(),
-      previous,
+      previous: previous === undefined ? undefined : (JSON.parse(inflateRawSync(previous).toString('utf8')) as PreviousVersions),
     })
-    if (E.isRight(built)) previous = publishTimesOf(built.right)
+    if (E.isRight(built)) previous = deflateRawSync(JSON.stringify(publishTimesOf(built.right)), { level: 1 })
     return E.mapLeft((err: Error): SnapshotBuildFailure => ({ message: err.message }))(built)
   }
 }
@@ -37,9 +39,9 @@ export function decodeStoredSnapshot(stored: unknown): E.Either<SnapshotBuildFai
   return E.mapLeft((f: { message: string }): SnapshotBuildFailure => ({ message: f.message }))(decodeSnapshot(stored))
 }
 
-/** Renders a snapshot as a ToolHive registry document (`thv` can use it as a registry file). */
-export function renderToolHive(snapshot: RegistrySnapshot): ToolHiveDocument {
-  return toToolHiveRegistry(snapshot)
+/** Renders a snapshot as a ToolHive registry document (`thv` can use it as a registry file), in parts. */
+export function renderToolHive(snapshot: RegistrySnapshot): ToolHiveParts {
+  return toToolHiveParts(snapshot)
 }
 
 /** The name, version and official `_meta` of every version of `snapshot`: what the next build reads of it. */

@@ -11,8 +11,7 @@ async function record(corpusName: string): Promise<void> {
   const corpus = Corpora.find((c) => c.name === corpusName)
   if (corpus === undefined) throw new Error(`No corpus ${corpusName}; known: ${Corpora.map((c) => c.name).join(', ')}`)
   const snapshot = corpus.snapshot()
-  const doc = renderToolHiveForTests(snapshot)
-  const keys = [...Object.keys(doc.servers ?? {}), ...Object.keys(doc.remote_servers ?? {})].sort()
+  const keys = [...renderToolHiveForTests(snapshot).entries].map((e) => e.key).sort()
   const api = await startApi(renderToolHiveForTests, snapshot)
   try {
     const answers: RecordedAnswer[] = []

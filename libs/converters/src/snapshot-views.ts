@@ -62,38 +62,81 @@ function uniqueKey(name: string, used: Set<string>): string {
  * @since 0.1.0
  */
 export function toToolHiveView(snapshot: RegistrySnapshot): ToolHiveView {
-  // fromUpstreamServer writes entries of ToolHive's schema (toolhive-conversion.test.ts decodes them with the codecs).
   const servers: Record<string, ToolHiveImageServer> = {}
   const remoteServers: Record<string, ToolHiveRemoteServer> = {}
   const omitted: NotRepresentableInToolHive[] = []
   const keys = new Map<string, string>()
-  const used = new Set<string>()
+  const parts = toToolHiveParts(snapshot, (o) => omitted.push(o))
+  for (const { kind, key, name, entry } of parts.entries) {
+    keys.set(name, key)
+    const target: Record<ToolHiveEntryKind, Record<string, unknown>> = { image: servers, remote: remoteServers }
+    target[kind][key] = entry
+  }
+  const document: ToolHiveRegistryDocument = { ...parts.head, servers, remote_servers: remoteServers, ...parts.tail }
+  return { document, omitted, keys }
+}
+
+/**
+ * One entry of a ToolHive registry document: in `servers` (`image`) or `remote_servers` (`remote`) under `key`,
+ * rendered from the latest version of the upstream server `name`.
+ *
+ * @category views
+ * @since 0.2.0
+ */
+export interface ToolHiveDocumentEntry {
+  readonly kind: ToolHiveEntryKind
+  readonly key: string
+  readonly name: string
+  readonly entry: Readonly<Record<string, unknown>>
+}
+
+/**
+ * The ToolHive registry document of a snapshot in parts, for writing it out without holding it whole: the fields
+ * before the entry maps (`$schema`, `version`, `last_updated`), the entries one at a time in document order (each
+ * is rendered when the iteration reaches it), and the fields after them (`groups`). {@link toToolHiveView} assembles
+ * the same parts into one document. `omitted` is called for each latest version ToolHive cannot represent.
+ *
+ * @category views
+ * @since 0.2.0
+ */
+export function toToolHiveParts(snapshot: RegistrySnapshot, omitted: (o: NotRepresentableInToolHive) => void = () => undefined): {
+  readonly head: { readonly $schema: string; readonly version: string; readonly last_updated: string }
+  readonly entries: Iterable<ToolHiveDocumentEntry>
+  readonly tail: { readonly groups?: ToolHiveRegistry['groups'] }
+} {
   let newest = ''
   for (const s of snapshot.servers) {
+    const updatedAt = s._meta[OfficialMetaKey].updatedAt
+    if (updatedAt > newest) newest = updatedAt
+  }
+  const header = snapshot.registry.toolhive
+  return {
+    head: {
+      $schema: ToolHiveRegistrySchemaUrl,
+      version: header?.version ?? ToolHiveEntryVersion,
+      last_updated: header?.lastUpdated ?? (newest === '' ? snapshot.registry.syncedAt : newest),
+    },
+    entries: toolHiveEntriesOf(snapshot, omitted),
+    tail: snapshot.groups === undefined ? {} : { groups: snapshot.groups },
+  }
+}
+
+/** The entries of {@link toToolHiveParts}: keys are the part of the name after the last `/`, unique by `uniqueKey`. */
+function* toolHiveEntriesOf(snapshot: RegistrySnapshot, omitted: (o: NotRepresentableInToolHive) => void): Generator<ToolHiveDocumentEntry> {
+  // fromUpstreamServer writes entries of ToolHive's schema (toolhive-conversion.test.ts decodes them with the codecs).
+  const used = new Set<string>()
+  for (const s of snapshot.servers) {
     const official = s._meta[OfficialMetaKey]
-    if (official.updatedAt > newest) newest = official.updatedAt
     if (!official.isLatest) continue
     const r = fromUpstreamServer(s.server as unknown as Record<string, unknown>, official.status)
     if (!isToolHiveEntryResult(r)) {
-      omitted.push(r)
+      omitted(r)
       continue
     }
     const key = used.has(r.key) ? uniqueKey(s.server.name, used) : r.key
     used.add(key)
-    keys.set(s.server.name, key)
-    const target: Record<ToolHiveEntryKind, Record<string, unknown>> = { image: servers, remote: remoteServers }
-    target[r.kind][key] = r.entry
+    yield { kind: r.kind, key, name: s.server.name, entry: r.entry as Readonly<Record<string, unknown>> }
   }
-  const header = snapshot.registry.toolhive
-  const document: ToolHiveRegistryDocument = {
-    $schema: ToolHiveRegistrySchemaUrl,
-    version: header?.version ?? ToolHiveEntryVersion,
-    last_updated: header?.lastUpdated ?? (newest === '' ? snapshot.registry.syncedAt : newest),
-    servers,
-    remote_servers: remoteServers,
-    ...(snapshot.groups === undefined ? {} : { groups: snapshot.groups }),
-  }
-  return { document, omitted, keys }
 }
 
 /**

@@ -82,13 +82,8 @@ export class FileSnapshotLoader<S extends ServedSnapshot> {
 
   async #loadOnce(): Promise<LoadOutcome> {
     const { path, log, store, metrics } = this.options
-    let raw: Buffer
-    try {
-      raw = await readFile(path)
-    } catch (err: unknown) {
-      return this.#failed('read', `Could not read registry file ${path}`, err)
-    }
-    const built = this.options.build(raw)
+    const built = await this.#readAndBuild()
+    if (built === 'failed') return built
     if (E.isLeft(built)) return this.#failed('invalid', `Registry file ${path} is invalid: ${built.left.message}`, built.left)
     try {
       const result = store.offer(built.right)
@@ -104,7 +99,22 @@ export class FileSnapshotLoader<S extends ServedSnapshot> {
     }
   }
 
-  #failed(reason: string, message: string, err: unknown): LoadOutcome {
+  /**
+   * Reads and builds the file in a frame of its own: once it returns, the file's bytes are garbage, so a large
+   * file does not stay alive while its view is built.
+   */
+  async #readAndBuild(): Promise<E.Either<SnapshotBuildFailure, S> | 'failed'> {
+    const { path } = this.options
+    let raw: Buffer
+    try {
+      raw = await readFile(path)
+    } catch (err: unknown) {
+      return this.#failed('read', `Could not read registry file ${path}`, err)
+    }
+    return this.options.build(raw)
+  }
+
+  #failed(reason: string, message: string, err: unknown): 'failed' {
     this.options.metrics.snapshotLoadErrors.labels(reason).inc()
     const serving = this.options.store.current
     if (serving === undefined) this.options.log.error(`${message}; no snapshot is served yet`, { err, path: this.options.path })

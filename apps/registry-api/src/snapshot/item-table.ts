@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { strongEtag } from '../http/cached-body.js'
 import { SegmentWriter, type SegmentedBytes } from './segmented-bytes.js'
 import type { ServedServerResponse } from './served-snapshot.js'
-import { byNameThenVersion, toEntrySource, type EntrySource, type ViewEntry } from '../views/view-entry.js'
+import { byNameThenVersion, isDeletedItem, servedItemJson, toViewEntry, type ViewEntry } from '../views/view-entry.js'
 
 const DOC_HEAD = '{"servers":['
 
@@ -34,12 +34,13 @@ export class ItemTable {
     this.#documentEnd = documentEnd
   }
 
-  /** Serialises `servers` (any order) into a table, compressing as it goes. */
+  /**
+   * Serialises `servers` (any order) into a table, compressing as it goes. Items are serialised one at a time in
+   * table order, so only the segment being filled and one item's text exist at once besides the entries.
+   */
   static build(servers: readonly ServedServerResponse[]): ItemTable {
-    const sources: EntrySource[] = servers.map(toEntrySource)
-    sources.sort((a, b) => byNameThenVersion(a.fields, b.fields))
-    const live = sources.filter((s) => !s.fields.deleted)
-    const deleted = sources.filter((s) => s.fields.deleted)
+    const order = Uint32Array.from(servers.keys())
+    order.sort((a, b) => byNameThenVersion((servers[a] as ServedServerResponse).server, (servers[b] as ServedServerResponse).server))
     const out = new SegmentWriter()
     // The upstream document's ETag, computed as its bytes are written: it is streamed, never held whole.
     const digest = createHash('sha256')
@@ -48,31 +49,31 @@ export class ItemTable {
       out.write(piece)
       if (inDocument) digest.update(piece, 'utf8')
     }
-    const placed = new Map<EntrySource, ViewEntry>()
+    const entries = new Array<ViewEntry>(servers.length)
     let previous: ViewEntry | undefined
-    const place = (s: EntrySource): void => {
+    const place = (i: number, at: number): void => {
+      const response = servers[i] as ServedServerResponse
       const start = out.position
-      write(s.json)
+      write(servedItemJson(response))
       // Versions of one name share the name's strings.
-      const same = previous?.name === s.fields.name ? previous : undefined
-      const entry: ViewEntry = {
-        ...s.fields,
-        ...(same === undefined ? {} : { name: same.name, nameLc: same.nameLc }),
-        start, end: out.position,
-      }
+      const entry = toViewEntry(response, start, out.position, previous)
       previous = entry
-      placed.set(s, entry)
+      entries[at] = entry
     }
     write(DOC_HEAD)
-    live.forEach((s, i) => {
-      if (i > 0) write(',')
-      place(s)
+    let live = 0
+    order.forEach((i, at) => {
+      if (isDeletedItem(servers[i] as ServedServerResponse)) return
+      if (live++ > 0) write(',')
+      place(i, at)
     })
-    write(docTail(live.length))
+    write(docTail(live))
     const documentEnd = out.position
     inDocument = false
-    for (const s of deleted) place(s)
-    return new ItemTable(sources.map((s) => placed.get(s) as ViewEntry), out.finish(), documentEnd, strongEtag(digest))
+    order.forEach((i, at) => {
+      if (isDeletedItem(servers[i] as ServedServerResponse)) place(i, at)
+    })
+    return new ItemTable(entries, out.finish(), documentEnd, strongEtag(digest))
   }
 
   /** The upstream document of the versions that are not deleted, as pieces inflated one segment at a time. */

@@ -1,10 +1,19 @@
 /**
  * ToolHiveBytes: a ToolHive registry document serialised once, byte for byte as `JSON.stringify` writes it, with
  * the position of every entry of `servers` and `remote_servers`, so one entry is answered from a slice of the
- * document instead of from the document's objects (which are not kept).
+ * document instead of from the document's objects. The document is written from its parts (`ToolHiveParts`),
+ * one entry at a time: its objects never exist whole.
  */
 
-const ENTRY_MAPS = ['servers', 'remote_servers'] as const
+/** A ToolHive document in parts: the fields before `servers`, the entries in document order, the fields after. */
+export interface ToolHiveParts {
+  readonly head: Readonly<Record<string, unknown>>
+  readonly entries: Iterable<{ readonly kind: 'image' | 'remote'; readonly key: string; readonly entry: unknown }>
+  readonly tail: Readonly<Record<string, unknown>>
+}
+
+/** The entry maps in document order, by the kind of entry they hold. */
+const ENTRY_MAPS = [['image', 'servers'], ['remote', 'remote_servers']] as const
 
 /**
  * Entry positions: key to slot number; slot `i` spans bytes `starts[i]`..`ends[i]`, and `needsName[i]` is 1 when
@@ -18,6 +27,72 @@ interface Slots {
   readonly needsName: Uint8Array
 }
 
+/** Whether `key` is an array index: JSON.stringify writes such keys of an object first, in numeric order. */
+function isArrayIndex(key: string): boolean {
+  return /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1
+}
+
+/** Bytes appended in 1 MiB chunks: the written size is not known ahead and one growing buffer would copy it often. */
+class ByteChunks {
+  static readonly ChunkBytes = 1024 * 1024
+  readonly #chunks: Buffer[] = []
+  /** Bytes used of each chunk (a chunk is left partly unused when the next text does not fit it). */
+  readonly #used: number[] = []
+  length = 0
+
+  write(text: string): void {
+    const n = Buffer.byteLength(text, 'utf8')
+    const last = this.#chunks.length - 1
+    if (last >= 0 && (this.#used[last] as number) + n <= (this.#chunks[last] as Buffer).length) {
+      ;(this.#chunks[last] as Buffer).write(text, this.#used[last] as number, 'utf8')
+      this.#used[last] = (this.#used[last] as number) + n
+    } else {
+      const chunk = Buffer.allocUnsafe(Math.max(n, ByteChunks.ChunkBytes))
+      chunk.write(text, 0, 'utf8')
+      this.#chunks.push(chunk)
+      this.#used.push(n)
+    }
+    this.length += n
+  }
+
+  /** Copies the bytes from `skip` on into `target` at `at`; returns the bytes copied. */
+  copyTo(target: Buffer, at: number, skip: number): number {
+    let copied = 0
+    let toSkip = skip
+    this.#chunks.forEach((chunk, i) => {
+      const used = this.#used[i] as number
+      if (toSkip >= used) {
+        toSkip -= used
+        return
+      }
+      copied += chunk.copy(target, at + copied, toSkip, used)
+      toSkip = 0
+    })
+    return copied
+  }
+}
+
+/** One entry map being written: its entries as `,"key":json` (array-index keys kept apart, they go first). */
+class EntryMapWriter {
+  readonly bytes = new ByteChunks()
+  readonly indexed: { key: string; json: string; needsName: boolean }[] = []
+  readonly slots: { key: string; start: number; end: number; needsName: boolean }[] = []
+
+  add(key: string, entry: unknown): void {
+    const json = JSON.stringify(entry) as string | undefined
+    if (json === undefined) return
+    const needsName = typeof entry === 'object' && entry !== null && !Array.isArray(entry) && !('name' in entry)
+    if (isArrayIndex(key)) {
+      this.indexed.push({ key, json, needsName })
+      return
+    }
+    this.bytes.write(`,${JSON.stringify(key)}:`)
+    const start = this.bytes.length
+    this.bytes.write(json)
+    this.slots.push({ key, start, end: this.bytes.length, needsName })
+  }
+}
+
 export class ToolHiveBytes {
   readonly #slots: Slots
 
@@ -25,50 +100,84 @@ export class ToolHiveBytes {
     this.#slots = slots
   }
 
-  /** Serialises `doc` (a ToolHive document: plain JSON data) exactly as `JSON.stringify(doc)` would. */
-  static render(doc: object): ToolHiveBytes {
-    const parts: string[] = []
-    const slots: { key: string; map: string; part: number; needsName: boolean }[] = []
+  /** Writes the document of `parts` exactly as `JSON.stringify({...head, servers, remote_servers, ...tail})` would. */
+  static write(parts: ToolHiveParts): ToolHiveBytes {
+    const maps = { image: new EntryMapWriter(), remote: new EntryMapWriter() }
+    for (const { kind, key, entry } of parts.entries) maps[kind].add(key, entry)
+    // Everything but the two entry maps is small: it is written as text, the maps are copied in from their chunks.
+    const pieces: (string | EntryMapWriter)[] = []
     let first = true
-    for (const [key, value] of Object.entries(doc)) {
-      if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue
-      parts.push(`${first ? '{' : ','}${JSON.stringify(key)}:`)
+    const field = (key: string, value: unknown): void => {
+      const json = JSON.stringify(value) as string | undefined
+      if (json === undefined) return
+      pieces.push(`${first ? '{' : ','}${JSON.stringify(key)}:${json}`)
       first = false
-      if ((ENTRY_MAPS as readonly string[]).includes(key) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
-        let firstEntry = true
-        for (const [entryKey, entry] of Object.entries(value as Record<string, unknown>)) {
-          const json = JSON.stringify(entry) as string | undefined
-          if (json === undefined) continue
-          parts.push(`${firstEntry ? '{' : ','}${JSON.stringify(entryKey)}:`)
-          firstEntry = false
-          slots.push({ key: entryKey, map: key, part: parts.length, needsName: typeof entry === 'object' && entry !== null && !Array.isArray(entry) && !('name' in entry) })
-          parts.push(json)
-        }
-        parts.push(firstEntry ? '{}' : '}')
-      } else {
-        parts.push(JSON.stringify(value))
-      }
     }
-    parts.push(first ? '{}' : '}')
-    const offsets: number[] = []
+    for (const [key, value] of Object.entries(parts.head)) field(key, value)
+    for (const [kind, key] of ENTRY_MAPS) {
+      pieces.push(`${first ? '{' : ','}${JSON.stringify(key)}:`)
+      first = false
+      pieces.push(maps[kind])
+    }
+    for (const [key, value] of Object.entries(parts.tail)) field(key, value)
+    pieces.push(first ? '{}' : '}')
+
+    const slotCount = maps.image.slots.length + maps.image.indexed.length + maps.remote.slots.length + maps.remote.indexed.length
+    const index: Slots = {
+      byKey: new Map(), starts: new Float64Array(slotCount), ends: new Float64Array(slotCount), needsName: new Uint8Array(slotCount),
+    }
+    const byKey = index.byKey as Map<string, number>
+    let slot = 0
+    const place = (key: string, start: number, end: number, needsName: boolean): void => {
+      index.starts[slot] = start
+      index.ends[slot] = end
+      index.needsName[slot] = needsName ? 1 : 0
+      // `servers` wins over `remote_servers` for a key in both, as a lookup in that order does.
+      if (!byKey.has(key)) byKey.set(key, slot)
+      slot++
+    }
+    const mapText = (map: EntryMapWriter): { head: string; indexed: { text: string; offset: number; length: number; key: string; needsName: boolean }[] } => {
+      map.indexed.sort((a, b) => Number(a.key) - Number(b.key))
+      let head = '{'
+      const indexed = map.indexed.map((e, i) => {
+        const prefix = `${i > 0 ? ',' : ''}${JSON.stringify(e.key)}:`
+        const offset = Buffer.byteLength(head) + Buffer.byteLength(prefix)
+        head += prefix + e.json
+        return { text: e.json, offset, length: Buffer.byteLength(e.json), key: e.key, needsName: e.needsName }
+      })
+      return { head, indexed }
+    }
     let total = 0
-    for (const part of parts) {
-      offsets.push(total)
-      total += Buffer.byteLength(part)
+    const texts = new Map<EntryMapWriter, ReturnType<typeof mapText>>()
+    for (const piece of pieces) {
+      if (typeof piece === 'string') {
+        total += Buffer.byteLength(piece)
+        continue
+      }
+      const text = mapText(piece)
+      texts.set(piece, text)
+      // The stream's first entry drops its leading comma when no array-index entry precedes it; `}` closes the map.
+      const skip = piece.indexed.length === 0 && piece.bytes.length > 0 ? 1 : 0
+      total += Buffer.byteLength(text.head) + piece.bytes.length - skip + 1
     }
     const bytes = Buffer.allocUnsafe(total)
-    parts.forEach((part, i) => bytes.write(part, offsets[i] as number))
-    const index: Slots = {
-      byKey: new Map(), starts: new Float64Array(slots.length), ends: new Float64Array(slots.length), needsName: new Uint8Array(slots.length),
+    let at = 0
+    for (const piece of pieces) {
+      if (typeof piece === 'string') {
+        at += bytes.write(piece, at, 'utf8')
+        continue
+      }
+      const text = texts.get(piece) as ReturnType<typeof mapText>
+      const base = at
+      at += bytes.write(text.head, at, 'utf8')
+      for (const e of text.indexed) place(e.key, base + e.offset, base + e.offset + e.length, e.needsName)
+      const skip = piece.indexed.length === 0 && piece.bytes.length > 0 ? 1 : 0
+      const streamBase = at - skip
+      for (const s of piece.slots) place(s.key, streamBase + s.start, streamBase + s.end, s.needsName)
+      at += piece.bytes.copyTo(bytes, at, skip)
+      at += bytes.write('}', at, 'utf8')
     }
-    slots.forEach((s, i) => {
-      index.starts[i] = offsets[s.part] as number
-      index.ends[i] = (offsets[s.part] as number) + Buffer.byteLength(parts[s.part] as string)
-      index.needsName[i] = s.needsName ? 1 : 0
-    })
-    // `servers` wins over `remote_servers` for a key in both, as a lookup in that order does.
-    const byKey = index.byKey as Map<string, number>
-    for (const map of [...ENTRY_MAPS].reverse()) slots.forEach((s, i) => s.map === map && byKey.set(s.key, i))
+    if (at !== total) throw new Error(`ToolHive document written with ${at} of ${total} bytes`)
     return new ToolHiveBytes(bytes, index)
   }
 

@@ -8,7 +8,7 @@ import type { ListQuery } from '../query/list-query.js'
 import type { ServedServerResponse, ServedSnapshot, ServedViewRef } from '../snapshot/served-snapshot.js'
 import { CatalogueIndex, type UpstreamInfo } from '../catalogue/catalogue-index.js'
 import { ItemTable } from '../snapshot/item-table.js'
-import { ToolHiveBytes } from '../snapshot/toolhive-bytes.js'
+import { ToolHiveBytes, type ToolHiveParts } from '../snapshot/toolhive-bytes.js'
 import { selectPage } from './list-page.js'
 import { newestFirst, type ViewEntry } from './view-entry.js'
 
@@ -17,8 +17,8 @@ export type ToolHiveDocument = Pick<ToolHiveRegistry, 'servers' | 'remote_server
 
 /** What a view needs besides the snapshot. */
 export interface RegistryViewOptions<S extends ServedSnapshot> {
-  /** Renders the snapshot (or a subset of its servers) as a ToolHive document (@thv/converters). */
-  readonly renderToolHive: (snapshot: S) => ToolHiveDocument
+  /** Renders the snapshot (or a subset of its servers) as a ToolHive document in parts (@thv/converters). */
+  readonly renderToolHive: (snapshot: S) => ToolHiveParts
   /** The name of the view this is, for a registry with several sources (`info.view`). */
   readonly viewName?: string | undefined
   /** Bounds of the memo of upstream list pages. Default: 2,000 pages, 64 MiB. */
@@ -94,7 +94,7 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
     }
     for (const list of this.#byName.values()) list.sort(newestFirst)
     this.#rendered = new ByteLru(options.pageCache ?? DefaultPageCache, (b) => b.bytes.length)
-    this.#toolHive = ToolHiveBytes.render(options.renderToolHive(snapshot))
+    this.#toolHive = ToolHiveBytes.write(options.renderToolHive(snapshot))
     this.toolHiveDocument = new CachedBody(this.#toolHive.bytes, JsonType)
     this.deployed = CachedBody.json(JSON.stringify(header.deployedServers))
     this.info = CachedBody.json(JSON.stringify(this.#infoObject()))
@@ -223,8 +223,11 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
       if (versions === undefined) return undefined
       // A full upstream name: render just that server to learn its ToolHive key (the converter owns the rule).
       const servers = versions.map((e) => JSON.parse(this.#items.item(e).toString('utf8')) as ServedServerResponse)
-      const single = this.options.renderToolHive({ ...this.#header, servers } as unknown as S)
-      const key = [...Object.keys(single.servers ?? {}), ...Object.keys(single.remote_servers ?? {})][0]
+      let key: string | undefined
+      for (const e of this.options.renderToolHive({ ...this.#header, servers } as unknown as S).entries) {
+        key = e.key
+        break
+      }
       const entry = key === undefined ? undefined : this.#toolHive.entry(key)
       return entry === undefined ? undefined : this.#json(entry)
     })

@@ -8,7 +8,7 @@ import { createApiMetrics, type ApiMetrics } from '../../src/http/api-metrics.js
 import { loadOpenApiYaml } from '../../src/openapi.document.js'
 import { SnapshotStore, type ViewSource } from '../../src/snapshot/snapshot-store.js'
 import type { ServedSnapshot } from '../../src/snapshot/served-snapshot.js'
-import type { ToolHiveDocument } from '../../src/views/registry-view.js'
+import type { ToolHiveParts } from '../../src/snapshot/toolhive-bytes.js'
 
 /** A logger that writes nothing (tests never assert through logs). */
 export const silentLog = winston.createLogger({ silent: true })
@@ -27,7 +27,7 @@ export interface RunningApi {
  * test put its own view source (e.g. one that counts calls) between the store and the app.
  */
 export async function startApi(
-  renderToolHive: (s: ServedSnapshot) => ToolHiveDocument, snapshot?: ServedSnapshot, serveFrom: (store: SnapshotStore) => ViewSource = (s) => s,
+  renderToolHive: (s: ServedSnapshot) => ToolHiveParts, snapshot?: ServedSnapshot, serveFrom: (store: SnapshotStore) => ViewSource = (s) => s,
   options: { readonly auth?: ApiAuth; readonly log?: winston.Logger } = {},
 ): Promise<RunningApi> {
   const store = new SnapshotStore({ renderToolHive }, silentLog)
