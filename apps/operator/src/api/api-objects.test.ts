@@ -38,7 +38,10 @@ describe('desiredApiObjects', () => {
     expect(c?.resources?.limits).to.have.keys('cpu', 'memory')
     // A 10,000-server snapshot needs about 300 MiB in the API: the limit leaves room above V8's heap cap.
     expect(c?.resources?.limits?.['memory']).to.equal('512Mi')
-    expect(c?.env).to.deep.equal([{ name: 'NODE_OPTIONS', value: '--max-old-space-size=384 --max-semi-space-size=4' }])
+    expect(c?.env).to.deep.equal([
+      { name: 'NODE_OPTIONS', value: '--max-old-space-size=384 --max-semi-space-size=4' },
+      { name: 'MALLOC_MMAP_THRESHOLD_', value: '16384' },
+    ])
   })
 
   it('selects the pods from a ClusterIP Service on port 80 to the http port', () => {

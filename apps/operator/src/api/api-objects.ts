@@ -228,13 +228,19 @@ function apiDeployment(owner: ApiOwner, config: ApiObjectsConfig, metadata: V1De
               ports: [{ name: 'http', containerPort: ApiContainerPort, protocol: 'TCP' }],
               livenessProbe: { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 5, periodSeconds: 10 },
               readinessProbe: { httpGet: { path: '/readiness', port: 'http' }, initialDelaySeconds: 2, periodSeconds: 5 },
-              // Measured (bench/api-memory.bench.ts, ADR 0014): with a 10,000-server registry the API holds about
-              // 130 MiB in --file mode and peaks near 260 MiB while a new snapshot replaces it; cluster mode adds
+              // Measured (bench/api-memory.bench.ts, ADR 0015): with a 10,000-server registry the API holds about
+              // 90 MiB in --file mode and peaks under 200 MiB while a new snapshot replaces it; cluster mode adds
               // about 75 MiB for client-node, so 512Mi holds it with room. The 384 MiB heap cannot load 100,000
-              // versions (the load needs the decoded snapshot at once): such registries raise NODE_OPTIONS and the
-              // limit through spec.podTemplateSpec. NODE_OPTIONS keeps V8's heap from growing to several times its
-              // live size (see ADR 0006).
-              env: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=384 --max-semi-space-size=4' }, ...pod.env.map((e) => ({ ...e }))],
+              // versions (the load decodes the whole snapshot at once): such registries raise NODE_OPTIONS and the
+              // limit through spec.podTemplateSpec (ADR 0015 gives the figures). NODE_OPTIONS keeps V8's heap from
+              // growing to several times its live size (ADR 0006). MALLOC_MMAP_THRESHOLD_ makes glibc map every
+              // buffer of 16 KiB or more on its own, so buffers freed after a load or a streamed document go back to
+              // the system instead of fragmenting the heap (about 30 MiB kept for good at 10,000 servers without it).
+              env: [
+                { name: 'NODE_OPTIONS', value: '--max-old-space-size=384 --max-semi-space-size=4' },
+                { name: 'MALLOC_MMAP_THRESHOLD_', value: '16384' },
+                ...pod.env.map((e) => ({ ...e })),
+              ],
               resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
               securityContext: {
                 runAsNonRoot: true,

@@ -14,7 +14,9 @@ describe('mergePodTemplate', () => {
     expect(out.ok).to.equal(true)
     if (!out.ok) return
     const c = out.template.spec!.containers[0]!
-    expect(c.env).to.deep.equal([{ name: 'NODE_OPTIONS', value: '--max-old-space-size=700' }, { name: 'LOG_LEVEL', value: 'debug' }])
+    expect(c.env).to.deep.equal([
+      { name: 'NODE_OPTIONS', value: '--max-old-space-size=700' }, { name: 'MALLOC_MMAP_THRESHOLD_', value: '16384' }, { name: 'LOG_LEVEL', value: 'debug' },
+    ])
     expect(c.image).to.equal('example/api:1')
     expect(c.securityContext?.readOnlyRootFilesystem).to.equal(true)
     expect(out.weakened).to.deep.equal([])

@@ -20,7 +20,12 @@ export class RequestObserver {
   // prom-client resolves the label values on every labels() call; the bounded label sets make caching safe.
   readonly #children = new Map<string, Observe>()
 
-  constructor(private readonly metrics: ApiMetrics, private readonly log: Logger, private readonly hook?: RequestHook) {}
+  /** The level is set once at start-up; asking winston on every request cost about a tenth of a memo answer. */
+  readonly #debug: boolean
+
+  constructor(private readonly metrics: ApiMetrics, private readonly log: Logger, private readonly hook?: RequestHook) {
+    this.#debug = log.isDebugEnabled()
+  }
 
   /** Records one request that took `seconds`; `route` is the matched template, undefined when none matched. */
   observe(method: string, path: string, route: string | undefined, status: number, seconds: number): void {
@@ -28,7 +33,7 @@ export class RequestObserver {
     const methodLabel = KNOWN_METHODS.has(method) ? method : 'other'
     this.#child(methodLabel, label, status)(seconds)
     this.hook?.recordRequest(methodLabel, label, status, seconds)
-    if (this.log.isDebugEnabled()) {
+    if (this.#debug) {
       this.log.debug('Served request', { method, path, route: label, status, durationMs: seconds * 1000 })
     }
   }
