@@ -94,7 +94,7 @@ describe('kubernetes sources: running MCP servers become registry entries', func
       expect([s.kind, s.phase, s.serverCount, s.skippedCount]).to.deep.equal(['kubernetes', 'Ready', 1, 0])
       return s
     }, { timeoutMs: 10_000, description: 'status after the sync' })
-    expect(ready.message).to.equal(`Synced 1 servers from exported workloads of namespace ${ns}`)
+    expect(ready.message).to.equal(`Synced 1 server from exported workloads of namespace ${ns}`)
 
     await annotate(ns, 'fetch', { [Description]: 'Fetches web pages' })
     await eventually(async () => {

@@ -6,6 +6,7 @@ import {
   type MCPRegistryPhase,
   type MCPRegistryStatus,
 } from '@thv/registry-model'
+import { counted } from './counted.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -74,7 +75,7 @@ export function derivePhase(status: MCPRegistryStatus | undefined, terminating: 
   const servers = status?.serverCount ?? 0
   const ready = synced && api === 'Ready'
   const readyCondition = ready
-    ? { status: 'True' as const, reason: ConditionReason.RegistryReady, message: `Serving ${servers} servers` }
+    ? { status: 'True' as const, reason: ConditionReason.RegistryReady, message: `Serving ${counted(servers, 'server')}` }
     : !synced
       ? { status: 'False' as const, reason: ConditionReason.NotSynced, message: 'No successful sync yet' }
       : { status: 'False' as const, reason: ConditionReason.APINotReady, message: apiCondition?.message ?? 'The registry API is not deployed yet' }
@@ -93,7 +94,7 @@ export function derivePhase(status: MCPRegistryStatus | undefined, terminating: 
   if (api === 'Error') {
     return { phase: 'Failed', message: `API deployment failed: ${apiCondition?.message ?? ''}`, ready: readyCondition }
   }
-  if (synced && api === 'Ready') return { phase: 'Ready', message: `Synced ${servers} servers; the API is serving them`, ready: readyCondition }
+  if (synced && api === 'Ready') return { phase: 'Ready', message: `Synced ${counted(servers, 'server')}; the API is serving them`, ready: readyCondition }
   if (synced && api === 'Deploying') return { phase: 'Pending', message: 'Registry data synced, API deployment in progress', ready: readyCondition }
   if (synced) return { phase: 'Pending', message: 'Registry data synced, API deployment pending', ready: readyCondition }
   return { phase: 'Pending', message: 'Registry initialization in progress', ready: readyCondition }

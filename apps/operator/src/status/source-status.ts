@@ -18,7 +18,8 @@ import {
 import type { StatusDraft } from './registry-status.js'
 import type { PublishOutcome, SourceSyncOutcome, SyncEvent } from './sync-outcome.js'
 import type { ResolvedSyncPolicy } from './sync-policy.js'
-import { attemptsAfter, nextSyncTime, type SyncDecision, type SyncTrigger } from './sync-schedule.js'
+import { attemptsAfter, dueByNextSyncTime, nextSyncTime, type SyncDecision, type SyncTrigger } from './sync-schedule.js'
+import { counted } from './counted.js'
 
 /** Source kinds accepted by the CRD that no handler implements yet: such a source is `Unsupported` and contributes nothing. */
 export const UnimplementedSourceKinds: ReadonlySet<string> = new Set(['managed'])
@@ -68,13 +69,7 @@ export function decideSourceSync(input: SourceDecisionInput, policy: ResolvedSyn
   if (input.registryTrigger !== undefined) return { sync: true, trigger: 'manual-trigger' }
   if (pendingSourceTrigger(input.annotations, input.entry.name, status) !== undefined) return { sync: true, trigger: 'manual-trigger' }
   if (input.sourceChanged) return { sync: true, trigger: 'source-changed' }
-  if (status.nextSyncTime === undefined) return { sync: false, requeueAfterMs: undefined }
-  const dueInMs = Date.parse(status.nextSyncTime) - now.getTime()
-  if (Number.isNaN(dueInMs) || dueInMs <= 0) {
-    const failing = (status.syncAttempts ?? 0) > 0 && (status.syncAttempts ?? 0) < policy.maxAttempts
-    return { sync: true, trigger: failing ? 'retry' : 'interval' }
-  }
-  return { sync: false, requeueAfterMs: dueInMs }
+  return dueByNextSyncTime(status, now, policy)
 }
 
 /** Everything besides the outcome that decides a source's next status entry. */
@@ -110,7 +105,7 @@ export function sourceStatusAfter(previous: SourceStatus | undefined, entry: MCP
     return {
       ...base,
       phase: 'Ready',
-      message: `Synced ${outcome.serverCount} servers from ${outcome.source}${outcome.stored ? '' : ' (data unchanged)'}${skippedNote(outcome.skipped?.length ?? 0)}`,
+      message: `Synced ${counted(outcome.serverCount, 'server')} from ${outcome.source}${outcome.stored ? '' : ' (data unchanged)'}${skippedNote(outcome.skipped?.length ?? 0)}`,
       lastSyncTime: rfc3339(ctx.now),
       lastSyncHash: outcome.hash,
       serverCount: outcome.serverCount,
@@ -128,7 +123,7 @@ export function sourceStatusAfter(previous: SourceStatus | undefined, entry: MCP
 /** The part of a success message about workloads a `kubernetes` source left out (none: nothing). */
 function skippedNote(skipped: number): string {
   if (skipped === 0) return ''
-  return `; ${skipped} workload${skipped === 1 ? '' : 's'} skipped for malformed export annotations (see their RegistryExportSkipped Events)`
+  return `; ${counted(skipped, 'workload')} skipped for malformed export annotations (see their RegistryExportSkipped Events)`
 }
 
 /** The entry of a source whose kind is not implemented: phase `Unsupported`, no schedule. */
@@ -209,7 +204,7 @@ export function applyMultiSourceStatus(draft: StatusDraft, sources: readonly Sou
     draft.set({ type: ConditionType.SyncSuccessful, status: 'False', reason: mergeFailure?.step === 'storage' ? mergeFailure.reason : ConditionReason.SourcesFailing, message: parts.join('; ') })
   } else {
     const servers = draft.status.serverCount ?? 0
-    draft.set({ type: ConditionType.SyncSuccessful, status: 'True', reason: ConditionReason.SourcesSynced, message: `Synced ${implemented} sources; serving ${servers} servers` })
+    draft.set({ type: ConditionType.SyncSuccessful, status: 'True', reason: ConditionReason.SourcesSynced, message: `Synced ${counted(implemented, 'source')}; serving ${counted(servers, 'server')}` })
   }
 }
 

@@ -5,6 +5,7 @@ import { ConditionReason, ConditionType, EventReason, type SnapshotSourceSummary
 import type { StatusDraft } from './registry-status.js'
 import type { ResolvedSyncPolicy } from './sync-policy.js'
 import { attemptsAfter, nextSyncTime, type SyncTrigger } from './sync-schedule.js'
+import { counted } from './counted.js'
 
 /** The pipeline step that failed: reading the source, validating its data, or writing storage. */
 export type SyncFailureStep = 'source' | 'data' | 'storage'
@@ -100,8 +101,8 @@ export function applySyncOutcome(draft: StatusDraft, outcome: SyncOutcome, ctx: 
   if (outcome.ok) {
     draft.status = { ...draft.status, lastSyncTime: nowIso, lastSyncHash: outcome.hash, serverCount: outcome.serverCount, storageRef: outcome.storageRef }
     draft.set({ type: ConditionType.SourceAvailable, status: 'True', reason: ConditionReason.SourceFetched, message: `Read ${outcome.source}` })
-    draft.set({ type: ConditionType.DataValid, status: 'True', reason: ConditionReason.DataValidated, message: `Validated ${outcome.serverCount} servers` })
-    draft.set({ type: ConditionType.SyncSuccessful, status: 'True', reason: ConditionReason.SyncSucceeded, message: `Synced ${outcome.serverCount} servers${outcome.stored ? '' : ' (data unchanged)'}` })
+    draft.set({ type: ConditionType.DataValid, status: 'True', reason: ConditionReason.DataValidated, message: `Validated ${counted(outcome.serverCount, 'server')}` })
+    draft.set({ type: ConditionType.SyncSuccessful, status: 'True', reason: ConditionReason.SyncSucceeded, message: `Synced ${counted(outcome.serverCount, 'server')}${outcome.stored ? '' : ' (data unchanged)'}` })
     return { attempts, next }
   }
   const { step, reason, message } = outcome.failure
@@ -137,7 +138,7 @@ export function syncEvents(
 ): SyncEvent[] {
   if (outcome.ok) {
     if (outcome.stored || before.status !== 'True') {
-      return [{ type: 'Normal', reason: EventReason.Synced, message: `Synced ${outcome.serverCount} servers from ${outcome.source}` }]
+      return [{ type: 'Normal', reason: EventReason.Synced, message: `Synced ${counted(outcome.serverCount, 'server')} from ${outcome.source}` }]
     }
     return []
   }

@@ -44,6 +44,19 @@ export function decideSync(input: SyncDecisionInput, policy: ResolvedSyncPolicy)
   if (pendingManualTrigger(input.annotations, status) !== undefined) return { sync: true, trigger: 'manual-trigger' }
   if (input.sourceChanged) return { sync: true, trigger: 'source-changed' }
   if (status?.lastAttemptTime === undefined) return { sync: true, trigger: 'initial' }
+  return dueByNextSyncTime(status, now, policy)
+}
+
+/**
+ * The schedule part of a sync decision, shared by a registry and each of its sources: sync once `nextSyncTime` is
+ * reached (a retry while the current round of attempts is failing, else an interval sync), otherwise wait until it;
+ * wait for the next event when nothing is scheduled.
+ */
+export function dueByNextSyncTime(
+  status: { readonly nextSyncTime?: string | undefined; readonly syncAttempts?: number | undefined },
+  now: Date,
+  policy: ResolvedSyncPolicy,
+): SyncDecision {
   if (status.nextSyncTime === undefined) return { sync: false, requeueAfterMs: undefined }
   const dueInMs = Date.parse(status.nextSyncTime) - now.getTime()
   if (Number.isNaN(dueInMs) || dueInMs <= 0) {
