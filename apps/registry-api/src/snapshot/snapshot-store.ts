@@ -69,6 +69,7 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
   #entryRules: EntryRules | undefined
   #restrictions = new WeakMap<object, { readonly snapshot: S; readonly base: ViewRestriction; readonly result: ViewRestriction }>()
   readonly #listeners = new Set<(view: RegistryView<S>) => void>()
+  readonly #settledListeners = new Set<() => void>()
 
   /**
    * `restrictable` (default true) keeps the current snapshot's objects for building restricted views on demand
@@ -152,11 +153,21 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
     const hash = snapshot.hash
     void Promise.all([view, ...named.values()].map((v) => v.precompress())).then(() => {
       this.log.info('Compressed snapshot documents', { hash, durationMs: Math.round(performance.now() - compressing) })
+      if (this.#current === view) for (const listener of this.#settledListeners) listener()
     }, (err: unknown) => {
       this.log.error('Failed to precompress snapshot documents', { err, hash })
     })
     for (const listener of this.#listeners) listener(view)
     return 'swapped'
+  }
+
+  /**
+   * Calls `listener` once a swap has settled: its documents are compressed and the loader that offered the snapshot
+   * has let go of it (a swap overtaken by the next one does not settle). Returns a function that unsubscribes.
+   */
+  onSettled(listener: () => void): () => void {
+    this.#settledListeners.add(listener)
+    return () => this.#settledListeners.delete(listener)
   }
 
   /** Calls `listener` after every swap; returns a function that unsubscribes. */

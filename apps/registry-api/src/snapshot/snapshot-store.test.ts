@@ -1,0 +1,48 @@
+import { expect } from 'chai'
+import { silentLog } from '../../test/support/api-harness.js'
+import { fixtureSnapshot, manyVersionsSnapshot } from '../../test/support/snapshots.js'
+import { renderToolHiveForTests } from '../../test/support/toolhive.js'
+import { compactHeap } from './heap-compaction.js'
+import { SnapshotStore } from './snapshot-store.js'
+
+describe('SnapshotStore.onSettled', () => {
+  it('settles a swap once its documents are compressed, and not a swap the next one overtook', async () => {
+    const store = new SnapshotStore({ renderToolHive: renderToolHiveForTests }, silentLog, false)
+    const settled: (string | undefined)[] = []
+    let wake: () => void = () => undefined
+    store.onSettled(() => {
+      settled.push(store.current?.hash)
+      wake()
+    })
+    const nextSettle = (): Promise<void> => new Promise((resolve) => (wake = resolve))
+
+    const first = fixtureSnapshot()
+    let settling = nextSettle()
+    expect(store.offer(first)).to.equal('swapped')
+    await settling
+    expect(settled).to.deep.equal([first.hash])
+
+    settling = nextSettle()
+    expect(store.offer(manyVersionsSnapshot())).to.equal('swapped')
+    const overtaken = store.current
+    expect(store.offer({ ...fixtureSnapshot(), hash: 'next' })).to.equal('swapped')
+    await settling
+    // Whichever compression finishes first, only the view still current settles.
+    await overtaken?.precompress()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(settled).to.deep.equal([first.hash, 'next'])
+  })
+})
+
+describe('compactHeap', () => {
+  it('collects objects nothing refers to any more', async () => {
+    let garbage: object | undefined = { payload: new Array(1000).fill('x') }
+    const ref = new WeakRef(garbage)
+    garbage = undefined
+    // A WeakRef keeps its target alive until the job that created it ends.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(garbage).to.equal(undefined)
+    compactHeap()
+    expect(ref.deref()).to.equal(undefined)
+  })
+})
