@@ -2,9 +2,13 @@
 // while a new 100,000-server snapshot replaces the old one, how long that takes, and the list p99 at 100,000.
 // Run: node --conditions=@thv/source --import tsx bench/api-memory.bench.ts
 // Env: THV_BENCH_MEMORY_SIZES (10000,100000), THV_BENCH_MEMORY_SECONDS of list load (5),
-//      THV_BENCH_MEMORY_NODE_OPTIONS (default: the NODE_OPTIONS of the generated API Deployment).
+//      THV_BENCH_MEMORY_NODE_OPTIONS (default: the NODE_OPTIONS of the generated API Deployment, with a 2 GiB heap
+//      above 20,000 versions),
+//      THV_BENCH_MEMORY_CLUSTER_SIZES (10000,100000; empty: none) for the same figures in cluster mode.
 // The API runs as its image runs it (tsc build, plain node, NODE_ENV=production) in `--file` mode on a file written
-// by @thv/generate-registry; RSS is read from /proc/<pid>/status of that process.
+// by @thv/generate-registry; RSS is read from /proc/<pid>/status of that process. In cluster mode it runs with
+// `--registry` against a real control plane whose storage ConfigMaps hold the snapshot (ConfigMapStorageManager,
+// as the operator writes them): the reload is then "storage changed → new snapshot served", as in a cluster.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
@@ -12,16 +16,30 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
+import { startControlPlane, type ControlPlane } from '@thv/control-plane'
+import { buildSnapshot } from '@thv/converters'
 import { generateRegistry, type ToolHiveRegistryDocument } from '@thv/generate-registry'
+import type { MCPRegistry, RegistrySnapshot } from '@thv/registry-model'
+import { ConfigMapStorageManager } from '@thv/storage'
 import autocannon from 'autocannon'
+import * as E from 'fp-ts/lib/Either.js'
 import { buildApi, type BuiltApi } from './api.build.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const SHARED = process.env['THV_SHARED_DIR'] ?? join(ROOT, 'testdata')
 const SIZES = (process.env['THV_BENCH_MEMORY_SIZES'] ?? '10000,100000').split(',').map(Number)
+const CLUSTER_SIZES = (process.env['THV_BENCH_MEMORY_CLUSTER_SIZES'] ?? '10000,100000').split(',').filter((x) => x !== '').map(Number)
+const NAMESPACE = 'bench-api-memory'
 const SECONDS = Number(process.env['THV_BENCH_MEMORY_SECONDS'] ?? 5)
-/** As the operator's generated API Deployment sets it (apps/operator/src/api/api-objects.ts). */
-const NODE_OPTIONS = process.env['THV_BENCH_MEMORY_NODE_OPTIONS'] ?? '--max-old-space-size=384 --max-semi-space-size=4'
+/**
+ * As the operator's generated API Deployment sets it (apps/operator/src/api/api-objects.ts); above 20,000 versions
+ * with the larger heap such a registry's Deployment sets through spec.podTemplateSpec (ADR 0015).
+ */
+function nodeOptionsFor(servers: number): string {
+  return process.env['THV_BENCH_MEMORY_NODE_OPTIONS'] ??
+    `--max-old-space-size=${servers > 20_000 ? 2048 : 384} --max-semi-space-size=4`
+}
 /** glibc's mmap threshold, as the generated API Deployment and the image set it (ADR 0015). */
 const MALLOC_MMAP_THRESHOLD = process.env['THV_BENCH_MEMORY_MALLOC_MMAP_THRESHOLD'] ?? '16384'
 const MiB = 1024 * 1024
@@ -61,8 +79,8 @@ async function hashOf(port: number): Promise<string | undefined> {
 
 interface RunningApi { child: ChildProcess; port: number; lines: Record<string, unknown>[] }
 
-function startApi(built: BuiltApi, file: string): Promise<RunningApi> {
-  const child = spawn(process.execPath, [built.main, '--file', file, '--port', '0', '--host', '127.0.0.1'], {
+function startApi(built: BuiltApi, source: readonly string[], NODE_OPTIONS: string): Promise<RunningApi> {
+  const child = spawn(process.execPath, [built.main, ...source, '--port', '0', '--host', '127.0.0.1'], {
     cwd: built.cwd, env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS, MALLOC_MMAP_THRESHOLD_: MALLOC_MMAP_THRESHOLD, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
   })
   const lines: Record<string, unknown>[] = []
@@ -112,14 +130,69 @@ async function v8Figures(port: number): Promise<Record<string, number>> {
   return { heapTotalMiB: metric('nodejs_heap_size_total_bytes'), heapUsedMiB: metric('nodejs_heap_size_used_bytes'), externalMiB: metric('nodejs_external_memory_bytes') }
 }
 
-async function measureSize(built: BuiltApi, work: string, template: ToolHiveRegistryDocument, servers: number): Promise<Record<string, number>> {
+/** Where the measured API reads its registry from, and how the bench replaces that registry by the next one. */
+interface ServedSource {
+  readonly args: readonly string[]
+  /** Replaces the registry by another of the same size; resolves once the replacement is written. */
+  replace(): Promise<void> | void
+  close(): Promise<void> | void
+}
+
+/** `--file` mode: the file is replaced by rename, as a ConfigMap mount flips. */
+function fileSource(work: string, template: ToolHiveRegistryDocument, servers: number): ServedSource {
   const file = join(work, `registry-${servers}.json`)
   const next = join(work, `registry-${servers}.next.json`)
   writeFileSync(file, JSON.stringify(generateRegistry({ template, count: servers, seed: 1 })))
   writeFileSync(next, JSON.stringify(generateRegistry({ template, count: servers, seed: 2 })))
-  process.stderr.write(`${servers} servers: starting the API\n`)
+  return {
+    args: ['--file', file],
+    replace: () => renameSync(next, file),
+    close: () => {
+      rmSync(file, { force: true })
+      rmSync(next, { force: true })
+    },
+  }
+}
+
+/** A snapshot of `servers` generated servers, built as the operator builds it from a source. */
+function builtSnapshot(template: ToolHiveRegistryDocument, servers: number, seed: number, name: string): RegistrySnapshot {
+  const built = buildSnapshot({
+    raw: JSON.stringify(generateRegistry({ template, count: servers, seed })),
+    registry: { name, namespace: NAMESPACE, source: { type: 'configmap', ref: `${NAMESPACE}/registry-data#registry.json` } },
+    now: new Date('2026-11-25T00:00:00Z'),
+  })
+  if (E.isLeft(built)) throw built.left
+  return built.right
+}
+
+/**
+ * Cluster mode: the snapshot is in the registry's storage ConfigMaps on a real control plane, written by
+ * ConfigMapStorageManager as the operator writes it; the API watches them (`--registry`). The replacement is a store
+ * of the next snapshot: the reload is "storage changed → new snapshot served".
+ */
+async function clusterSource(plane: ControlPlane, template: ToolHiveRegistryDocument, servers: number): Promise<ServedSource> {
+  const name = `bench-${servers}`
+  const kc = plane.kubeConfig()
+  const registry = (await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    group: 'toolhive.stacklok.dev', version: 'v1alpha1', plural: 'mcpregistries', namespace: NAMESPACE,
+    body: {
+      apiVersion: 'toolhive.stacklok.dev/v1alpha1', kind: 'MCPRegistry', metadata: { name, namespace: NAMESPACE },
+      spec: { source: { type: 'configmap', configmap: { name: 'registry-data' } } },
+    },
+  })) as MCPRegistry
+  const storage = new ConfigMapStorageManager(kc.makeApiClient(CoreV1Api))
+  const store = async (seed: number): Promise<void> => {
+    const report = await storage.store(registry, builtSnapshot(template, servers, seed, name), AbortSignal.timeout(300_000))
+    if (!report.written) throw new Error(`storing snapshot ${seed} of ${name} was a no-op`)
+  }
+  await store(1)
+  return { args: ['--registry', `${NAMESPACE}/${name}`, '--kubeconfig', plane.kubeconfigPath], replace: () => store(2), close: () => undefined }
+}
+
+async function measureSize(built: BuiltApi, servers: number, source: ServedSource): Promise<Record<string, number>> {
+  process.stderr.write(`${servers} servers: starting the API (${source.args.join(' ')})\n`)
   const started = Date.now()
-  const api = await startApi(built, file)
+  const api = await startApi(built, source.args, nodeOptionsFor(servers))
   try {
     const pid = api.child.pid as number
     const loadMs = Date.now() - started
@@ -142,11 +215,12 @@ async function measureSize(built: BuiltApi, work: string, template: ToolHiveRegi
     result['listP99Ms'] = load.latency.p99
     result['listRps'] = Math.round(load.requests.average)
 
-    // Swap: replace the file by rename (as a ConfigMap mount flips), sample RSS until the new hash is served.
+    // Swap: replace the registry, sample RSS until the new hash is served. In cluster mode the clock starts once the
+    // store has written (the snapshot is built before), as an operator's store completes.
     const oldHash = await hashOf(api.port)
     const sampler = sampleRss(pid)
+    await source.replace()
     const swapStarted = Date.now()
-    renameSync(next, file)
     let failedPolls = 0
     for (;;) {
       const hash = await hashOf(api.port).catch(() => {
@@ -164,8 +238,7 @@ async function measureSize(built: BuiltApi, work: string, template: ToolHiveRegi
     return result
   } finally {
     api.child.kill('SIGTERM')
-    rmSync(file, { force: true })
-    rmSync(next, { force: true })
+    await source.close()
   }
 }
 
@@ -177,10 +250,26 @@ async function main(): Promise<void> {
     const built = buildApi(ROOT, join(work, 'api'))
     const bySize: Record<string, Record<string, number>> = {}
     for (const servers of SIZES) {
-      bySize[String(servers)] = await measureSize(built, work, template, servers)
+      const source = fileSource(work, template, servers)
+      bySize[String(servers)] = await measureSize(built, servers, source)
       process.stderr.write(`${JSON.stringify(bySize[String(servers)])}\n`)
     }
+    const clusterBySize: Record<string, Record<string, number>> = {}
+    if (CLUSTER_SIZES.length > 0) {
+      const plane = await startControlPlane({ withControllers: false })
+      try {
+        await plane.installCrds(join(ROOT, 'config/crd/bases'))
+        await plane.kubeConfig().makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NAMESPACE } } })
+        for (const servers of CLUSTER_SIZES) {
+          clusterBySize[String(servers)] = await measureSize(built, servers, await clusterSource(plane, template, servers))
+          process.stderr.write(`cluster: ${JSON.stringify(clusterBySize[String(servers)])}\n`)
+        }
+      } finally {
+        await plane.stop()
+      }
+    }
     const at = (n: number, key: string): number | null => bySize[String(n)]?.[key] ?? null
+    const inCluster = (n: number, key: string): number | null => clusterBySize[String(n)]?.[key] ?? null
     const ratios = SIZES.map((n) => at(n, 'ratio')).filter((x): x is number => x !== null)
     const summary = {
       api: {
@@ -188,9 +277,13 @@ async function main(): Promise<void> {
         rssMiB100k: at(100_000, 'rssMiB'),
         rssRatio: ratios.length === 0 ? null : Math.max(...ratios),
         swapPeakMiB100k: at(100_000, 'swapPeakMiB'),
-        reloadMs100k: at(100_000, 'reloadMs'),
+        // "Storage changed → new snapshot served" is what a cluster does; --file mode also builds the snapshot.
+        reloadMs100k: inCluster(100_000, 'reloadMs') ?? at(100_000, 'reloadMs'),
         p99Ms100k: at(100_000, 'listP99Ms'),
-        memory: { nodeOptions: NODE_OPTIONS, mallocMmapThreshold: Number(MALLOC_MMAP_THRESHOLD), bySize },
+        memory: {
+          nodeOptions: Object.fromEntries([...new Set([...SIZES, ...CLUSTER_SIZES])].map((n) => [n, nodeOptionsFor(n)])),
+          mallocMmapThreshold: Number(MALLOC_MMAP_THRESHOLD), bySize, clusterBySize,
+        },
       },
     }
     const json = JSON.stringify(summary)
