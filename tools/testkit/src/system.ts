@@ -63,6 +63,8 @@ export interface SystemOptions {
   readonly plane: SystemPlane
   /** How the operator runs (default `source`); `compiled` needs `buildOperator()` first. */
   readonly operatorRuntime?: OperatorRuntime
+  /** Extra environment of the operator (flags' env twins), on top of config/manager's and the test flags. */
+  readonly operatorEnv?: Readonly<Record<string, string>>
 }
 
 let system: Promise<E2ESystem> | undefined
@@ -89,6 +91,7 @@ async function boot(options: SystemOptions): Promise<E2ESystem> {
   const env = {
     POD_NAMESPACE: operatorInfo.namespace, ...operatorInfo.env,
     THV_REGISTRY_ALLOW_LOOPBACK_SOURCES: 'true', THV_REGISTRY_ALLOW_INSECURE_SOURCES: 'true', THV_REGISTRY_ALLOWED_SOURCE_HOSTS: '127.0.0.1,localhost',
+    ...options.operatorEnv,
   }
   const start = (): Promise<OperatorHandle> =>
     startOperatorProcess({ kubeconfigPath, args: operatorInfo.args, logDir, env, ...(options.operatorRuntime === undefined ? {} : { runtime: options.operatorRuntime }) })
