@@ -125,7 +125,7 @@ export class ConfigMapStorageManager implements StorageManager {
       await this.#deleteStaleShards(namespace, slot, tier === 'sharded' ? shardGeneration(snapshot.hash) : undefined, signal)
       return { ref, written: false, tier, storedBytes: 0, shardCount: 0 }
     }
-    const plan = planStorage(serializeSnapshot(snapshot), this.#limits)
+    const plan = await planStorage(serializeSnapshot(snapshot), this.#limits)
     if (E.isLeft(plan)) throw new StorageTooLargeError(`${namespace}/${name}`, plan.left.storedBytes, this.#limits.maxStoredBytes)
     const owner: V1OwnerReference = { apiVersion: OwnerApiVersion, kind: OwnerKind, name, uid, controller: true, blockOwnerDeletion: true }
     const currentBank = current?.metadata?.labels?.[ShardBankLabel]

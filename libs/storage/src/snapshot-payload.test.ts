@@ -2,7 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib'
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import { readFixtureBytes, snapshotOfRaw } from '../test/snapshots.js'
-import { chunk, decodeStoredSnapshot, planStorage, serializeSnapshot } from './snapshot-payload.js'
+import { chunk, decodeStoredSnapshot, gzipInPieces, planStorage, serializeSnapshot } from './snapshot-payload.js'
 import { resolveStorageLimits } from './storage-limits.js'
 
 const limits = resolveStorageLimits({ plainMaxBytes: 100, singleMaxBytes: 200, shardMaxBytes: 150, maxStoredBytes: 1000 })
@@ -19,28 +19,28 @@ function noise(n: number, seed = 7): string {
 }
 
 describe('planStorage', () => {
-  it('keeps JSON up to plainMaxBytes uncompressed', () => {
+  it('keeps JSON up to plainMaxBytes uncompressed', async () => {
     const json = JSON.stringify({ a: 'x'.repeat(80) })
-    expect(planStorage(json, limits)).to.deep.equal(E.right({ tier: 'plain', json, storedBytes: Buffer.byteLength(json) }))
+    expect(await planStorage(json, limits)).to.deep.equal(E.right({ tier: 'plain', json, storedBytes: Buffer.byteLength(json) }))
   })
 
-  it('counts UTF-8 bytes, not characters, against plainMaxBytes', () => {
+  it('counts UTF-8 bytes, not characters, against plainMaxBytes', async () => {
     const json = JSON.stringify({ a: 'é'.repeat(60) }) // 69 characters, 129 bytes
-    const plan = planStorage(json, limits)
+    const plan = await planStorage(json, limits)
     expect(E.isRight(plan) && plan.right.tier).to.equal('gzip')
   })
 
-  it('gzips JSON above plainMaxBytes into one payload when it compresses to singleMaxBytes or less', () => {
+  it('gzips JSON above plainMaxBytes into one payload when it compresses to singleMaxBytes or less', async () => {
     const json = JSON.stringify({ a: 'x'.repeat(5000) })
-    const plan = planStorage(json, limits)
+    const plan = await planStorage(json, limits)
     if (E.isLeft(plan) || plan.right.tier !== 'gzip') throw new Error(`expected gzip, got ${JSON.stringify(plan)}`)
     expect(gunzipSync(plan.right.payload).toString()).to.equal(json)
     expect(plan.right.storedBytes).to.equal(plan.right.payload.length)
   })
 
-  it('shards a payload above singleMaxBytes into slices of shardMaxBytes that concatenate to the payload', () => {
+  it('shards a payload above singleMaxBytes into slices of shardMaxBytes that concatenate to the payload', async () => {
     const json = JSON.stringify({ a: noise(600) })
-    const plan = planStorage(json, limits)
+    const plan = await planStorage(json, limits)
     if (E.isLeft(plan) || plan.right.tier !== 'sharded') throw new Error(`expected sharded, got ${JSON.stringify(plan)}`)
     const { payload, shards } = plan.right
     expect(shards.map((s) => s.length)).to.deep.equal(
@@ -50,11 +50,33 @@ describe('planStorage', () => {
     expect(gunzipSync(payload).toString()).to.equal(json)
   })
 
-  it('refuses a payload above maxStoredBytes, reporting its compressed size', () => {
+  it('refuses a payload above maxStoredBytes, reporting its compressed size', async () => {
     const json = JSON.stringify({ a: noise(3000) })
-    const plan = planStorage(json, limits)
+    const plan = await planStorage(json, limits)
     expect(E.isLeft(plan)).to.equal(true)
     if (E.isLeft(plan)) expect(plan.left.storedBytes).to.be.greaterThan(1000)
+  })
+})
+
+describe('gzipInPieces', () => {
+  it('compresses input of one piece or less as one gzip member, as gzip does', async () => {
+    const bytes = Buffer.from(noise(1000))
+    const out = await gzipInPieces(bytes, 6, 1000)
+    expect(out.equals(gzipSync(bytes, { level: 6 }))).to.equal(true)
+  })
+
+  it('cuts larger input into gzip members of pieceBytes each, in order, which gunzip reads back as the whole input', async () => {
+    const bytes = Buffer.from(JSON.stringify({ a: noise(10_000), b: 'é'.repeat(3000) }))
+    const out = await gzipInPieces(bytes, 6, 1024)
+    const members = chunk(bytes, 1024).map((piece) => gzipSync(piece, { level: 6 }))
+    expect(out.equals(Buffer.concat(members))).to.equal(true)
+    expect(members.length).to.equal(Math.ceil(bytes.length / 1024))
+    expect(gunzipSync(out).equals(bytes)).to.equal(true)
+  })
+
+  it('gives the same bytes for the same input every time', async () => {
+    const bytes = Buffer.from(noise(50_000))
+    expect((await gzipInPieces(bytes, 3, 4096)).equals(await gzipInPieces(bytes, 3, 4096))).to.equal(true)
   })
 })
 
@@ -81,6 +103,12 @@ describe('decodeStoredSnapshot', () => {
     const json = serializeSnapshot(snapshot)
     expect(decodeStoredSnapshot(json, false, snapshot.hash)).to.deep.equal(E.right(snapshot))
     expect(decodeStoredSnapshot(gzipSync(json), true, snapshot.hash)).to.deep.equal(E.right(snapshot))
+  })
+
+  it('decodes a snapshot compressed in pieces (several gzip members) to the deep-equal value', async () => {
+    const json = serializeSnapshot(snapshot)
+    const payload = await gzipInPieces(Buffer.from(json), 6, Math.ceil(json.length / 5))
+    expect(decodeStoredSnapshot(payload, true, snapshot.hash)).to.deep.equal(E.right(snapshot))
   })
 
   it('returns Left naming the problem for bytes that are not gzip', () => {
