@@ -5,14 +5,23 @@
  *    Ready with 20 servers, peak RSS while they sync and RSS once settled (`rssMiB100x4`, `peakRssMiB100x4`).
  * 2. One more registry whose `url` source serves a generated 100,000-server ToolHive document (136 MB) from a plain
  *    HTTP server on 127.0.0.1: the operator fetches, validates, converts, hashes and stores it as it would any source.
- *    `peakRssMiB100k` is the peak from the registry's creation until `status.serverCount` is 100,000 (what
+ *    `peakRssMiBUrl100k` is the peak from the registry's creation until `status.serverCount` is 100,000 (what
  *    config/manager's memory limit must hold), `sync100kMs` that duration. The operator's `--max-source-bytes` is
- *    raised to 256 MiB for it (its default, 32 MiB, refuses such a document with a clear condition).
+ *    raised to 512 MiB for it and the mirror (its default, 32 MiB, refuses such a document with a clear condition).
+ * 3. That registry deleted, one more whose `api` source mirrors the same 100,000 versions from our registry API (compiled,
+ *    `--file` with the same document, 2 GiB heap as such a registry's Deployment sets it): 1,000 pages of 100.
+ *    `peakRssMiBMirror100k` and `mirror100kMs` (creation → `status.serverCount` 100,000). `peakRssMiB100k` is the
+*    higher of the two peaks.
  * Run alone: node --conditions=@thv/source --import tsx bench/operator-memory.bench.ts (about 5 minutes).
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 import { CustomObjectsApi } from '@kubernetes/client-node'
 import { createTestNamespace, stopTestControlPlane, systemPlane } from '@thv/control-plane'
 import { generateRegistry, type ToolHiveRegistryDocument } from '@thv/generate-registry'
@@ -20,6 +29,9 @@ import {
   applyObjects, applySourceConfigMap, buildOperator, getSystem, loadToolHiveFixture, stopSystem, subsetOf, TOOLHIVE_GROUP,
   TOOLHIVE_VERSION, toolHiveKeys, type RegistryObject,
 } from '@thv/testkit'
+import { buildApi, type BuiltApi } from './api.build.js'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 const REGISTRIES = Number(process.env.THV_BENCH_OPERATOR_MEMORY_REGISTRIES ?? 100)
 const BIG_SERVERS = Number(process.env.THV_BENCH_OPERATOR_MEMORY_SERVERS ?? 100_000)
@@ -29,17 +41,24 @@ const SOURCES = ['a', 'b', 'c', 'd'] as const
 const DEADLINE_MS = 15 * 60_000
 const MiB = 1024 * 1024
 
+/** VmRSS of `pid` in MiB; NaN once the process is gone. */
 function rssMiB(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024
+  } catch {
+    return Number.NaN
+  }
 }
 
 /** Samples the RSS of `pid` every 20 ms until stopped; returns the highest sample. */
 function peakSampler(pid: number): { stop: () => number } {
   let peak = rssMiB(pid)
-  const timer = setInterval(() => {
-    peak = Math.max(peak, rssMiB(pid))
-  }, 20)
-  return { stop: () => (clearInterval(timer), Math.max(peak, rssMiB(pid))) }
+  const sample = (): void => {
+    const now = rssMiB(pid)
+    if (now > peak) peak = now // NaN (the process is gone) never is
+  }
+  const timer = setInterval(sample, 20)
+  return { stop: () => (clearInterval(timer), sample(), peak) }
 }
 
 async function waitFor(what: string, done: () => Promise<boolean>): Promise<void> {
@@ -52,12 +71,31 @@ async function waitFor(what: string, done: () => Promise<boolean>): Promise<void
 
 const round = (x: number): number => Math.round(x * 10) / 10
 
+/** The registry API serving `file`, compiled as its image runs it; resolves with its port once it serves the file. */
+function startApi(built: BuiltApi, file: string): Promise<{ port: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [built.main, '--file', file, '--port', '0', '--host', '127.0.0.1'], {
+    cwd: built.cwd, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '--max-old-space-size=2048 --max-semi-space-size=4', MALLOC_MMAP_THRESHOLD_: '16384', LOG_LEVEL: 'info' },
+  })
+  let port = 0
+  return new Promise((resolvePromise, reject) => {
+    child.once('exit', (code, signal) => reject(new Error(`API exited ${code ?? signal}`)))
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
+      const line = (text.startsWith('{') ? JSON.parse(text) : {}) as Record<string, unknown>
+      if (line['message'] === 'Listening') port = line['port'] as number
+      if (line['message'] !== 'Compressed snapshot documents') return
+      const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()))
+      resolvePromise({ port, stop: () => (child.kill('SIGTERM'), exited) })
+    })
+  })
+}
+
 async function main(): Promise<void> {
   process.stderr.write('[bench operator-memory] compiling the operator as its image does\n')
   await buildOperator()
   const sys = await getSystem({
     plane: systemPlane, operatorRuntime: 'compiled',
-    operatorEnv: { THV_REGISTRY_MAX_SOURCE_BYTES: String(256 * MiB), ...(NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS }) },
+    operatorEnv: { THV_REGISTRY_MAX_SOURCE_BYTES: String(512 * MiB), ...(NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS }) },
   })
   const pid = sys.operator().process.pid
   if (pid === undefined) throw new Error('The operator has no pid')
@@ -111,18 +149,55 @@ async function main(): Promise<void> {
     const sync100kMs = Math.round(performance.now() - t1)
     await new Promise((resolve) => setTimeout(resolve, 10_000))
     const peakRssMiB100k = bigSampler.stop()
-    // Nested under `memory` but for the headline keys: operator-scale.bench.ts reports into the same section.
-    const result = {
-      peakRssMiB100k: Math.round(peakRssMiB100k), rssMiB100x4: Math.round(rssMiB100x4), peakRssMiB100x4: Math.round(peakRssMiB100x4),
-      memory: {
-        registries: REGISTRIES, sourcesPerRegistry: SOURCES.length, manyReadySeconds: round(manyReadySeconds),
-        bigServers: BIG_SERVERS, bigDocumentMiB: round(document.length / MiB), sync100kMs,
-        rssAfter100kMiB: Math.round(rssMiB(pid)), nodeOptions: NODE_OPTIONS ?? sys.operatorInfo.env['NODE_OPTIONS'] ?? null,
-      },
+    const rssAfter100kMiB = Math.round(rssMiB(pid))
+    process.stderr.write(`[bench operator-memory] ${BIG_SERVERS} versions from a url source synced in ${sync100kMs} ms; peak RSS ${peakRssMiB100k.toFixed(0)} MiB\n`)
+
+    // 3. The same versions mirrored from our registry API (an `api` source).
+    await custom.deleteNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: TOOLHIVE_VERSION, namespace: ns, plural: 'mcpregistries', name: 'big' })
+    await waitFor('the big registry deleted', async () => (await registries()).every((r) => r.metadata?.name !== 'big'))
+    const work = mkdtempSync(join(tmpdir(), 'thv-bench-operator-memory-'))
+    try {
+      const file = join(work, 'registry.json')
+      writeFileSync(file, document)
+      mkdirSync(join(work, 'api'))
+      const api = await startApi(buildApi(ROOT, join(work, 'api')), file)
+      try {
+        const mirrorSampler = peakSampler(pid)
+        const t2 = performance.now()
+        await applyObjects(sys.kc, [{
+          apiVersion: `${TOOLHIVE_GROUP}/${TOOLHIVE_VERSION}`, kind: 'MCPRegistry', metadata: { name: 'mirror', namespace: ns },
+          spec: { sources: [{ name: 'upstream', api: { endpoint: `http://127.0.0.1:${api.port}`, timeout: '5m' } }] },
+        }] as never)
+        await waitFor(`the ${BIG_SERVERS}-version mirror synced`, async () => {
+          const mirror = (await registries()).find((r) => r.metadata?.name === 'mirror')
+          const failing = mirror?.status?.conditions?.find((c) => c.type === 'SyncSuccessful' && c.status === 'False')
+          if (failing !== undefined) throw new Error(`sync of the mirror failed: ${failing.message ?? failing.reason ?? ''}`)
+          return mirror?.status?.serverCount === BIG_SERVERS
+        })
+        const mirror100kMs = Math.round(performance.now() - t2)
+        await new Promise((resolve) => setTimeout(resolve, 10_000))
+        const peakRssMiBMirror100k = mirrorSampler.stop()
+        process.stderr.write(`[bench operator-memory] ${BIG_SERVERS} versions mirrored in ${mirror100kMs} ms; peak RSS ${peakRssMiBMirror100k.toFixed(0)} MiB\n`)
+        // Nested under `memory` but for the headline keys: operator-scale.bench.ts reports into the same section.
+        const result = {
+          peakRssMiB100k: Math.round(Math.max(peakRssMiB100k, peakRssMiBMirror100k)), rssMiB100x4: Math.round(rssMiB100x4),
+          peakRssMiB100x4: Math.round(peakRssMiB100x4),
+          memory: {
+            registries: REGISTRIES, sourcesPerRegistry: SOURCES.length, manyReadySeconds: round(manyReadySeconds),
+            bigServers: BIG_SERVERS, bigDocumentMiB: round(document.length / MiB), sync100kMs, peakRssMiBUrl100k: Math.round(peakRssMiB100k),
+            rssAfter100kMiB, mirror100kMs, peakRssMiBMirror100k: Math.round(peakRssMiBMirror100k), rssAfterMirrorMiB: Math.round(rssMiB(pid)),
+            nodeOptions: NODE_OPTIONS ?? sys.operatorInfo.env['NODE_OPTIONS'] ?? null,
+          },
+        }
+        const line = JSON.stringify({ operator: result })
+        if (process.env.THV_BENCH_RESULT_FILE) writeFileSync(process.env.THV_BENCH_RESULT_FILE, line)
+        process.stdout.write(`${line}\n`)
+      } finally {
+        await api.stop()
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true })
     }
-    const line = JSON.stringify({ operator: result })
-    if (process.env.THV_BENCH_RESULT_FILE) writeFileSync(process.env.THV_BENCH_RESULT_FILE, line)
-    process.stdout.write(`${line}\n`)
   } finally {
     server.close()
   }

@@ -6,7 +6,7 @@ import { httpStatusOf, withSignal } from '@thv/kube-calls'
 import { apiCall, readOrUndefined } from './api-call.js'
 import { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'
 import { encodeShardIndex, type ShardIndex } from './shard-index.codec.js'
-import { hashBytes, planStorage, serializeSnapshot, type SnapshotVerification, type StoragePlan } from './snapshot-payload.js'
+import { hashBytes, planSnapshotStorage, type SnapshotVerification, type StoragePlan } from './snapshot-payload.js'
 import {
   GzipSnapshotKey,
   PayloadHashAnnotation,
@@ -125,7 +125,7 @@ export class ConfigMapStorageManager implements StorageManager {
       await this.#deleteStaleShards(namespace, slot, tier === 'sharded' ? shardGeneration(snapshot.hash) : undefined, signal)
       return { ref, written: false, tier, storedBytes: 0, shardCount: 0 }
     }
-    const plan = await planStorage(serializeSnapshot(snapshot), this.#limits)
+    const plan = await planSnapshotStorage(snapshot, this.#limits)
     if (E.isLeft(plan)) throw new StorageTooLargeError(`${namespace}/${name}`, plan.left.storedBytes, this.#limits.maxStoredBytes)
     const owner: V1OwnerReference = { apiVersion: OwnerApiVersion, kind: OwnerKind, name, uid, controller: true, blockOwnerDeletion: true }
     const currentBank = current?.metadata?.labels?.[ShardBankLabel]

@@ -2,7 +2,8 @@ import { gunzipSync, gzipSync } from 'node:zlib'
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import { readFixtureBytes, snapshotOfRaw } from '../test/snapshots.js'
-import { chunk, decodeStoredSnapshot, gzipInPieces, planStorage, serializeSnapshot } from './snapshot-payload.js'
+import type { RegistrySnapshot } from '@thv/registry-model'
+import { chunk, decodeStoredSnapshot, gzipInPieces, planSnapshotStorage, planStorage, serializeSnapshot, snapshotJsonPieces } from './snapshot-payload.js'
 import { resolveStorageLimits } from './storage-limits.js'
 
 const limits = resolveStorageLimits({ plainMaxBytes: 100, singleMaxBytes: 200, shardMaxBytes: 150, maxStoredBytes: 1000 })
@@ -55,6 +56,59 @@ describe('planStorage', () => {
     const plan = await planStorage(json, limits)
     expect(E.isLeft(plan)).to.equal(true)
     if (E.isLeft(plan)) expect(plan.left.storedBytes).to.be.greaterThan(1000)
+  })
+})
+
+describe('snapshotJsonPieces', () => {
+  const snapshot = snapshotOfRaw(readFixtureBytes('toolhive-upstream-registry-2025-12-11.json'))
+  const [first, second] = snapshot.servers
+  if (first === undefined || second === undefined) throw new Error('the fixture has fewer than two servers')
+
+  it('gives exactly JSON.stringify of the snapshot, the servers one piece each', () => {
+    const pieces = [...snapshotJsonPieces(snapshot)]
+    expect(pieces.join('')).to.equal(JSON.stringify(snapshot))
+    expect(pieces.length).to.equal(snapshot.servers.length + 3)
+  })
+
+  it('streams extraServers too, wherever the key stands, and an empty array', () => {
+    const cases = [
+      { ...snapshot, extraServers: [second, first] },
+      { extraServers: [first], ...snapshot },
+      { ...snapshot, servers: [], extraServers: [] },
+    ] as unknown as RegistrySnapshot[]
+    for (const value of cases) expect([...snapshotJsonPieces(value)].join('')).to.equal(JSON.stringify(value))
+  })
+
+  it('is not confused by data that looks like its placeholders', () => {
+    const hostile = { ...first, server: { ...first.server, description: '["thv-storage-x-servers"] "servers":["a"] ]}' } }
+    const value = { ...snapshot, servers: [hostile, second] } as RegistrySnapshot
+    expect([...snapshotJsonPieces(value)].join('')).to.equal(JSON.stringify(value))
+  })
+})
+
+describe('planSnapshotStorage', () => {
+  const snapshot = snapshotOfRaw(readFixtureBytes('toolhive-upstream-registry-2025-12-11.json'))
+  const json = JSON.stringify(snapshot)
+
+  it('plans what planStorage plans for the serialized JSON: plain when it fits, the same text', async () => {
+    const roomy = resolveStorageLimits({ plainMaxBytes: json.length + 10 })
+    expect(await planSnapshotStorage(snapshot, roomy)).to.deep.equal(E.right({ tier: 'plain', json, storedBytes: Buffer.byteLength(json) }))
+  })
+
+  it('compresses larger ones piece by piece into a gzip that decompresses to the serialized JSON, sharded as planStorage shards', async () => {
+    const small = resolveStorageLimits({ plainMaxBytes: 1024, singleMaxBytes: 2048, shardMaxBytes: 1500, maxStoredBytes: 10 * 1024 * 1024 })
+    const plan = await planSnapshotStorage(snapshot, small, 8192)
+    if (E.isLeft(plan) || plan.right.tier !== 'sharded') throw new Error(`expected sharded, got ${JSON.stringify(plan)}`)
+    expect(gunzipSync(plan.right.payload).toString('utf8')).to.equal(json)
+    expect(Buffer.concat(plan.right.shards).equals(plan.right.payload)).to.equal(true)
+    expect(plan.right.shards.every((shard) => shard.length <= 1500)).to.equal(true)
+    expect(decodeStoredSnapshot(plan.right.payload, true, snapshot.hash)).to.deep.equal(E.right(snapshot))
+  })
+
+  it('refuses a snapshot above maxStoredBytes as planStorage does', async () => {
+    const tiny = resolveStorageLimits({ plainMaxBytes: 100, singleMaxBytes: 200, shardMaxBytes: 150, maxStoredBytes: 1000 })
+    const plan = await planSnapshotStorage(snapshot, tiny, 8192)
+    expect(E.isLeft(plan) && plan.left.storedBytes).to.be.greaterThan(1000)
   })
 })
 
