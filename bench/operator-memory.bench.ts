@@ -8,10 +8,12 @@
  *    `peakRssMiBUrl100k` is the peak from the registry's creation until `status.serverCount` is 100,000 (what
  *    config/manager's memory limit must hold), `sync100kMs` that duration. The operator's `--max-source-bytes` is
  *    raised to 512 MiB for it and the mirror (its default, 32 MiB, refuses such a document with a clear condition).
+ *    Then the source changes (a document of other generated servers, same size) and is synced again through its
+ *    trigger annotation: `resync100kMs`, `peakRssMiBResync100k` (the previous snapshot and the new one both in play).
  * 3. That registry deleted, one more whose `api` source mirrors the same 100,000 versions from our registry API (compiled,
  *    `--file` with the same document, 2 GiB heap as such a registry's Deployment sets it): 1,000 pages of 100.
  *    `peakRssMiBMirror100k` and `mirror100kMs` (creation → `status.serverCount` 100,000). `peakRssMiB100k` is the
-*    higher of the two peaks.
+ *    highest of the three peaks.
  * Run alone: node --conditions=@thv/source --import tsx bench/operator-memory.bench.ts (about 5 minutes).
  */
 import { spawn } from 'node:child_process'
@@ -22,9 +24,10 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { CustomObjectsApi } from '@kubernetes/client-node'
+import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node'
 import { createTestNamespace, stopTestControlPlane, systemPlane } from '@thv/control-plane'
 import { generateRegistry, type ToolHiveRegistryDocument } from '@thv/generate-registry'
+import { SourceSyncTriggerAnnotationPrefix } from '@thv/registry-model'
 import {
   applyObjects, applySourceConfigMap, buildOperator, getSystem, loadToolHiveFixture, stopSystem, subsetOf, TOOLHIVE_GROUP,
   TOOLHIVE_VERSION, toolHiveKeys, type RegistryObject,
@@ -127,8 +130,9 @@ async function main(): Promise<void> {
   // 2. One registry of 100,000 versions from a url source.
   const template = fixture as unknown as ToolHiveRegistryDocument
   const document = Buffer.from(JSON.stringify(generateRegistry({ template, count: BIG_SERVERS, seed: 1 })))
+  let served = document
   const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': document.length }).end(document)
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': served.length }).end(served)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   try {
@@ -151,6 +155,27 @@ async function main(): Promise<void> {
     const peakRssMiB100k = bigSampler.stop()
     const rssAfter100kMiB = Math.round(rssMiB(pid))
     process.stderr.write(`[bench operator-memory] ${BIG_SERVERS} versions from a url source synced in ${sync100kMs} ms; peak RSS ${peakRssMiB100k.toFixed(0)} MiB\n`)
+
+    // 2b. The source changes (another generated document of the same size) and is synced again: the previous
+    // snapshot (publish-time history) and the new one are both in play, the steady case of a large source.
+    const firstHash = big?.status?.lastSyncHash
+    served = Buffer.from(JSON.stringify(generateRegistry({ template, count: BIG_SERVERS, seed: 2 })))
+    const resyncSampler = peakSampler(pid)
+    const t1b = performance.now()
+    await custom.patchNamespacedCustomObject({
+      group: TOOLHIVE_GROUP, version: TOOLHIVE_VERSION, namespace: ns, plural: 'mcpregistries', name: 'big',
+      body: [{ op: 'add', path: `/metadata/annotations`, value: { [`${SourceSyncTriggerAnnotationPrefix}web`]: 'bench-resync' } }],
+    }, setHeaderOptions('Content-Type', PatchStrategy.JsonPatch))
+    await waitFor(`the ${BIG_SERVERS}-version registry synced again`, async () => {
+      big = (await registries()).find((r) => r.metadata?.name === 'big')
+      return big?.status?.lastSyncHash !== undefined && big.status.lastSyncHash !== firstHash && big.status.serverCount === BIG_SERVERS
+    })
+    const resync100kMs = Math.round(performance.now() - t1b)
+    await new Promise((resolve) => setTimeout(resolve, 10_000))
+    const peakRssMiBResync100k = resyncSampler.stop()
+    const rssAfterResyncMiB = Math.round(rssMiB(pid))
+    served = document
+    process.stderr.write(`[bench operator-memory] changed, synced again in ${resync100kMs} ms; peak RSS ${peakRssMiBResync100k.toFixed(0)} MiB, then ${rssAfterResyncMiB} MiB\n`)
 
     // 3. The same versions mirrored from our registry API (an `api` source).
     await custom.deleteNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: TOOLHIVE_VERSION, namespace: ns, plural: 'mcpregistries', name: 'big' })
@@ -180,12 +205,12 @@ async function main(): Promise<void> {
         process.stderr.write(`[bench operator-memory] ${BIG_SERVERS} versions mirrored in ${mirror100kMs} ms; peak RSS ${peakRssMiBMirror100k.toFixed(0)} MiB\n`)
         // Nested under `memory` but for the headline keys: operator-scale.bench.ts reports into the same section.
         const result = {
-          peakRssMiB100k: Math.round(Math.max(peakRssMiB100k, peakRssMiBMirror100k)), rssMiB100x4: Math.round(rssMiB100x4),
+          peakRssMiB100k: Math.round(Math.max(peakRssMiB100k, peakRssMiBResync100k, peakRssMiBMirror100k)), rssMiB100x4: Math.round(rssMiB100x4),
           peakRssMiB100x4: Math.round(peakRssMiB100x4),
           memory: {
             registries: REGISTRIES, sourcesPerRegistry: SOURCES.length, manyReadySeconds: round(manyReadySeconds),
             bigServers: BIG_SERVERS, bigDocumentMiB: round(document.length / MiB), sync100kMs, peakRssMiBUrl100k: Math.round(peakRssMiB100k),
-            rssAfter100kMiB, mirror100kMs, peakRssMiBMirror100k: Math.round(peakRssMiBMirror100k), rssAfterMirrorMiB: Math.round(rssMiB(pid)),
+            rssAfter100kMiB, resync100kMs, peakRssMiBResync100k: Math.round(peakRssMiBResync100k), rssAfterResyncMiB, mirror100kMs, peakRssMiBMirror100k: Math.round(peakRssMiBMirror100k), rssAfterMirrorMiB: Math.round(rssMiB(pid)),
             nodeOptions: NODE_OPTIONS ?? sys.operatorInfo.env['NODE_OPTIONS'] ?? null,
           },
         }
