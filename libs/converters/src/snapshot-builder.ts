@@ -155,8 +155,8 @@ export function buildSnapshot(input: BuildSnapshotInput): E.Either<SnapshotError
 }
 
 function build(input: BuildSnapshotInput): E.Either<SnapshotError, SnapshotBuild> {
-  const bytes = typeof input.raw === 'string' ? new TextEncoder().encode(input.raw) : input.raw
-  const parsed = parseJson(bytes)
+  // A string is parsed and hashed as it is (its UTF-8 bytes are made only to describe invalid JSON).
+  const parsed = parseJson(input.raw)
   if (E.isLeft(parsed)) {
     return E.left(new SnapshotError('InvalidJson', parsed.left.message, { cause: parsed.left, byteOffset: parsed.left.offset }))
   }
@@ -218,7 +218,7 @@ function build(input: BuildSnapshotInput): E.Either<SnapshotError, SnapshotBuild
       ...(input.registry.displayName === undefined ? {} : { displayName: input.registry.displayName }),
       source: { type: input.registry.source.type, ref: input.registry.source.ref },
       format: registryFormatOf(doc.format),
-      sourceHash: sha256Hex(bytes),
+      sourceHash: sha256Hex(input.raw),
       syncedAt: nowIso,
       ...(doc.toolhive === undefined ? {} : { toolhive: doc.toolhive }),
     },

@@ -113,6 +113,16 @@ describe('parseJson', () => {
     expect(parseJson(text)).to.deep.equal(E.right(JSON.parse(text)))
   })
 
+  it('skips string values whatever they hold: escaped quotes, trailing backslashes, text that looks like keys', () => {
+    const values = ['x\\"', '\\', '\\\\', '","a":1,"', '{"a":1,"a":2}', '😀\\"é']
+    for (const value of values) {
+      const unique = `{"a":${JSON.stringify(value)},"b":[${JSON.stringify(value)},{"a":0}],"c":1}`
+      expect(parseJson(unique), unique).to.deep.equal(E.right(JSON.parse(unique)))
+      const head = `{"a":${JSON.stringify(value)},"b":${JSON.stringify(value)},`
+      expect(where(`${head}"a":2}`), head).to.deep.equal([Buffer.byteLength(head), 1, Array.from(head).length + 1, 'duplicate key "a"'])
+    }
+  })
+
   it('rejects every object that repeats a key, at the repeated key, however the key is written', () => {
     const key = fc.constantFrom('a', 'b', 'é', 'k1', 'k10', '😀', 'a"b', '')
     // Escaped: every UTF-16 code unit as \uXXXX (a surrogate pair as two escapes).

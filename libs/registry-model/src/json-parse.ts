@@ -54,23 +54,25 @@ const DEFAULT_MAX_DEPTH = 512
  * @since 0.1.0
  */
 export function parseJson(raw: string | Uint8Array, options: ParseJsonOptions = {}): E.Either<JsonParseError, unknown> {
-  const bytes = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw
-  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
   const rejectDuplicateKeys = options.rejectDuplicateKeys ?? true
-  // Fast path for valid input: the engine's parser, then one light pass for what JSON.parse does not check (repeated
-  // keys, nesting depth). Whenever either says no, the validating scanner finds and describes the first problem.
+  // Fast path for valid input: the engine's parser, then one light pass over the text for what JSON.parse does not
+  // check (repeated keys, nesting depth). Whenever either says no, the validating scanner finds and describes the
+  // first problem over the UTF-8 bytes, which are made from a string only then.
   let value: unknown = NOT_PARSED
+  let text: string | undefined
   let engineError: unknown
   try {
-    const text = typeof raw === 'string'
-      ? (start === 0 ? raw : raw.replace(/^\uFEFF/, ''))
-      : new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(start))
+    text = typeof raw === 'string'
+      ? (raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw)
+      : new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? raw.subarray(3) : raw)
     value = JSON.parse(text) as unknown
   } catch (cause) {
     engineError = cause
   }
-  if (value !== NOT_PARSED && !mayHaveStructuralProblem(bytes, start, maxDepth, rejectDuplicateKeys)) return E.right(value)
+  if (value !== NOT_PARSED && !mayHaveStructuralProblem(text as string, maxDepth, rejectDuplicateKeys)) return E.right(value)
+  const bytes = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
   const problem = scanJson(bytes, start, maxDepth, rejectDuplicateKeys)
   if (problem !== undefined) return E.left(toParseError(bytes, problem.offset, problem.reason))
   if (value !== NOT_PARSED) return E.right(value)
@@ -92,83 +94,107 @@ const NOT_PARSED: unique symbol = Symbol('not parsed')
 const LINEAR_KEY_LIMIT = 16
 
 /**
- * The light pass over bytes that JSON.parse accepted: whether an object repeats a key or nesting goes deeper than
+ * The light pass over text that JSON.parse accepted: whether an object repeats a key or nesting goes deeper than
  * `maxDepth`. It trusts the syntax (strings are closed, brackets balance), so it only tracks brackets, commas, colons
- * and object keys, skipping string contents. Keys without escapes are compared as bytes (equal UTF-8 bytes mean equal
- * keys); an object with a key that has an escape, or with many keys, compares decoded keys in a set. May say yes
- * wrongly (never no wrongly): the caller then asks {@link scanJson}, which decides and describes.
+ * and object keys. String values are skipped with `indexOf` (the engine's search, many times faster than a loop
+ * here: most of a registry's text is descriptions). Keys without escapes are compared as text; an object with a key
+ * that has an escape, or with many keys, compares decoded keys in a set. May say yes wrongly (never no wrongly): the
+ * caller then asks {@link scanJson}, which decides and describes.
  */
-function mayHaveStructuralProblem(bytes: Uint8Array, start: number, maxDepth: number, rejectDuplicateKeys: boolean): boolean {
-  const n = bytes.length
+function mayHaveStructuralProblem(text: string, maxDepth: number, rejectDuplicateKeys: boolean): boolean {
+  const n = text.length
   const isObject: boolean[] = [false]
   // Key ranges of the open objects, innermost last: keyStart/keyEnd[keyBase[d] .. top) belong to the object at depth d.
   const keyStart: number[] = []
   const keyEnd: number[] = []
   const keyBase: number[] = [0]
   const keySets: Array<Set<string> | undefined> = [undefined]
-  const decoder = new TextDecoder()
   let top = 0
   let depth = 0
   let expectKey = false
-  for (let i = start; i < n; i++) {
-    const b = bytes[i] as number
-    if (b === 0x22) {
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      if (!(expectKey && rejectDuplicateKeys)) {
+        const end = closingQuote(text, i)
+        if (end < 0) return true
+        i = end
+        continue
+      }
       let j = i + 1
       let escaped = false
       for (;;) {
-        const c = bytes[j]
-        if (c === 0x22) break
-        if (c === undefined) return true
-        if (c === 0x5c) {
+        const k = text.charCodeAt(j)
+        if (k === 0x22) break
+        if (Number.isNaN(k)) return true
+        if (k === 0x5c) {
           escaped = true
           j += 2
         } else j++
       }
-      if (expectKey && rejectDuplicateKeys) {
-        let set = keySets[depth]
-        const base = keyBase[depth] as number
-        if (set === undefined && (escaped || top - base >= LINEAR_KEY_LIMIT)) {
-          set = new Set<string>()
-          for (let k = base; k < top; k++) set.add(decodeKey(decoder, bytes, keyStart[k] as number, keyEnd[k] as number))
-          keySets[depth] = set
-        }
-        if (set !== undefined) {
-          const key = decodeKey(decoder, bytes, i, j + 1)
-          if (set.has(key)) return true
-          set.add(key)
-        } else {
-          for (let k = base; k < top; k++) if (sameBytes(bytes, keyStart[k] as number, keyEnd[k] as number, i, j + 1)) return true
-        }
-        keyStart[top] = i
-        keyEnd[top] = j + 1
-        top++
+      let set = keySets[depth]
+      const base = keyBase[depth] as number
+      if (set === undefined && (escaped || top - base >= LINEAR_KEY_LIMIT)) {
+        set = new Set<string>()
+        for (let k = base; k < top; k++) set.add(decodeTextKey(text, keyStart[k] as number, keyEnd[k] as number))
+        keySets[depth] = set
       }
+      if (set !== undefined) {
+        const key = decodeTextKey(text, i, j + 1)
+        if (set.has(key)) return true
+        set.add(key)
+      } else {
+        for (let k = base; k < top; k++) if (sameText(text, keyStart[k] as number, keyEnd[k] as number, i, j + 1)) return true
+      }
+      keyStart[top] = i
+      keyEnd[top] = j + 1
+      top++
       i = j
-    } else if (b === 0x7b || b === 0x5b) {
+    } else if (c === 0x7b || c === 0x5b) {
       depth++
       if (depth > maxDepth) return true
-      isObject[depth] = b === 0x7b
-      expectKey = b === 0x7b
+      isObject[depth] = c === 0x7b
+      expectKey = c === 0x7b
       keyBase[depth] = top
       keySets[depth] = undefined
-    } else if (b === 0x7d || b === 0x5d) {
+    } else if (c === 0x7d || c === 0x5d) {
       top = keyBase[depth] as number
       depth--
       expectKey = false
-    } else if (b === 0x2c) {
+    } else if (c === 0x2c) {
       expectKey = isObject[depth] === true
-    } else if (b === 0x3a) {
+    } else if (c === 0x3a) {
       expectKey = false
     }
   }
   return false
 }
 
-/** Whether bytes [a, aEnd) equal bytes [b, bEnd). */
-function sameBytes(bytes: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
+/** Index of the quote that closes the string opened at `open`, or -1 when there is none. */
+function closingQuote(text: string, open: number): number {
+  let from = open + 1
+  for (;;) {
+    const q = text.indexOf('"', from)
+    if (q < 0) return -1
+    // The quote is escaped when an odd number of backslashes precede it.
+    let backslashes = 0
+    while (text.charCodeAt(q - 1 - backslashes) === 0x5c) backslashes++
+    if (backslashes % 2 === 0) return q
+    from = q + 1
+  }
+}
+
+/** Whether text [a, aEnd) equals text [b, bEnd). */
+function sameText(text: string, a: number, aEnd: number, b: number, bEnd: number): boolean {
   if (aEnd - a !== bEnd - b) return false
-  for (let k = 0; k < aEnd - a; k++) if (bytes[a + k] !== bytes[b + k]) return false
+  for (let k = 0; k < aEnd - a; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false
   return true
+}
+
+/** The property name between `start` (opening quote) and `end` (after the closing quote), escapes resolved. */
+function decodeTextKey(text: string, start: number, end: number): string {
+  const quoted = text.slice(start, end)
+  return quoted.includes('\\') ? (JSON.parse(quoted) as string) : quoted.slice(1, -1)
 }
 
 function toParseError(bytes: Uint8Array, offset: number, reason: string): JsonParseError {
