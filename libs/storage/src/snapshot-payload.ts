@@ -80,23 +80,34 @@ export async function planSnapshotStorage(
 
 async function planPieces(pieces: Iterable<string>, limits: StorageLimits, pieceBytes: number): Promise<E.Either<OverCeiling, StoragePlan>> {
   const members = new GzipMembers(limits.gzipLevel, pieceBytes)
-  let pending: string[] = []
-  let pendingBytes = 0
+  // Text is held until it is known not to fit the plain tier; after that, every piece is written as UTF-8 straight
+  // into the input buffer of the next gzip member (one copy; no joined string).
+  let plain: string[] | undefined = []
   let jsonBytes = 0
+  let input = Buffer.allocUnsafeSlow(pieceBytes)
+  let filled = 0
+  const write = async (text: string, bytes: number): Promise<void> => {
+    if (filled + bytes > input.length && filled > 0) {
+      await members.add(input.subarray(0, filled))
+      input = Buffer.allocUnsafeSlow(Math.max(pieceBytes, bytes))
+      filled = 0
+    }
+    if (bytes > input.length) input = Buffer.allocUnsafeSlow(bytes)
+    filled += input.write(text, filled, 'utf8')
+  }
   for (const piece of pieces) {
     const bytes = Buffer.byteLength(piece, 'utf8')
-    pending.push(piece)
-    pendingBytes += bytes
     jsonBytes += bytes
-    // Nothing is compressed while the JSON may still fit the plain tier.
-    if (pendingBytes >= pieceBytes && jsonBytes > limits.plainMaxBytes) {
-      await members.add(Buffer.from(pending.join(''), 'utf8'))
-      pending = []
-      pendingBytes = 0
-    }
+    if (plain !== undefined) {
+      plain.push(piece)
+      if (jsonBytes <= limits.plainMaxBytes) continue
+      const text = plain.join('')
+      plain = undefined
+      await write(text, jsonBytes)
+    } else await write(piece, bytes)
   }
-  if (jsonBytes <= limits.plainMaxBytes) return E.right({ tier: 'plain', json: pending.join(''), storedBytes: jsonBytes })
-  if (pendingBytes > 0) await members.add(Buffer.from(pending.join(''), 'utf8'))
+  if (plain !== undefined) return E.right({ tier: 'plain', json: plain.join(''), storedBytes: jsonBytes })
+  if (filled > 0) await members.add(input.subarray(0, filled))
   const payload = await members.end()
   if (payload.length > limits.maxStoredBytes) return E.left({ storedBytes: payload.length })
   if (payload.length <= limits.singleMaxBytes) return E.right({ tier: 'gzip', payload, storedBytes: payload.length })
@@ -108,6 +119,12 @@ export const GzipPieceBytes = 4 * 1024 * 1024
 /** Pieces compressed at once: libuv's thread pool has 4 threads by default; two stay free for DNS lookups and files. */
 const GzipConcurrency = 2
 const gzipAsync = promisify(gzip)
+/**
+ * zlib's output buffer per call on the thread pool. With the default 16 KiB, compressing a 4 MiB member returns to
+ * the event loop for every 16 KiB of output and waits there while the loop is busy serialising the next piece; a
+ * buffer larger than a member's output compresses each member in one go.
+ */
+const GzipOutputChunkBytes = 1024 * 1024
 
 /**
  * A gzip built as consecutive members, each compressed off the event loop on libuv's thread pool, at most
@@ -130,9 +147,10 @@ class GzipMembers {
       while (this.#running.size >= GzipConcurrency) await Promise.race(this.#running)
       this.#throwIfFailed()
       const index = this.#members.push(Buffer.alloc(0)) - 1
-      const running: Promise<void> = gzipAsync(piece, { level: this.level }).then(
+      const running: Promise<void> = gzipAsync(piece, { level: this.level, chunkSize: GzipOutputChunkBytes }).then(
         (member) => {
-          this.#members[index] = member
+          // A copy of its own size: the member is a view of zlib's 1 MiB output buffer, which it would keep alive.
+          this.#members[index] = member.length < member.buffer.byteLength ? Buffer.from(member) : member
         },
         (error: unknown) => {
           this.#failure ??= { error }
