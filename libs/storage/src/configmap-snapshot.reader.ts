@@ -5,7 +5,7 @@ import type { RegistrySnapshot } from '@thv/registry-model'
 import { withSignal } from '@thv/kube-calls'
 import { readOrUndefined } from './api-call.js'
 import { decodeShardIndex, type ShardIndex } from './shard-index.codec.js'
-import { decodeStoredSnapshot, hashBytes, type SnapshotVerification } from './snapshot-payload.js'
+import { readStoredSnapshot, hashBytes, type SnapshotVerification } from './snapshot-payload.js'
 import {
   GzipSnapshotKey,
   PayloadHashAnnotation,
@@ -108,8 +108,8 @@ export class ConfigMapSnapshotReader {
     const corrupt = (detail: string): never => {
       throw new StorageCorruptError(target, detail)
     }
-    const decode = (bytes: Buffer | string, gzipped: boolean, hashVerified: boolean): Attempt => {
-      const snapshot = decodeStoredSnapshot(bytes, gzipped, hash, hashVerified ? this.#verification : 'codec')
+    const decode = async (bytes: Buffer | string, gzipped: boolean, hashVerified: boolean): Promise<Attempt> => {
+      const snapshot = await readStoredSnapshot(bytes, gzipped, hash, hashVerified ? this.#verification : 'codec')
       return E.isRight(snapshot) ? { ok: true, snapshot: snapshot.right } : corrupt(snapshot.left)
     }
     /** Verifies bytes against the recorded sha256; false when none is recorded. */

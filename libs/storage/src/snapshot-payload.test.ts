@@ -3,7 +3,7 @@ import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import { readFixtureBytes, snapshotOfRaw } from '../test/snapshots.js'
 import type { RegistrySnapshot } from '@thv/registry-model'
-import { chunk, decodeStoredSnapshot, gzipInPieces, planSnapshotStorage, planStorage, serializeSnapshot, snapshotJsonPieces } from './snapshot-payload.js'
+import { chunk, decodeStoredSnapshot, gzipInPieces, planSnapshotStorage, planStorage, readStoredSnapshot, serializeSnapshot, snapshotJsonPieces } from './snapshot-payload.js'
 import { resolveStorageLimits } from './storage-limits.js'
 
 const limits = resolveStorageLimits({ plainMaxBytes: 100, singleMaxBytes: 200, shardMaxBytes: 150, maxStoredBytes: 1000 })
@@ -191,5 +191,39 @@ describe('decodeStoredSnapshot', () => {
   it('returns Left naming the bad path for JSON that is not a snapshot', () => {
     const r = decodeStoredSnapshot(JSON.stringify({ ...snapshot, schemaVersion: 2 }), false, snapshot.hash)
     expect(E.isLeft(r) && r.left).to.match(/^snapshot does not decode: .*schemaVersion/)
+  })
+})
+
+describe('readStoredSnapshot', () => {
+  const snapshot = snapshotOfRaw(readFixtureBytes('toolhive-upstream-registry-2025-12-11.json'))
+  const json = serializeSnapshot(snapshot)
+
+  it('reads a gzip payload, one member or several, to what decodeStoredSnapshot returns, in both verification modes', async () => {
+    const members = await gzipInPieces(Buffer.from(json), 6, Math.ceil(json.length / 5))
+    for (const payload of [gzipSync(json), members]) {
+      for (const verification of ['codec', 'hash'] as const) {
+        expect(await readStoredSnapshot(payload, true, snapshot.hash, verification)).to.deep.equal(E.right(snapshot))
+        expect(await readStoredSnapshot(payload, true, snapshot.hash, verification)).to.deep.equal(decodeStoredSnapshot(payload, true, snapshot.hash, verification))
+      }
+    }
+    expect(await readStoredSnapshot(json, false, snapshot.hash)).to.deep.equal(E.right(snapshot))
+  })
+
+  it('returns Left with decodeStoredSnapshot\'s reasons for bytes that are not gzip, gzip cut short, text that is not JSON, JSON that is not a snapshot or has another hash', async () => {
+    const gzipped = gzipSync(json)
+    const cases: Array<[string, Buffer, string | undefined, RegExp]> = [
+      ['not gzip', Buffer.from('not gzip'), 'h1', /^gzip payload does not decompress: /],
+      ['cut short', gzipped.subarray(0, gzipped.length >> 1), snapshot.hash, /^gzip payload does not decompress: /],
+      ['an element is not JSON', gzipSync(json.replace('"servers":[{', '"servers":[{,')), snapshot.hash, /^snapshot is not JSON: /],
+      ['not JSON at the end', gzipSync(json.slice(0, -1)), snapshot.hash, /^snapshot is not JSON: /],
+      ['another schema version', gzipSync(JSON.stringify({ ...snapshot, schemaVersion: 2 })), snapshot.hash, /^snapshot does not decode: .*schemaVersion/],
+      ['another hash', gzipped, 'f'.repeat(64), /^snapshot hash .* differs from the recorded f{64}$/],
+    ]
+    for (const [what, payload, hash, reason] of cases) {
+      const r = await readStoredSnapshot(payload, true, hash)
+      expect(E.isLeft(r) && r.left, what).to.match(reason)
+      // JSON.parse's message names a position in the text it was given (here an element, or what is left around them).
+      if (!/JSON|cut/.test(what)) expect(r, what).to.deep.equal(decodeStoredSnapshot(payload, true, hash))
+    }
   })
 })

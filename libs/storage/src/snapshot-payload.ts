@@ -1,9 +1,10 @@
 // Serialization of a snapshot into stored bytes and back, and the pure decision of which tier stores it.
 import { createHash, randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
-import { gunzipSync, gzip } from 'node:zlib'
+import { createGunzip, gunzipSync, gzip } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
 import { decodeOwnedWith, RegistrySnapshotCodec, type RegistrySnapshot } from '@thv/registry-model'
+import { StreamedSnapshotJson } from './snapshot-json.reader.js'
 import type { StorageLimits } from './storage-limits.js'
 
 /** How one snapshot will be written: the outcome of {@link planStorage}. */
@@ -214,14 +215,60 @@ export function decodeStoredSnapshot(
   try {
     text = gzipped ? gunzipSync(bytes).toString('utf8') : bytes.toString()
   } catch (e) {
-    return E.left(`gzip payload does not decompress: ${e instanceof Error ? e.message : String(e)}`)
+    return E.left(`gzip payload does not decompress: ${messageOf(e)}`)
   }
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (e) {
-    return E.left(`snapshot is not JSON: ${e instanceof Error ? e.message : String(e)}`)
+    return E.left(`snapshot is not JSON: ${messageOf(e)}`)
   }
+  return checkParsedSnapshot(value, expectedHash, verification)
+}
+
+/** zlib's output per chunk when a stored snapshot is read as a stream. */
+const GunzipChunkBytes = 1024 * 1024
+
+/**
+ * {@link decodeStoredSnapshot} for a gzip'd payload read as a stream: decompressed a chunk at a time and its server
+ * arrays parsed element by element ({@link StreamedSnapshotJson}), so neither the decompressed bytes nor their text
+ * are ever held whole (for 100,000 versions, 196 MB each, next to the parsed snapshot). Plain payloads are small and
+ * go to {@link decodeStoredSnapshot}. Same results, same reasons.
+ */
+export async function readStoredSnapshot(
+  bytes: Buffer | string,
+  gzipped: boolean,
+  expectedHash: string | undefined,
+  verification: SnapshotVerification = 'codec',
+): Promise<E.Either<string, RegistrySnapshot>> {
+  if (!gzipped) return decodeStoredSnapshot(bytes, gzipped, expectedHash, verification)
+  const json = new StreamedSnapshotJson()
+  const gunzip = createGunzip({ chunkSize: GunzipChunkBytes })
+  gunzip.end(bytes)
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      try {
+        json.write(chunk)
+      } catch (e) {
+        gunzip.destroy()
+        return E.left(`snapshot is not JSON: ${messageOf(e)}`)
+      }
+    }
+  } catch (e) {
+    return E.left(`gzip payload does not decompress: ${messageOf(e)}`)
+  }
+  let value: unknown
+  try {
+    value = json.end()
+  } catch (e) {
+    return E.left(`snapshot is not JSON: ${messageOf(e)}`)
+  }
+  return checkParsedSnapshot(value, expectedHash, verification)
+}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
+function checkParsedSnapshot(value: unknown, expectedHash: string | undefined, verification: SnapshotVerification): E.Either<string, RegistrySnapshot> {
   const decoded: E.Either<{ message: string }, RegistrySnapshot> = verification === 'codec' ? decodeParsedSnapshot(value) : shallowCheck(value)
   if (E.isLeft(decoded)) return E.left(`snapshot does not decode: ${decoded.left.message}`)
   if (expectedHash !== undefined && decoded.right.hash !== expectedHash) {
