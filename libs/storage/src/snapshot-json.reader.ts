@@ -48,7 +48,6 @@ export class StreamedSnapshotJson {
         const end = this.#closingQuote(chunk, i)
         if (end < 0) {
           if (this.#topString !== undefined) this.#topString.push(chunk.subarray(i))
-          i = n
           break
         }
         if (this.#topString !== undefined) {
