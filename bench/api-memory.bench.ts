@@ -4,7 +4,8 @@
 // Env: THV_BENCH_MEMORY_SIZES (10000,100000), THV_BENCH_MEMORY_SECONDS of list load (5),
 //      THV_BENCH_MEMORY_NODE_OPTIONS (default: the NODE_OPTIONS of the generated API Deployment, with a 2 GiB heap
 //      above 20,000 versions),
-//      THV_BENCH_MEMORY_CLUSTER_SIZES (10000,100000; empty: none) for the same figures in cluster mode.
+//      THV_BENCH_MEMORY_CLUSTER_SIZES (10000,100000; empty: none) for the same figures in cluster mode,
+//      THV_BENCH_MEMORY_API_LOG=1 copies every log line of the API to stderr.
 // The API runs as its image runs it (tsc build, plain node, NODE_ENV=production) in `--file` mode on a file written
 // by @thv/generate-registry; RSS is read from /proc/<pid>/status of that process. In cluster mode it runs with
 // `--registry` against a real control plane whose storage ConfigMaps hold the snapshot (ConfigMapStorageManager,
@@ -28,7 +29,7 @@ import { buildApi, type BuiltApi } from './api.build.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const SHARED = process.env['THV_SHARED_DIR'] ?? join(ROOT, 'testdata')
-const SIZES = (process.env['THV_BENCH_MEMORY_SIZES'] ?? '10000,100000').split(',').map(Number)
+const SIZES = (process.env['THV_BENCH_MEMORY_SIZES'] ?? '10000,100000').split(',').filter((x) => x !== '').map(Number)
 const CLUSTER_SIZES = (process.env['THV_BENCH_MEMORY_CLUSTER_SIZES'] ?? '10000,100000').split(',').filter((x) => x !== '').map(Number)
 const NAMESPACE = 'bench-api-memory'
 const SECONDS = Number(process.env['THV_BENCH_MEMORY_SECONDS'] ?? 5)
@@ -95,6 +96,7 @@ function startApi(built: BuiltApi, source: readonly string[], NODE_OPTIONS: stri
       }
       const line = JSON.parse(text) as Record<string, unknown>
       lines.push(line)
+      if (process.env['THV_BENCH_MEMORY_API_LOG'] === '1') process.stderr.write(`api: ${text.slice(0, 2000)}\n`)
       if (line['level'] === 'error' || line['level'] === 'warn') process.stderr.write(`api: ${text.slice(0, 2000)}\n`)
       if (line['message'] === 'Compressed snapshot documents') {
         clearTimeout(timer)

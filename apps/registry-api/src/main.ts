@@ -70,8 +70,10 @@ async function run(config: ApiConfig): Promise<void> {
   // The load's garbage goes back to the system right after a swap, not whenever V8 gets to it (heap-compaction.ts).
   store.onSettled(() => {
     const started = performance.now()
+    const before = process.memoryUsage().heapUsed
     compactHeap()
-    log.info('Compacted the heap after a snapshot swap', { durationMs: Math.round(performance.now() - started) })
+    const after = process.memoryUsage().heapUsed
+    log.info('Compacted the heap after a snapshot swap', { durationMs: Math.round(performance.now() - started), heapUsedMiB: Math.round(after / 1048576), freedMiB: Math.round((before - after) / 1048576) })
   })
   const telemetry = config.otlp === undefined ? undefined : (await import('./telemetry/otlp-telemetry.js')).startOtlpTelemetry(config.otlp)
   if (config.otlp !== undefined) log.info('Exporting OpenTelemetry', { endpoint: new URL(config.otlp.endpoint).origin, traces: config.otlp.traces, metrics: config.otlp.metrics, sampling: config.otlp.sampling })

@@ -34,6 +34,27 @@ describe('SnapshotStore.onSettled', () => {
   })
 })
 
+describe('SnapshotStore.offer', () => {
+  it('keeps nothing of an offered snapshot\'s servers once its views are built: a settled listener can collect them', async () => {
+    const store = new SnapshotStore({ renderToolHive: renderToolHiveForTests }, silentLog, false)
+    let servers: WeakRef<object> | undefined
+    const collected = new Promise<boolean>((resolve) => {
+      store.onSettled(() => {
+        compactHeap()
+        resolve(servers?.deref() === undefined)
+      })
+    })
+    // In a function of its own, so that nothing of this test's scope refers to the snapshot either.
+    ;((): void => {
+      const snapshot = manyVersionsSnapshot()
+      servers = new WeakRef(snapshot.servers)
+      store.offer(snapshot)
+    })()
+    expect(await collected).to.equal(true)
+    expect(store.current?.entries.length).to.be.greaterThan(0)
+  })
+})
+
 describe('compactHeap', () => {
   it('collects objects nothing refers to any more', async () => {
     let garbage: object | undefined = { payload: new Array(1000).fill('x') }

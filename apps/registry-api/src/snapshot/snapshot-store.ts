@@ -136,8 +136,7 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
   offer(snapshot: S): OfferResult {
     if (this.#current?.hash === snapshot.hash) return 'unchanged'
     const started = performance.now()
-    const named = new Map((snapshot.views ?? []).map((v, i) => [v.name, new RegistryView(sliceView(snapshot, i), { ...this.viewOptions, viewName: v.name })] as const))
-    const view = named.get(snapshot.views?.[0]?.name ?? '') ?? new RegistryView(snapshot, this.viewOptions)
+    const { view, named } = this.#viewsOf(snapshot)
     const previous = this.#current
     this.#current = view
     this.#named = named
@@ -149,7 +148,10 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
       versions: view.entries.length, views: named.size, durationMs: Math.round(performance.now() - started),
     })
     const compressing = performance.now()
-    // The callbacks capture the hash only: the snapshot's objects must be collectable as soon as the views are built.
+    // No function created here may refer to `snapshot`: V8 keeps every variable that any closure of a function uses
+    // in one context shared by all of them, so the callbacks below would keep the whole snapshot alive until they
+    // have run, and the settled listeners (which run inside them) could not collect it. They capture the hash and
+    // the views only; the views are built in #viewsOf for the same reason.
     const hash = snapshot.hash
     void Promise.all([view, ...named.values()].map((v) => v.precompress())).then(() => {
       this.log.info('Compressed snapshot documents', { hash, durationMs: Math.round(performance.now() - compressing) })
@@ -159,6 +161,12 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
     })
     for (const listener of this.#listeners) listener(view)
     return 'swapped'
+  }
+
+  /** The views of `snapshot`: one per named view when it has `views` (the first is `view`), else one. */
+  #viewsOf(snapshot: S): { readonly view: RegistryView<S>; readonly named: Map<string, RegistryView<S>> } {
+    const named = new Map((snapshot.views ?? []).map((v, i) => [v.name, new RegistryView(sliceView(snapshot, i), { ...this.viewOptions, viewName: v.name })] as const))
+    return { view: named.get(snapshot.views?.[0]?.name ?? '') ?? new RegistryView(snapshot, this.viewOptions), named }
   }
 
   /**

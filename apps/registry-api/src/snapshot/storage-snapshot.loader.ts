@@ -36,6 +36,9 @@ export function watchStorageSnapshots<S extends ServedSnapshot>(options: Storage
     namespace: ref.namespace,
     registryName: ref.name,
     signal: options.signal,
+    // `decode` checks every snapshot with the codec before it is served: the reader verifies the bytes' sha256 and
+    // leaves the codec to it, so a snapshot is decoded once.
+    verification: 'hash',
     onSnapshot: (stored) => {
       const decoded = options.decode(stored)
       if (E.isLeft(decoded)) {
