@@ -35,11 +35,11 @@ const NAMESPACE = 'bench-api-memory'
 const SECONDS = Number(process.env['THV_BENCH_MEMORY_SECONDS'] ?? 5)
 /**
  * As the operator's generated API Deployment sets it (apps/operator/src/api/api-objects.ts); above 20,000 versions
- * with the larger heap such a registry's Deployment sets through spec.podTemplateSpec (ADR 0015).
+ * with the larger heap and young generation such a registry's Deployment sets through spec.podTemplateSpec (ADR 0015).
  */
 function nodeOptionsFor(servers: number): string {
   return process.env['THV_BENCH_MEMORY_NODE_OPTIONS'] ??
-    `--max-old-space-size=${servers > 20_000 ? 2048 : 384} --max-semi-space-size=4`
+    (servers > 20_000 ? '--max-old-space-size=2048 --max-semi-space-size=16' : '--max-old-space-size=384 --max-semi-space-size=4')
 }
 /** glibc's mmap threshold, as the generated API Deployment and the image set it (ADR 0015). */
 const MALLOC_MMAP_THRESHOLD = process.env['THV_BENCH_MEMORY_MALLOC_MMAP_THRESHOLD'] ?? '16384'
