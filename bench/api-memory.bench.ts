@@ -5,6 +5,7 @@
 //      THV_BENCH_MEMORY_NODE_OPTIONS (default: the NODE_OPTIONS of the generated API Deployment, with a 2 GiB heap
 //      above 20,000 versions),
 //      THV_BENCH_MEMORY_CLUSTER_SIZES (10000,100000; empty: none) for the same figures in cluster mode,
+//      THV_BENCH_MEMORY_SWAPS (3) replacements per size (reload: their median; swap peak: the highest),
 //      THV_BENCH_MEMORY_API_LOG=1 copies every log line of the API to stderr.
 // The API runs as its image runs it (tsc build, plain node, NODE_ENV=production) in `--file` mode on a file written
 // by @thv/generate-registry; RSS is read from /proc/<pid>/status of that process. In cluster mode it runs with
@@ -45,6 +46,13 @@ function nodeOptionsFor(servers: number): string {
 const MALLOC_MMAP_THRESHOLD = process.env['THV_BENCH_MEMORY_MALLOC_MMAP_THRESHOLD'] ?? '16384'
 const MiB = 1024 * 1024
 const SAMPLE_MS = 20
+/** Swaps measured per size (THV_BENCH_MEMORY_SWAPS): the reload figure is their median. */
+const SWAPS = Number(process.env['THV_BENCH_MEMORY_SWAPS'] ?? 3)
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.floor((sorted.length - 1) / 2)] as number
+}
 
 /** VmRSS and VmHWM (peak) of a process, in MiB. */
 function memoryOf(pid: number): { rss: number; hwm: number } {
@@ -135,8 +143,11 @@ async function v8Figures(port: number): Promise<Record<string, number>> {
 /** Where the measured API reads its registry from, and how the bench replaces that registry by the next one. */
 interface ServedSource {
   readonly args: readonly string[]
-  /** Replaces the registry by another of the same size; resolves once the replacement is written. */
-  replace(): Promise<void> | void
+  /**
+   * Prepares replacement number `round` (1, 2, …; each differs from the one served before it) without touching what
+   * is served, and returns the step that puts it in place: it resolves once the replacement is written.
+   */
+  prepare(round: number): Promise<() => Promise<void> | void> | (() => Promise<void> | void)
   close(): Promise<void> | void
 }
 
@@ -145,10 +156,12 @@ function fileSource(work: string, template: ToolHiveRegistryDocument, servers: n
   const file = join(work, `registry-${servers}.json`)
   const next = join(work, `registry-${servers}.next.json`)
   writeFileSync(file, JSON.stringify(generateRegistry({ template, count: servers, seed: 1 })))
-  writeFileSync(next, JSON.stringify(generateRegistry({ template, count: servers, seed: 2 })))
   return {
     args: ['--file', file],
-    replace: () => renameSync(next, file),
+    prepare: (round) => {
+      writeFileSync(next, JSON.stringify(generateRegistry({ template, count: servers, seed: 1 + (round % 2) })))
+      return () => renameSync(next, file)
+    },
     close: () => {
       rmSync(file, { force: true })
       rmSync(next, { force: true })
@@ -183,12 +196,20 @@ async function clusterSource(plane: ControlPlane, template: ToolHiveRegistryDocu
     },
   })) as MCPRegistry
   const storage = new ConfigMapStorageManager(kc.makeApiClient(CoreV1Api))
-  const store = async (seed: number): Promise<void> => {
-    const report = await storage.store(registry, builtSnapshot(template, servers, seed, name), AbortSignal.timeout(300_000))
+  const store = async (snapshot: RegistrySnapshot, seed: number): Promise<void> => {
+    const report = await storage.store(registry, snapshot, AbortSignal.timeout(300_000))
     if (!report.written) throw new Error(`storing snapshot ${seed} of ${name} was a no-op`)
   }
-  await store(1)
-  return { args: ['--registry', `${NAMESPACE}/${name}`, '--kubeconfig', plane.kubeconfigPath], replace: () => store(2), close: () => undefined }
+  await store(builtSnapshot(template, servers, 1, name), 1)
+  return {
+    args: ['--registry', `${NAMESPACE}/${name}`, '--kubeconfig', plane.kubeconfigPath],
+    prepare: (round) => {
+      const seed = 1 + (round % 2)
+      const snapshot = builtSnapshot(template, servers, seed, name)
+      return () => store(snapshot, seed)
+    },
+    close: () => undefined,
+  }
 }
 
 async function measureSize(built: BuiltApi, servers: number, source: ServedSource): Promise<Record<string, number>> {
@@ -217,26 +238,37 @@ async function measureSize(built: BuiltApi, servers: number, source: ServedSourc
     result['listP99Ms'] = load.latency.p99
     result['listRps'] = Math.round(load.requests.average)
 
-    // Swap: replace the registry, sample RSS until the new hash is served. In cluster mode the clock starts once the
-    // store has written (the snapshot is built before), as an operator's store completes.
-    const oldHash = await hashOf(api.port)
-    const sampler = sampleRss(pid)
-    await source.replace()
-    const swapStarted = Date.now()
+    // Swaps: replace the registry SWAPS times (each replacement prepared first, so that preparing it is not measured),
+    // sampling RSS until the new hash is served. In cluster mode the clock starts once the store has written, as an
+    // operator's store completes. reloadMs is the median, swapPeakMiB the highest peak.
+    const reloads: number[] = []
+    const peaks: number[] = []
     let failedPolls = 0
-    for (;;) {
-      const hash = await hashOf(api.port).catch(() => {
-        failedPolls++
-        return undefined
-      })
-      if (hash !== undefined && hash !== oldHash) break
-      if (Date.now() - swapStarted > 600_000) throw new Error('new snapshot not served within 10 minutes')
-      await new Promise((r) => setTimeout(r, SAMPLE_MS))
+    for (let round = 1; round <= SWAPS; round++) {
+      const put = await source.prepare(round)
+      const oldHash = await hashOf(api.port)
+      const sampler = sampleRss(pid)
+      await put()
+      const swapStarted = Date.now()
+      for (;;) {
+        const hash = await hashOf(api.port).catch(() => {
+          failedPolls++
+          return undefined
+        })
+        if (hash !== undefined && hash !== oldHash) break
+        if (Date.now() - swapStarted > 600_000) throw new Error('new snapshot not served within 10 minutes')
+        await new Promise((r) => setTimeout(r, SAMPLE_MS))
+      }
+      reloads.push(Date.now() - swapStarted)
+      // The peak includes the swap's own settling (documents compressed, heap collected).
+      await new Promise((r) => setTimeout(r, 5000))
+      peaks.push(round1(sampler.stop()))
     }
-    result['reloadMs'] = Date.now() - swapStarted
+    result['reloadMs'] = median(reloads)
     result['swapFailedPolls'] = failedPolls
-    result['swapPeakMiB'] = round1(sampler.stop())
+    result['swapPeakMiB'] = Math.max(...peaks)
     result['rssAfterSwapMiB'] = round1(await settledRss(pid))
+    process.stderr.write(`${servers} servers: reloads ${reloads.join(', ')} ms, swap peaks ${peaks.join(', ')} MiB\n`)
     return result
   } finally {
     api.child.kill('SIGTERM')
