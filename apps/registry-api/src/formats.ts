@@ -1,6 +1,6 @@
 /** The API's bindings to @thv/converters and @thv/registry-model: building, checking and rendering snapshots. */
 import { buildSnapshot, toToolHiveParts, type PreviousVersions } from '@thv/converters'
-import { decodeOwnedWith, OfficialMetaKey, RegistrySnapshotCodec, type RegistrySnapshot } from '@thv/registry-model'
+import { decodeParsedSnapshot, OfficialMetaKey, type RegistrySnapshot } from '@thv/registry-model'
 import * as E from 'fp-ts/lib/Either.js'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import type { SnapshotBuildFailure, SnapshotBuilder } from './snapshot/file-snapshot.loader.js'
@@ -42,8 +42,6 @@ export function fileSnapshotBuilder(identity: FileRegistryIdentity, now: () => D
 export function decodeStoredSnapshot(stored: unknown): E.Either<SnapshotBuildFailure, RegistrySnapshot> {
   return E.mapLeft((f: { message: string }): SnapshotBuildFailure => ({ message: f.message }))(decodeParsedSnapshot(stored))
 }
-
-const decodeParsedSnapshot = decodeOwnedWith(RegistrySnapshotCodec)
 
 /** Renders a snapshot as a ToolHive registry document (`thv` can use it as a registry file), in parts. */
 export function renderToolHive(snapshot: RegistrySnapshot): ToolHiveParts {

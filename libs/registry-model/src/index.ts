@@ -69,7 +69,7 @@ export {
 export type { ToolHiveGroup, ToolHiveRegistry } from './toolhive-registry.codec.js'
 export {
   SnapshotSchemaVersion, SnapshotSourceCodec, SnapshotFormatCodec, SnapshotToolHiveHeaderCodec, SnapshotRegistryMetaCodec,
-  DeployedServerSummaryCodec, DeployedServerSummariesCodec, RegistrySnapshotCodec, decodeSnapshot,
+  DeployedServerSummaryCodec, DeployedServerSummariesCodec, RegistrySnapshotCodec, decodeSnapshot, decodeParsedSnapshot,
   decodeDeployedServerSummary, SnapshotViewCodec, SnapshotSourceSummaryCodec,
 } from './snapshot.codec.js'
 export type {

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
 import { createGunzip, gunzipSync, gzip } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
-import { decodeOwnedWith, RegistrySnapshotCodec, type RegistrySnapshot } from '@thv/registry-model'
+import { decodeParsedSnapshot, type RegistrySnapshot } from '@thv/registry-model'
 import { StreamedSnapshotJson } from './snapshot-json.reader.js'
 import type { StorageLimits } from './storage-limits.js'
 
@@ -90,9 +90,10 @@ async function planPieces(pieces: Iterable<string>, limits: StorageLimits, piece
   const write = async (text: string, bytes: number): Promise<void> => {
     if (filled + bytes > input.length && filled > 0) {
       await members.add(input.subarray(0, filled))
-      input = Buffer.allocUnsafeSlow(Math.max(pieceBytes, bytes))
+      input = Buffer.allocUnsafeSlow(pieceBytes)
       filled = 0
     }
+    // A piece larger than a member gets a buffer of its own; `add` cuts it into members.
     if (bytes > input.length) input = Buffer.allocUnsafeSlow(bytes)
     filled += input.write(text, filled, 'utf8')
   }
@@ -250,7 +251,7 @@ export async function readStoredSnapshot(
       try {
         json.write(chunk)
       } catch (e) {
-        gunzip.destroy()
+        // Leaving the loop destroys the stream.
         return E.left(`snapshot is not JSON: ${messageOf(e)}`)
       }
     }
@@ -277,8 +278,6 @@ function checkParsedSnapshot(value: unknown, expectedHash: string | undefined, v
   return decoded
 }
 
-/** `decodeSnapshot` for a value just parsed here: checks every path, but keeps the parsed objects rather than copying them. */
-const decodeParsedSnapshot = decodeOwnedWith(RegistrySnapshotCodec)
 
 /** sha256 (lower-case hex) of stored bytes; writer and reader hash through this one function. */
 export function hashBytes(bytes: Uint8Array): string {
