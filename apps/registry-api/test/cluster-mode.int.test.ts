@@ -1,18 +1,24 @@
 // Cluster mode against a real control plane: the API reads its registry's storage ConfigMaps with exactly the
 // reader Role the operator grants, swaps snapshots atomically while clients keep reading, and keeps the last good
 // snapshot when the storage disappears.
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node'
 import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
 import { eventually, notYet } from '@thv/testkit'
 import { buildSnapshot } from '@thv/converters'
 import type { MCPRegistry, RegistrySnapshot } from '@thv/registry-model'
+import { KubeHttp, loadKubeCredentials } from '@thv/kube-calls/http'
 import { ConfigMapStorageManager, storageReaderPolicyRules } from '@thv/storage'
+import { kubeHttpConfigMapReads, type ConfigMapReads } from '@thv/storage/reader'
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
 import { decodeStoredSnapshot } from '../src/formats.js'
 import { watchStorageSnapshots } from '../src/snapshot/storage-snapshot.loader.js'
 import { silentLog, startApi, type RunningApi } from './support/api-harness.js'
+import { startApiProcess } from './support/api-process.js'
 import { fixturePath } from './support/fixtures.js'
 import { renderToolHiveForTests } from './support/toolhive.js'
 
@@ -27,7 +33,8 @@ function snapshotFrom(raw: string, namespace: string, at: string): RegistrySnaps
   return built.right
 }
 
-async function readerKubeConfig(admin: KubeConfig, namespace: string): Promise<KubeConfig> {
+/** Creates the API's ServiceAccount bound to the reader Role and returns the path of a kubeconfig with its token. */
+async function readerKubeconfig(admin: KubeConfig, namespace: string): Promise<string> {
   const core = admin.makeApiClient(CoreV1Api)
   const rbac = admin.makeApiClient(RbacAuthorizationV1Api)
   const sa = `${NAME}-registry-api`
@@ -41,7 +48,31 @@ async function readerKubeConfig(admin: KubeConfig, namespace: string): Promise<K
       subjects: [{ kind: 'ServiceAccount', name: sa, namespace }],
     },
   })
-  return (await getTestControlPlane()).kubeConfigForServiceAccount(namespace, sa)
+  return (await getTestControlPlane()).writeKubeconfigForServiceAccount(namespace, sa)
+}
+
+/** The ConfigMap calls of a kubeconfig file, loaded as the API loads it. */
+function configMapReadsOf(kubeconfig: string): ConfigMapReads {
+  const found = loadKubeCredentials({ kubeconfig })
+  if (found.kind !== 'loaded') throw new Error(`reader kubeconfig: ${found.reason}`)
+  return kubeHttpConfigMapReads(new KubeHttp(found.credentials))
+}
+
+/**
+ * A copy of `kubeconfig` whose user gets its token from an exec credential plugin (a shell script printing an
+ * ExecCredential), which only @kubernetes/client-node can run.
+ */
+function execPluginKubeconfig(kubeconfig: string): string {
+  const doc = parseYaml(readFileSync(kubeconfig, 'utf8')) as { users: { user: Record<string, unknown> }[] }
+  const user = doc.users[0] as { user: Record<string, unknown> }
+  const credential = { apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: user.user['token'] } }
+  const dir = mkdtempSync(join(tmpdir(), 'thv-exec-kubeconfig-'))
+  const plugin = join(dir, 'credential-plugin.sh')
+  writeFileSync(plugin, `#!/bin/sh\nprintf '%s' '${JSON.stringify(credential)}'\n`, { mode: 0o700 })
+  user.user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } }
+  const path = join(dir, 'kubeconfig')
+  writeFileSync(path, stringifyYaml(doc), { mode: 0o600 })
+  return path
 }
 
 describe('registry API in cluster mode (real control plane, reader Role only)', function () {
@@ -67,7 +98,7 @@ describe('registry API in cluster mode (real control plane, reader Role only)', 
     api = await startApi(renderToolHiveForTests)
     stop = new AbortController()
     watching = watchStorageSnapshots({
-      kubeConfig: await readerKubeConfig(admin, namespace), ref: { namespace, name: NAME }, store: api.store,
+      reads: configMapReadsOf(await readerKubeconfig(admin, namespace)), ref: { namespace, name: NAME }, store: api.store,
       decode: decodeStoredSnapshot, log: silentLog, metrics: api.metrics, signal: stop.signal,
     })
   })
@@ -118,5 +149,41 @@ describe('registry API in cluster mode (real control plane, reader Role only)', 
       { description: 'storage deleted', timeoutMs: 20_000, intervalMs: 50 })
     const res = await fetch(`${api.url}/api/v1/registry/servers`)
     expect([res.status, await res.text()]).to.deep.equal([200, before])
+  })
+})
+
+describe('thv-registry-api process in cluster mode (real control plane, reader Role only)', function () {
+  this.timeout(120_000)
+
+  it('reads its storage over plain HTTPS with a token kubeconfig, and through client-node with an exec-plugin kubeconfig', async () => {
+    const admin = (await getTestControlPlane()).kubeConfig()
+    const namespace = await createTestNamespace('registry-api-process')
+    const registry = (await admin.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+      group: 'toolhive.stacklok.dev', version: 'v1alpha1', plural: 'mcpregistries', namespace,
+      body: {
+        apiVersion: 'toolhive.stacklok.dev/v1alpha1', kind: 'MCPRegistry', metadata: { name: NAME, namespace },
+        spec: { source: { type: 'configmap', configmap: { name: 'registry-data' } } },
+      },
+    })) as MCPRegistry
+    const snapshot = snapshotFrom(readFileSync(fixturePath('toolhive-registry.json'), 'utf8'), namespace, '2026-01-01T00:00:00Z')
+    await new ConfigMapStorageManager(admin.makeApiClient(CoreV1Api)).store(registry, snapshot, AbortSignal.timeout(30_000))
+    const tokenKubeconfig = await readerKubeconfig(admin, namespace)
+    const token = (parseYaml(readFileSync(tokenKubeconfig, 'utf8')) as { users: { user: { token: string } }[] }).users[0]?.user.token as string
+    // Neither the environment's kubeconfig nor an in-cluster ServiceAccount may be picked up instead.
+    const env = { ...process.env, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '', LOG_LEVEL: 'info' }
+    for (const [kubeconfig, client] of [[tokenKubeconfig, 'https'], [execPluginKubeconfig(tokenKubeconfig), 'client-node']] as const) {
+      const api = await startApiProcess(['--registry', `${namespace}/${NAME}`, '--kubeconfig', kubeconfig], env)
+      try {
+        await api.ready(30_000)
+        const info = (await (await fetch(`${api.url}/api/v1/registry/info`)).json()) as { hash: string }
+        expect(info.hash).to.equal(snapshot.hash)
+        const reading = api.logLines.find((l) => l['message'] === 'Reading the storage ConfigMaps' || l['message'] === 'Reading the storage ConfigMaps with @kubernetes/client-node')
+        expect(reading?.['client'], kubeconfig).to.equal(client)
+        expect(reading?.['credentials']).to.equal(kubeconfig)
+        expect(JSON.stringify(api.logLines)).not.to.contain(token)
+      } finally {
+        await api.stop()
+      }
+    }
   })
 })

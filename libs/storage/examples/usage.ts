@@ -1,7 +1,9 @@
 // Usage example of @thv/storage, compiled by `npm run typecheck` and pasted into the README.
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node'
 import type { MCPRegistry, RegistrySnapshot } from '@thv/registry-model'
-import { ConfigMapStorageManager, storageReaderPolicyRules, watchStoredSnapshot } from '@thv/storage'
+import { ConfigMapStorageManager, storageReaderPolicyRules } from '@thv/storage'
+import { KubeHttp, loadKubeCredentials } from '@thv/kube-calls/http'
+import { kubeHttpConfigMapReads, watchStoredSnapshot } from '@thv/storage/reader'
 
 export async function operatorSide(kubeConfig: KubeConfig, registry: MCPRegistry, snapshot: RegistrySnapshot, signal: AbortSignal) {
   const storage = new ConfigMapStorageManager(kubeConfig.makeApiClient(CoreV1Api), { limits: { maxStoredBytes: 16 * 1024 * 1024 } })
@@ -10,9 +12,12 @@ export async function operatorSide(kubeConfig: KubeConfig, registry: MCPRegistry
   return { storageRef, apiRole }
 }
 
-export function apiSide(kubeConfig: KubeConfig, serve: (s: RegistrySnapshot) => void, signal: AbortSignal): Promise<void> {
+// The read side needs no @kubernetes/client-node: in a pod, loadKubeCredentials finds the mounted ServiceAccount.
+export function apiSide(serve: (s: RegistrySnapshot) => void, signal: AbortSignal): Promise<void> {
+  const credentials = loadKubeCredentials()
+  if (credentials.kind === 'unsupported') throw new Error(`${credentials.from}: ${credentials.reason}`)
   return watchStoredSnapshot({
-    kubeConfig, namespace: 'toolhive-system', registryName: 'production', signal,
+    reads: kubeHttpConfigMapReads(new KubeHttp(credentials.credentials)), namespace: 'toolhive-system', registryName: 'production', signal,
     onSnapshot: serve, // each new complete snapshot, never a partial one
     onError: (err) => console.error('Could not load the stored snapshot', err), // the last good one stays served
   })

@@ -1,5 +1,5 @@
 // Kubernetes API calls of the storage: 404 detection, and wrapping failures in StorageApiError.
-import { httpStatusOf } from '@thv/kube-calls'
+import { httpStatusOf } from '@thv/kube-calls/http'
 import { StorageApiError } from './storage.errors.js'
 
 /** Runs one API call; an abort rethrows the signal's reason, anything else becomes a {@link StorageApiError}. */

@@ -1,8 +1,8 @@
 // Reads the stored snapshot of one registry from its ConfigMaps, assembling and verifying shards.
-import type { CoreV1Api, V1ConfigMap } from '@kubernetes/client-node'
+import type { V1ConfigMap } from '@kubernetes/client-node'
 import * as E from 'fp-ts/lib/Either.js'
 import type { RegistrySnapshot } from '@thv/registry-model'
-import { withSignal } from '@thv/kube-calls'
+import type { ConfigMapReads } from './configmap-reads.js'
 import { readOrUndefined } from './api-call.js'
 import { decodeShardIndex, type ShardIndex } from './shard-index.codec.js'
 import { readStoredSnapshot, hashBytes, type SnapshotVerification } from './snapshot-payload.js'
@@ -46,16 +46,17 @@ type Attempt = { readonly ok: true; readonly snapshot: RegistrySnapshot } | { re
  * `maxAttempts`), `StorageApiError` (API failures), the signal's reason when aborted.
  *
  * @example
- * const reader = new ConfigMapSnapshotReader(kubeConfig.makeApiClient(CoreV1Api))
+ * const reader = new ConfigMapSnapshotReader(kubeHttpConfigMapReads(new KubeHttp(credentials)))
  * const snapshot = await reader.read('toolhive-system', 'production', AbortSignal.timeout(10_000))
  */
 export class ConfigMapSnapshotReader {
-  readonly #core: CoreV1Api
+  readonly #reads: Pick<ConfigMapReads, 'get'>
   readonly #maxAttempts: number
   readonly #verification: SnapshotVerification
 
-  constructor(core: CoreV1Api, options: SnapshotReaderOptions = {}) {
-    this.#core = core
+  /** `reads`: `get` on ConfigMaps with the reader's credentials (see {@link ConfigMapReads}). */
+  constructor(reads: Pick<ConfigMapReads, 'get'>, options: SnapshotReaderOptions = {}) {
+    this.#reads = reads
     this.#maxAttempts = options.maxAttempts ?? 5
     this.#verification = options.verification ?? 'codec'
   }
@@ -89,7 +90,7 @@ export class ConfigMapSnapshotReader {
     for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
       if (current === undefined || attempt > 1) {
         current = await readOrUndefined(`${namespace}/${name}`, signal, () =>
-          this.#core.readNamespacedConfigMap({ namespace, name }, withSignal(signal)),
+          this.#reads.get(namespace, name, signal),
         )
       }
       if (current === undefined) return undefined
@@ -148,7 +149,7 @@ export class ConfigMapSnapshotReader {
     const parts = await Promise.all(
       index.shards.map(async (ref): Promise<Buffer | string> => {
         const shard = await readOrUndefined(`${namespace}/${ref.name}`, signal, () =>
-          this.#core.readNamespacedConfigMap({ namespace, name: ref.name }, withSignal(signal)),
+          this.#reads.get(namespace, ref.name, signal),
         )
         if (shard === undefined) return `shard ${ref.name} is gone`
         const b64 = shard.binaryData?.[ShardPartKey]

@@ -79,7 +79,7 @@ export class ConfigMapStorageManager implements StorageManager {
     this.#core = core
     this.#limits = resolveStorageLimits(options.limits)
     this.#writeConcurrency = options.writeConcurrency ?? 4
-    this.#reader = new ConfigMapSnapshotReader(core, {
+    this.#reader = new ConfigMapSnapshotReader({ get: (namespace, name, signal) => core.readNamespacedConfigMap({ namespace, name }, withSignal(signal)) }, {
       ...(options.readAttempts === undefined ? {} : { maxAttempts: options.readAttempts }),
       ...(options.verification === undefined ? {} : { verification: options.verification }),
     })

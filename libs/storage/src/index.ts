@@ -3,7 +3,8 @@
  * Where the last good snapshot of each MCPRegistry is kept. {@link ConfigMapStorageManager} writes it into
  * ConfigMaps owned by the registry (plain JSON, gzip, or gzip shards behind an index, published atomically);
  * {@link ConfigMapSnapshotReader} and {@link watchStoredSnapshot} read it with `get`/`list`/`watch` on exactly those
- * ConfigMaps ({@link storageReaderPolicyRules}), for the registry API.
+ * ConfigMaps ({@link storageReaderPolicyRules}), for the registry API, over either Kubernetes client
+ * ({@link ConfigMapReads}). The `@thv/storage/reader` entry point has the read side without @kubernetes/client-node.
  */
 export type { StorageManager, StoreResult } from './storage-manager.js'
 export { ConfigMapStorageManager } from './configmap.storage.js'
@@ -12,6 +13,9 @@ export { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'
 export type { SnapshotReaderOptions } from './configmap-snapshot.reader.js'
 export { watchStoredSnapshot } from './stored-snapshot.watch.js'
 export type { WatchStoredSnapshotOptions } from './stored-snapshot.watch.js'
+export { kubeHttpConfigMapReads } from './configmap-reads.js'
+export type { ConfigMapReads, ConfigMapList, ConfigMapWatchQuery, ConfigMapWatchEvent } from './configmap-reads.js'
+export { clientNodeConfigMapReads } from './configmap-reads.client-node.js'
 export { storageReaderPolicyRules } from './storage-reader.rbac.js'
 export { DefaultStorageLimits, ConfigMapMaxBytes, resolveStorageLimits, maxShardCount } from './storage-limits.js'
 export type { StorageLimits } from './storage-limits.js'

@@ -1,15 +1,18 @@
 // Read-only watcher of one registry's stored snapshot, for the registry API in `--registry ns/name` mode.
-import { CoreV1Api, Watch, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node'
+import type { V1ConfigMap } from '@kubernetes/client-node'
 import type { RegistrySnapshot } from '@thv/registry-model'
-import { withSignal } from '@thv/kube-calls'
+import type { ConfigMapReads } from './configmap-reads.js'
 import { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'
 import type { SnapshotVerification } from './snapshot-payload.js'
 import { SnapshotHashAnnotation, storageConfigMapName } from './storage-layout.js'
 
 /** Options of {@link watchStoredSnapshot}. */
 export interface WatchStoredSnapshotOptions {
-  /** Credentials of the reader (the API's ServiceAccount in a cluster). */
-  readonly kubeConfig: KubeConfig
+  /**
+   * The ConfigMap calls, made with the reader's credentials (the API's ServiceAccount in a cluster):
+   * `kubeHttpConfigMapReads` or `clientNodeConfigMapReads`.
+   */
+  readonly reads: ConfigMapReads
   /** Namespace of the registry. */
   readonly namespace: string
   /** Name of the MCPRegistry. */
@@ -25,7 +28,7 @@ export interface WatchStoredSnapshotOptions {
   readonly onError: (err: unknown) => void
   /** Stops the watch; the returned promise resolves after it stopped. */
   readonly signal: AbortSignal
-  /** Server-side watch timeout per connection in seconds (client-node aborts idle watches after 30 s). Default 20. */
+  /** Server-side watch timeout per connection in seconds (a connection idle for 30 s longer counts as dead). Default 20. */
   readonly watchTimeoutSeconds?: number
   /** First retry delay after a failure, doubled per failure up to `maxBackoffMs`. Default 500. */
   readonly initialBackoffMs?: number
@@ -46,16 +49,14 @@ export interface WatchStoredSnapshotOptions {
  *
  * @example
  * const stop = new AbortController()
- * void watchStoredSnapshot({ kubeConfig, namespace: 'toolhive-system', registryName: 'production',
+ * void watchStoredSnapshot({ reads: kubeHttpConfigMapReads(new KubeHttp(credentials)), namespace: 'toolhive-system', registryName: 'production',
  *   onSnapshot: (s) => store.swap(s), onError: (err) => log.error('Could not load snapshot', { err }), signal: stop.signal })
  */
 export async function watchStoredSnapshot(options: WatchStoredSnapshotOptions): Promise<void> {
-  const { kubeConfig, namespace, registryName, signal } = options
-  const core = kubeConfig.makeApiClient(CoreV1Api)
-  const reader = new ConfigMapSnapshotReader(core, options.verification === undefined ? {} : { verification: options.verification })
+  const { reads, namespace, registryName, signal } = options
+  const reader = new ConfigMapSnapshotReader(reads, options.verification === undefined ? {} : { verification: options.verification })
   const name = storageConfigMapName(registryName)
   const fieldSelector = `metadata.name=${name}`
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps`
   const initialBackoffMs = options.initialBackoffMs ?? 500
   const maxBackoffMs = options.maxBackoffMs ?? 10_000
   let backoffMs = initialBackoffMs
@@ -78,12 +79,12 @@ export async function watchStoredSnapshot(options: WatchStoredSnapshotOptions): 
 
   while (!signal.aborted) {
     try {
-      const list = await core.listNamespacedConfigMap({ namespace, fieldSelector }, withSignal(signal))
+      const list = await reads.list(namespace, fieldSelector, signal)
       await deliver(list.items[0])
       backoffMs = initialBackoffMs
-      let resourceVersion = list.metadata?.resourceVersion
+      let resourceVersion = list.resourceVersion
       while (!signal.aborted && resourceVersion !== undefined) {
-        resourceVersion = await watchOnce(kubeConfig, path, { fieldSelector, resourceVersion }, options, deliver)
+        resourceVersion = await watchOnce(reads, namespace, { fieldSelector, resourceVersion }, options, deliver)
       }
     } catch (err) {
       if (signal.aborted) break
@@ -99,8 +100,8 @@ export async function watchStoredSnapshot(options: WatchStoredSnapshotOptions): 
  * `410 Gone` (the caller re-lists); rejects on other failures. Events are applied one at a time, latest wins.
  */
 async function watchOnce(
-  kubeConfig: KubeConfig,
-  path: string,
+  reads: ConfigMapReads,
+  namespace: string,
   params: { fieldSelector: string; resourceVersion: string },
   options: WatchStoredSnapshotOptions,
   deliver: (cm: V1ConfigMap | undefined) => Promise<void>,
@@ -123,44 +124,37 @@ async function watchOnce(
       }
     }
   }
-  return new Promise<string | undefined>((resolve, reject) => {
-    let controller: AbortController | undefined
-    const onAbort = (): void => controller?.abort()
-    signal.addEventListener('abort', onAbort, { once: true })
-    const finish = (err: unknown): void => {
-      signal.removeEventListener('abort', onAbort)
-      void pumping.then(() => {
-        if (signal.aborted || outcome === 'gone') resolve(undefined)
-        else if (outcome !== undefined) reject(outcome)
-        // client-node ends a watch idle for 30 s with a TimeoutError: resume from the last resourceVersion.
-        else if (err !== null && err !== undefined && !(err instanceof Error && err.name === 'TimeoutError')) reject(err)
-        else resolve(resourceVersion)
-      })
-    }
-    new Watch(kubeConfig)
-      .watch(
-        path,
-        { ...params, allowWatchBookmarks: true, timeoutSeconds: options.watchTimeoutSeconds ?? 20 },
-        (type: string, obj: unknown) => {
-          if (type === 'ERROR') {
-            const code = (obj as { code?: number }).code
-            outcome = code === 410 ? 'gone' : new Error(`Watch of ${params.fieldSelector} failed: ${JSON.stringify(obj)}`)
-            controller?.abort()
-            return
-          }
-          const cm = obj as V1ConfigMap
-          resourceVersion = cm.metadata?.resourceVersion ?? resourceVersion
-          if (type === 'BOOKMARK') return
-          pending = { cm: type === 'DELETED' ? undefined : cm }
-          pumping = pumping.then(pump)
-        },
-        finish,
-      )
-      .then((c) => {
-        controller = c
-        if (signal.aborted) c.abort()
-      }, reject)
-  })
+  // An ERROR event ends this connection early; the caller's signal ends it too.
+  const stop = new AbortController()
+  let failure: unknown
+  try {
+    await reads.watch(
+      namespace,
+      { ...params, timeoutSeconds: options.watchTimeoutSeconds ?? 20 },
+      ({ type, object }) => {
+        if (outcome !== undefined) return
+        if (type === 'ERROR') {
+          const code = (object as { code?: number }).code
+          outcome = code === 410 ? 'gone' : new Error(`Watch of ${params.fieldSelector} failed: ${JSON.stringify(object)}`)
+          stop.abort()
+          return
+        }
+        const cm = object as V1ConfigMap
+        resourceVersion = cm.metadata?.resourceVersion ?? resourceVersion
+        if (type === 'BOOKMARK') return
+        pending = { cm: type === 'DELETED' ? undefined : cm }
+        pumping = pumping.then(pump)
+      },
+      AbortSignal.any([signal, stop.signal]),
+    )
+  } catch (err) {
+    failure = err
+  }
+  await pumping
+  if (signal.aborted || outcome === 'gone') return undefined
+  if (outcome !== undefined) throw outcome
+  if (failure !== undefined) throw failure
+  return resourceVersion
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {

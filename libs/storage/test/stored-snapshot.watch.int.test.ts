@@ -1,9 +1,11 @@
-import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node'
+import { RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node'
 import { expect } from 'chai'
 import { getTestControlPlane } from '@thv/control-plane'
 import { eventually, notYet } from '@thv/testkit'
 import type { RegistrySnapshot } from '@thv/registry-model'
-import { ConfigMapStorageManager, storageReaderPolicyRules, watchStoredSnapshot } from '../src/index.js'
+import { fromKubeconfig, httpStatusOf, KubeHttp } from '@thv/kube-calls/http'
+import { parse as parseYaml } from 'yaml'
+import { clientNodeConfigMapReads, ConfigMapStorageManager, kubeHttpConfigMapReads, storageReaderPolicyRules, watchStoredSnapshot, type ConfigMapReads } from '../src/index.js'
 import { createStorageFixture, testSignal, type StorageFixture } from './harness.js'
 import { generatedSnapshot } from './snapshots.js'
 
@@ -25,21 +27,30 @@ async function readerKubeConfig(f: StorageFixture): Promise<KubeConfig> {
   return (await getTestControlPlane()).kubeConfigForServiceAccount(f.namespace, 'demo-registry-api')
 }
 
+/** The reader's ConfigMap calls over plain HTTPS (what the registry API uses), from the same kubeconfig. */
+function kubeHttpReads(kubeConfig: KubeConfig): ConfigMapReads {
+  const found = fromKubeconfig(parseYaml(kubeConfig.exportConfig()), 'reader kubeconfig')
+  if (found.kind !== 'loaded') throw new Error(`reader kubeconfig: ${found.reason}`)
+  return kubeHttpConfigMapReads(new KubeHttp(found.credentials))
+}
+
+const clients: readonly [string, (kc: KubeConfig) => ConfigMapReads][] = [['plain HTTPS', kubeHttpReads], ['client-node', clientNodeConfigMapReads]]
+
 describe('watchStoredSnapshot (real control plane, reader RBAC only)', () => {
   let f: StorageFixture
   beforeEach(async () => {
     f = await createStorageFixture('storage-watch')
   })
 
-  it('delivers each new complete snapshot in every tier, once, using only the reader Role', async () => {
+  for (const [client, readsOf] of clients) it(`delivers each new complete snapshot in every tier, once, using only the reader Role (${client})`, async () => {
     const storage = new ConfigMapStorageManager(f.core, { limits: TIERS })
-    const kubeConfig = await readerKubeConfig(f)
+    const reads = readsOf(await readerKubeConfig(f))
     const delivered: RegistrySnapshot[] = []
     const errors: unknown[] = []
     let deletions = 0
     const stop = new AbortController()
     const watching = watchStoredSnapshot({
-      kubeConfig, namespace: f.namespace, registryName: 'demo', signal: stop.signal, watchTimeoutSeconds: 1, // reconnects during the test
+      reads, namespace: f.namespace, registryName: 'demo', signal: stop.signal, watchTimeoutSeconds: 1, // reconnects during the test
       onSnapshot: (s) => delivered.push(s), onError: (e) => errors.push(e), onDeleted: () => deletions++,
     })
     const waitForCount = (n: number): Promise<boolean> =>
@@ -64,14 +75,14 @@ describe('watchStoredSnapshot (real control plane, reader RBAC only)', () => {
     }
   })
 
-  it('grants the reader nothing beyond its storage ConfigMaps', async () => {
-    const kubeConfig = await readerKubeConfig(f)
+  for (const [client, readsOf] of clients) it(`grants the reader nothing beyond its storage ConfigMaps (${client})`, async () => {
+    const reads = readsOf(await readerKubeConfig(f))
     await f.core.createNamespacedConfigMap({ namespace: f.namespace, body: { metadata: { name: 'registry-data' }, data: { a: 'b' } } })
-    const core = kubeConfig.makeApiClient(CoreV1Api)
-    const status = (p: Promise<unknown>): Promise<unknown> => p.then(() => 200, (e: { code?: number }) => e.code)
-    expect(await status(core.readNamespacedConfigMap({ namespace: f.namespace, name: 'registry-data' }))).to.equal(403)
-    expect(await status(core.listNamespacedConfigMap({ namespace: f.namespace }))).to.equal(403)
-    expect(await status(core.listNamespacedConfigMap({ namespace: f.namespace, fieldSelector: 'metadata.name=demo-registry-storage' }))).to.equal(200)
-    expect(await status(core.readNamespacedConfigMap({ namespace: f.namespace, name: 'demo-registry-storage-b-3' }))).to.equal(404)
+    const signal = testSignal()
+    const status = (p: Promise<unknown>): Promise<unknown> => p.then(() => 200, httpStatusOf)
+    expect(await status(reads.get(f.namespace, 'registry-data', signal))).to.equal(403)
+    expect(await status(reads.list(f.namespace, '', signal))).to.equal(403)
+    expect(await status(reads.list(f.namespace, 'metadata.name=demo-registry-storage', signal))).to.equal(200)
+    expect(await status(reads.get(f.namespace, 'demo-registry-storage-b-3', signal))).to.equal(404)
   })
 })

@@ -1,6 +1,5 @@
 /** Feeds the SnapshotStore from a registry's storage ConfigMap(s) through the Kubernetes API (cluster mode). */
-import type { KubeConfig } from '@kubernetes/client-node'
-import { watchStoredSnapshot } from '@thv/storage'
+import { watchStoredSnapshot, type ConfigMapReads } from '@thv/storage/reader'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Logger } from 'winston'
 import type { RegistryRef } from '../config.js'
@@ -11,8 +10,8 @@ import type { SnapshotStore } from './snapshot-store.js'
 
 /** Options of `watchStorageSnapshots`. */
 export interface StorageSnapshotLoaderOptions<S extends ServedSnapshot> {
-  /** Credentials with get/list/watch on the registry's storage ConfigMaps (nothing else is needed). */
-  readonly kubeConfig: KubeConfig
+  /** ConfigMap calls made with credentials that have get/list/watch on the registry's storage ConfigMaps (nothing else is needed). */
+  readonly reads: ConfigMapReads
   readonly ref: RegistryRef
   readonly store: SnapshotStore<S>
   /** Checks a stored snapshot before it is served (@thv/registry-model's snapshot decoder). */
@@ -32,7 +31,7 @@ export function watchStorageSnapshots<S extends ServedSnapshot>(options: Storage
   const { ref, store, log, metrics } = options
   const fields = { registry: ref.name, namespace: ref.namespace }
   return watchStoredSnapshot({
-    kubeConfig: options.kubeConfig,
+    reads: options.reads,
     namespace: ref.namespace,
     registryName: ref.name,
     signal: options.signal,

@@ -1,4 +1,4 @@
-// The API as a real process in file mode (`main.ts --file`), for tests that need it as it runs in production.
+// The API as a real process (`main.ts --file …` or `--registry …`), for tests that need it as it runs in production.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -13,6 +13,8 @@ export interface ApiProcess {
   readonly child: ChildProcess
   readonly port: number
   readonly url: string
+  /** Every JSON log line it wrote to stdout so far, parsed. */
+  readonly logLines: readonly Record<string, unknown>[]
   /** Resolves with the exit code once the process has exited. */
   readonly exited: Promise<number | null>
   /** Resolves once `/readiness` answers 200 (the first snapshot is served); rejects after `timeoutMs`. */
@@ -22,9 +24,15 @@ export interface ApiProcess {
 }
 
 /** Starts `main.ts --file <file>` on 127.0.0.1 and resolves once it logs `Listening`; extra flags follow. */
-export async function startFileModeApi(file: string, extraArgs: readonly string[] = []): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ['--conditions=@thv/source', '--import', 'tsx', MAIN, '--file', file, '--port', '0', '--host', '127.0.0.1',
-    ...extraArgs], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+export function startFileModeApi(file: string, extraArgs: readonly string[] = []): Promise<ApiProcess> {
+  return startApiProcess(['--file', file, ...extraArgs])
+}
+
+/** Starts `main.ts` with `args` on 127.0.0.1 (any free port) and resolves once it logs `Listening`. */
+export async function startApiProcess(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ApiProcess> {
+  const child = spawn(process.execPath, ['--conditions=@thv/source', '--import', 'tsx', MAIN, ...args, '--port', '0', '--host', '127.0.0.1'],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'], env })
+  const logLines: Record<string, unknown>[] = []
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('API process did not log "Listening" within 60 s')), 60_000)
@@ -32,6 +40,7 @@ export async function startFileModeApi(file: string, extraArgs: readonly string[
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
       if (!text.startsWith('{')) return
       const line = JSON.parse(text) as { message?: string; port?: number }
+      logLines.push(line)
       if (line.message === 'Listening' && typeof line.port === 'number') {
         clearTimeout(timer)
         resolve(line.port)
@@ -40,7 +49,7 @@ export async function startFileModeApi(file: string, extraArgs: readonly string[
   })
   const url = `http://127.0.0.1:${port}`
   return {
-    child, port, exited, url,
+    child, port, exited, url, logLines,
     // A refused or reset connection is "not ready yet" too: a loaded machine can reset the first connections.
     ready: async (timeoutMs = 60_000) => {
       await eventually(async () => expect((await fetch(`${url}/readiness`)).status).to.equal(200), {
