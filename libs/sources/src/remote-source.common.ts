@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import type { CoreV1Api } from '@kubernetes/client-node'
 import * as E from 'fp-ts/lib/Either.js'
 import { buildSnapshot, validateFilter } from '@thv/converters'
-import { parseGoDurationMs, type SingleSourceRegistry, type MCPRegistrySource, type RegistrySnapshot } from '@thv/registry-model'
+import { parseGoDurationMs, type SingleSourceRegistry, type MCPRegistrySource } from '@thv/registry-model'
 import { toSourceError } from './configmap.source.js'
 import { EgressPolicy, EgressRefusedError } from './egress-policy.js'
 import { BodyTooLargeError, TooManyRedirectsError } from './source-http.js'
@@ -256,7 +256,7 @@ export async function buildRemoteSnapshot(
   declaredFormat: MCPRegistrySource['format'] = registry.spec.source.format,
 ): Promise<SyncResult> {
   const { namespace } = registryKey(registry)
-  const previous: RegistrySnapshot | undefined = options.previous ?? (await options.loadPrevious?.(signal))
+  const previous = options.previous ?? (await options.loadPrevious?.(signal))
   const built = buildSnapshot({
     raw,
     declaredFormat,

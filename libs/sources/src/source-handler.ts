@@ -1,6 +1,7 @@
 // The SourceHandler contract: fetch registry data for an MCPRegistry and turn it into a snapshot.
 import type * as E from 'fp-ts/lib/Either.js'
 import type { DeployedServerSummary, SingleSourceRegistry, MCPRegistrySource, RegistrySnapshot } from '@thv/registry-model'
+import type { PreviousVersions } from '@thv/converters'
 import type { SourceConfigError } from './source.errors.js'
 
 /** The outcome of a successful {@link SourceHandler.sync}. */
@@ -45,13 +46,17 @@ export interface UnchangedSyncResult {
 
 /** Optional inputs of a sync that only the caller knows. */
 export interface SyncOptions {
-  /** The last stored snapshot: publish times the data does not give are kept, so an unchanged source keeps its hash. */
-  readonly previous?: RegistrySnapshot | undefined
   /**
-   * Loads the last stored snapshot only once the source has been read, so a missing or unreadable source costs no
-   * storage read (reading a large sharded snapshot takes seconds). Used when `previous` is not given.
+   * The last stored snapshot, or only its publish-time history: publish times the data does not give are kept, so an
+   * unchanged source keeps its hash. Only each version's name, version and official `_meta` are read.
    */
-  readonly loadPrevious?: ((signal: AbortSignal) => Promise<RegistrySnapshot | undefined>) | undefined
+  readonly previous?: PreviousVersions | undefined
+  /**
+   * Loads the last stored snapshot's publish-time history only once the source has been read, so a missing or
+   * unreadable source costs no storage read (reading a large sharded snapshot takes seconds). Used when `previous`
+   * is not given.
+   */
+  readonly loadPrevious?: ((signal: AbortSignal) => Promise<PreviousVersions | undefined>) | undefined
   /** Deployed MCPServer summaries to carry in the snapshot. Default none. */
   readonly deployedServers?: ReadonlyArray<DeployedServerSummary> | undefined
   /** The sync time. Default `new Date()`. */

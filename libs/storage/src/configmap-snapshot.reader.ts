@@ -5,7 +5,7 @@ import type { RegistrySnapshot } from '@thv/registry-model'
 import type { ConfigMapReads } from './configmap-reads.js'
 import { readOrUndefined } from './api-call.js'
 import { decodeShardIndex, type ShardIndex } from './shard-index.codec.js'
-import { readStoredSnapshot, hashBytes, type SnapshotVerification } from './snapshot-payload.js'
+import { readStoredPublishTimes, readStoredSnapshot, hashBytes, type SnapshotVerification, type StoredPublishTimes } from './snapshot-payload.js'
 import {
   GzipSnapshotKey,
   PayloadHashAnnotation,
@@ -34,7 +34,18 @@ export interface SnapshotReaderOptions {
   readonly verification?: SnapshotVerification
 }
 
-type Attempt = { readonly ok: true; readonly snapshot: RegistrySnapshot } | { readonly ok: false; readonly problem: string }
+type Attempt<T> = { readonly ok: true; readonly snapshot: T } | { readonly ok: false; readonly problem: string }
+
+/**
+ * What a read decodes the stored bytes into: the snapshot, or only its publish-time history. `hashVerified`: the
+ * bytes matched the sha256 their writer recorded.
+ */
+type StoredDecoder<T> = (bytes: Buffer | string, gzipped: boolean, expectedHash: string | undefined, hashVerified: boolean) => Promise<E.Either<string, T>>
+
+// History is cut down while streaming whenever the bytes are the writer's: the cut checks the fields it keeps, and a
+// served snapshot's full codec check (the reader's `verification`) is not what a build's history needs.
+const publishTimesDecoder: StoredDecoder<StoredPublishTimes> = (bytes, gzipped, hash, hashVerified) =>
+  readStoredPublishTimes(bytes, gzipped, hash, hashVerified ? 'hash' : 'codec')
 
 /**
  * Reads a registry's stored snapshot with nothing but `get` on its storage ConfigMaps, so it serves both the operator
@@ -53,6 +64,8 @@ export class ConfigMapSnapshotReader {
   readonly #reads: Pick<ConfigMapReads, 'get'>
   readonly #maxAttempts: number
   readonly #verification: SnapshotVerification
+  readonly #snapshotDecoder: StoredDecoder<RegistrySnapshot> = (bytes, gzipped, hash, hashVerified) =>
+    readStoredSnapshot(bytes, gzipped, hash, hashVerified ? this.#verification : 'codec')
 
   /** `reads`: `get` on ConfigMaps with the reader's credentials (see {@link ConfigMapReads}). */
   constructor(reads: Pick<ConfigMapReads, 'get'>, options: SnapshotReaderOptions = {}) {
@@ -68,7 +81,21 @@ export class ConfigMapSnapshotReader {
 
   /** Reads the last good snapshot of source `source` of registry `namespace/registryName` ({@link sourceStorageConfigMapName}). */
   async readSource(namespace: string, registryName: string, source: string, signal: AbortSignal): Promise<RegistrySnapshot | undefined> {
-    return this.#readIndexNamed(namespace, sourceStorageConfigMapName(registryName, source), undefined, signal)
+    return this.#readIndexNamed(namespace, sourceStorageConfigMapName(registryName, source), undefined, signal, this.#snapshotDecoder)
+  }
+
+  /**
+   * Only the publish-time history of the registry's stored snapshot (each version's name, version and official
+   * `_meta`, what the next build reads of it): the servers are cut down as they are parsed, so reading the history
+   * of a large snapshot never holds its decoded servers. `undefined` when nothing is stored.
+   */
+  async readPublishTimes(namespace: string, registryName: string, signal: AbortSignal): Promise<StoredPublishTimes | undefined> {
+    return this.#readIndexNamed(namespace, storageConfigMapName(registryName), undefined, signal, publishTimesDecoder)
+  }
+
+  /** {@link readPublishTimes} of source `source`'s last good snapshot. */
+  async readSourcePublishTimes(namespace: string, registryName: string, source: string, signal: AbortSignal): Promise<StoredPublishTimes | undefined> {
+    return this.#readIndexNamed(namespace, sourceStorageConfigMapName(registryName, source), undefined, signal, publishTimesDecoder)
   }
 
   /**
@@ -81,10 +108,10 @@ export class ConfigMapSnapshotReader {
     index: V1ConfigMap | undefined,
     signal: AbortSignal,
   ): Promise<RegistrySnapshot | undefined> {
-    return this.#readIndexNamed(namespace, storageConfigMapName(registryName), index, signal)
+    return this.#readIndexNamed(namespace, storageConfigMapName(registryName), index, signal, this.#snapshotDecoder)
   }
 
-  async #readIndexNamed(namespace: string, name: string, index: V1ConfigMap | undefined, signal: AbortSignal): Promise<RegistrySnapshot | undefined> {
+  async #readIndexNamed<T>(namespace: string, name: string, index: V1ConfigMap | undefined, signal: AbortSignal, decoder: StoredDecoder<T>): Promise<T | undefined> {
     let current = index
     let problem = 'no attempt made'
     for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
@@ -94,14 +121,14 @@ export class ConfigMapSnapshotReader {
         )
       }
       if (current === undefined) return undefined
-      const result = await this.#load(namespace, current, signal)
+      const result = await this.#load(namespace, current, signal, decoder)
       if (result.ok) return result.snapshot
       problem = result.problem
     }
     throw new StorageInconsistentError(`${namespace}/${name}`, this.#maxAttempts, problem)
   }
 
-  async #load(namespace: string, cm: V1ConfigMap, signal: AbortSignal): Promise<Attempt> {
+  async #load<T>(namespace: string, cm: V1ConfigMap, signal: AbortSignal, decoder: StoredDecoder<T>): Promise<Attempt<T>> {
     const target = `${namespace}/${cm.metadata?.name ?? '?'}`
     const annotations = cm.metadata?.annotations ?? {}
     const tier = annotations[StorageTierAnnotation]
@@ -109,8 +136,8 @@ export class ConfigMapSnapshotReader {
     const corrupt = (detail: string): never => {
       throw new StorageCorruptError(target, detail)
     }
-    const decode = async (bytes: Buffer | string, gzipped: boolean, hashVerified: boolean): Promise<Attempt> => {
-      const snapshot = await readStoredSnapshot(bytes, gzipped, hash, hashVerified ? this.#verification : 'codec')
+    const decode = async (bytes: Buffer | string, gzipped: boolean, hashVerified: boolean): Promise<Attempt<T>> => {
+      const snapshot = await decoder(bytes, gzipped, hash, hashVerified)
       return E.isRight(snapshot) ? { ok: true, snapshot: snapshot.right } : corrupt(snapshot.left)
     }
     /** Verifies bytes against the recorded sha256; false when none is recorded. */

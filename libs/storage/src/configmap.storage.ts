@@ -6,7 +6,7 @@ import { httpStatusOf, withSignal } from '@thv/kube-calls'
 import { apiCall, readOrUndefined } from './api-call.js'
 import { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'
 import { encodeShardIndex, type ShardIndex } from './shard-index.codec.js'
-import { hashBytes, planSnapshotStorage, type SnapshotVerification, type StoragePlan } from './snapshot-payload.js'
+import { hashBytes, planSnapshotStorage, type SnapshotVerification, type StoragePlan, type StoredPublishTimes } from './snapshot-payload.js'
 import {
   GzipSnapshotKey,
   PayloadHashAnnotation,
@@ -105,6 +105,11 @@ export class ConfigMapStorageManager implements StorageManager {
     return this.#reader.readSource(namespace, name, source, signal)
   }
 
+  async getSourcePublishTimes(registry: MCPRegistry, source: string, signal: AbortSignal): Promise<StoredPublishTimes | undefined> {
+    const { namespace, name } = identify(registry)
+    return this.#reader.readSourcePublishTimes(namespace, name, source, signal)
+  }
+
   async deleteSource(registry: MCPRegistry, source: string, signal: AbortSignal): Promise<void> {
     const { namespace, name } = identify(registry)
     await this.#deleteSlot(namespace, { registry: name, source }, signal)
@@ -151,6 +156,11 @@ export class ConfigMapStorageManager implements StorageManager {
   async get(registry: MCPRegistry, signal: AbortSignal): Promise<RegistrySnapshot | undefined> {
     const { namespace, name } = identify(registry)
     return this.#reader.read(namespace, name, signal)
+  }
+
+  async getPublishTimes(registry: MCPRegistry, signal: AbortSignal): Promise<StoredPublishTimes | undefined> {
+    const { namespace, name } = identify(registry)
+    return this.#reader.readPublishTimes(namespace, name, signal)
   }
 
   async delete(registry: MCPRegistry, signal: AbortSignal): Promise<void> {

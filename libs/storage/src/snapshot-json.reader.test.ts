@@ -79,3 +79,25 @@ describe('StreamedSnapshotJson', () => {
     }
   })
 })
+
+describe('StreamedSnapshotJson with an element mapper', () => {
+  it('maps every element of servers and extraServers as it is parsed, and nothing else', () => {
+    const text = JSON.stringify({ servers: [{ n: 1 }, { n: 2 }], registry: { servers: [{ n: 9 }] }, extraServers: [{ n: 3 }], other: [{ n: 4 }] })
+    const seen: unknown[] = []
+    const reader = new StreamedSnapshotJson((v) => {
+      seen.push(v)
+      return (v as { n: number }).n * 10
+    })
+    const bytes = Buffer.from(text)
+    for (let i = 0; i < bytes.length; i += 7) reader.write(bytes.subarray(i, i + 7))
+    expect(reader.end()).to.deep.equal({ servers: [10, 20], registry: { servers: [{ n: 9 }] }, extraServers: [30], other: [{ n: 4 }] })
+    expect(seen).to.deep.equal([{ n: 1 }, { n: 2 }, { n: 3 }])
+  })
+
+  it('lets the mapper reject an element with its own error', () => {
+    const reader = new StreamedSnapshotJson(() => {
+      throw new RangeError('no')
+    })
+    expect(() => reader.write(Buffer.from('{"servers":[1,'))).to.throw(RangeError, 'no')
+  })
+})

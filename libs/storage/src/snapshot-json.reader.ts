@@ -33,6 +33,13 @@ export class StreamedSnapshotJson {
   #array: unknown[] | undefined
   #element: Buffer[] = []
 
+  /**
+   * `mapElement` (default: none) turns each parsed element of a streamed array into what is kept of it, as soon as it
+   * is parsed: a reader that needs a few fields of each server keeps only those, and the rest of the element is
+   * garbage right away instead of part of the result. It may throw to reject the element.
+   */
+  constructor(private readonly mapElement?: (value: unknown) => unknown) {}
+
   /** Reads the next chunk. Throws a SyntaxError (JSON.parse's) when an element is not JSON. */
   write(chunk: Buffer): void {
     let from = 0
@@ -121,7 +128,8 @@ export class StreamedSnapshotJson {
     const text = (parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts)).toString('utf8')
     const array = this.#array as unknown[]
     if (closing && array.length === 0 && /^[ \t\n\r]*$/.test(text)) return
-    array.push(JSON.parse(text) as unknown)
+    const value = JSON.parse(text) as unknown
+    array.push(this.mapElement === undefined ? value : this.mapElement(value))
   }
 
   /** Index of the quote closing the string being read, from `from` on in `chunk`; -1 when it is not in this chunk. */

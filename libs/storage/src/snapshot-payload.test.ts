@@ -2,8 +2,8 @@ import { gunzipSync, gzipSync } from 'node:zlib'
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import { readFixtureBytes, snapshotOfRaw } from '../test/snapshots.js'
-import type { RegistrySnapshot } from '@thv/registry-model'
-import { chunk, decodeStoredSnapshot, gzipInPieces, planSnapshotStorage, planStorage, readStoredSnapshot, serializeSnapshot, snapshotJsonPieces } from './snapshot-payload.js'
+import { OfficialMetaKey, type RegistrySnapshot } from '@thv/registry-model'
+import { chunk, decodeStoredSnapshot, gzipInPieces, planSnapshotStorage, planStorage, readStoredPublishTimes, readStoredSnapshot, serializeSnapshot, snapshotJsonPieces } from './snapshot-payload.js'
 import { resolveStorageLimits } from './storage-limits.js'
 
 const limits = resolveStorageLimits({ plainMaxBytes: 100, singleMaxBytes: 200, shardMaxBytes: 150, maxStoredBytes: 1000 })
@@ -225,5 +225,39 @@ describe('readStoredSnapshot', () => {
       // JSON.parse's message names a position in the text it was given (here an element, or what is left around them).
       if (!/JSON|cut/.test(what)) expect(r, what).to.deep.equal(decodeStoredSnapshot(payload, true, hash))
     }
+  })
+})
+
+describe('readStoredPublishTimes', () => {
+  const snapshot = snapshotOfRaw(readFixtureBytes('toolhive-upstream-registry-2025-12-11.json'))
+  const json = serializeSnapshot(snapshot)
+  // Written out here, not by the code under test: what a build reads of its previous snapshot.
+  const expected = {
+    hash: snapshot.hash,
+    servers: snapshot.servers.map((s) => ({ server: { name: s.server.name, version: s.server.version }, _meta: { [OfficialMetaKey]: s._meta[OfficialMetaKey] } })),
+  }
+
+  it('gives each version\'s name, version and official _meta only, from a gzip payload (streamed) or plain text, in both modes', async () => {
+    expect(snapshot.servers.length).to.be.above(10)
+    const members = await gzipInPieces(Buffer.from(json), 6, Math.ceil(json.length / 5))
+    for (const payload of [gzipSync(json), members]) {
+      for (const verification of ['codec', 'hash'] as const) {
+        expect(await readStoredPublishTimes(payload, true, snapshot.hash, verification), verification).to.deep.equal(E.right(expected))
+      }
+    }
+    for (const verification of ['codec', 'hash'] as const) expect(await readStoredPublishTimes(json, false, snapshot.hash, verification)).to.deep.equal(E.right(expected))
+  })
+
+  it('returns Left when a server lacks what the history needs, and for what readStoredSnapshot rejects', async () => {
+    const first = snapshot.servers[0] as RegistrySnapshot['servers'][number]
+    const official = first._meta[OfficialMetaKey] as unknown as Record<string, unknown>
+    const { publishedAt: _dropped, ...withoutPublishedAt } = official
+    const broken = { ...snapshot, servers: [{ ...first, _meta: { ...first._meta, [OfficialMetaKey]: withoutPublishedAt } }, ...snapshot.servers.slice(1)] }
+    const r = await readStoredPublishTimes(gzipSync(JSON.stringify(broken)), true, snapshot.hash, 'hash')
+    expect(E.isLeft(r) && r.left).to.equal('snapshot does not decode: a server without a name, version and official publishedAt/status')
+    const notJson = await readStoredPublishTimes(gzipSync(json.slice(0, -1)), true, snapshot.hash, 'hash')
+    expect(E.isLeft(notJson) && notJson.left).to.match(/^snapshot is not JSON: /)
+    const otherHash = await readStoredPublishTimes(gzipSync(json), true, 'f'.repeat(64), 'hash')
+    expect(E.isLeft(otherHash) && otherHash.left).to.match(/^snapshot hash .* differs from the recorded f{64}$/)
   })
 })

@@ -3,7 +3,8 @@ import { createHash, randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
 import { createGunzip, gunzipSync, gzip } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
-import { decodeParsedSnapshot, type RegistrySnapshot } from '@thv/registry-model'
+import { decodeParsedSnapshot, OfficialMetaKey, type OfficialMeta, type RegistrySnapshot } from '@thv/registry-model'
+import type { PreviousVersions } from '@thv/converters'
 import { StreamedSnapshotJson } from './snapshot-json.reader.js'
 import type { StorageLimits } from './storage-limits.js'
 
@@ -242,8 +243,63 @@ export async function readStoredSnapshot(
   expectedHash: string | undefined,
   verification: SnapshotVerification = 'codec',
 ): Promise<E.Either<string, RegistrySnapshot>> {
+  return readStreamed(bytes, gzipped, expectedHash, verification, undefined)
+}
+
+/** Each stored version's name, version and official `_meta`: what a build reads of the previous snapshot. */
+export type StoredPublishTimes = PreviousVersions & { readonly hash: string }
+
+/**
+ * Only the publish-time history of stored snapshot bytes ({@link StoredPublishTimes}): with `verification: 'hash'`
+ * (the bytes matched their recorded sha256) each server is cut down to its name, version and official `_meta` as
+ * soon as it is parsed, so reading the history of 100,000 versions never holds their decoded servers; otherwise the
+ * snapshot is decoded through the codec first. Left when a server lacks those fields.
+ */
+export async function readStoredPublishTimes(
+  bytes: Buffer | string,
+  gzipped: boolean,
+  expectedHash: string | undefined,
+  verification: SnapshotVerification = 'codec',
+): Promise<E.Either<string, StoredPublishTimes>> {
+  try {
+    const read = await readStreamed(bytes, gzipped, expectedHash, verification, verification === 'hash' ? publishTimesOfServer : undefined)
+    return E.map(publishTimesOf)(read)
+  } catch (e) {
+    if (e instanceof PublishTimesError) return E.left(`snapshot does not decode: ${e.message}`)
+    throw e
+  }
+}
+
+class PublishTimesError extends Error {}
+
+type PublishTime = PreviousVersions['servers'][number]
+
+/** The name, version and official `_meta` of one stored `{server, _meta}`; throws a PublishTimesError when it has none. */
+function publishTimesOfServer(value: unknown): PublishTime {
+  const v = value as { server?: { name?: unknown; version?: unknown }; _meta?: Record<string, unknown> } | null
+  const official = v?._meta?.[OfficialMetaKey] as OfficialMeta | undefined
+  const name = v?.server?.name
+  const version = v?.server?.version
+  if (typeof name !== 'string' || typeof version !== 'string' || typeof official !== 'object' || official === null || typeof official.publishedAt !== 'string' || typeof official.status !== 'string') {
+    throw new PublishTimesError('a server without a name, version and official publishedAt/status')
+  }
+  return { server: { name, version }, _meta: { [OfficialMetaKey]: official } }
+}
+
+/** The snapshot's history; its servers may already be cut down (while streaming), cutting again gives the same. */
+function publishTimesOf(snapshot: RegistrySnapshot): StoredPublishTimes {
+  return { hash: snapshot.hash, servers: (snapshot.servers as readonly unknown[]).map(publishTimesOfServer) }
+}
+
+async function readStreamed(
+  bytes: Buffer | string,
+  gzipped: boolean,
+  expectedHash: string | undefined,
+  verification: SnapshotVerification,
+  mapServer: ((value: unknown) => unknown) | undefined,
+): Promise<E.Either<string, RegistrySnapshot>> {
   if (!gzipped) return decodeStoredSnapshot(bytes, gzipped, expectedHash, verification)
-  const json = new StreamedSnapshotJson()
+  const json = new StreamedSnapshotJson(mapServer)
   const gunzip = createGunzip({ chunkSize: GunzipChunkBytes })
   gunzip.end(bytes)
   try {
@@ -251,8 +307,8 @@ export async function readStoredSnapshot(
       try {
         json.write(chunk)
       } catch (e) {
-        // Leaving the loop destroys the stream.
-        return E.left(`snapshot is not JSON: ${messageOf(e)}`)
+        // Leaving the loop destroys the stream. JSON.parse throws SyntaxErrors; anything else is the element mapper's.
+        return E.left(e instanceof SyntaxError ? `snapshot is not JSON: ${messageOf(e)}` : `snapshot does not decode: ${messageOf(e)}`)
       }
     }
   } catch (e) {

@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { OfficialMetaKey } from '@thv/registry-model'
 import { ConfigMapStorageManager, StorageTooLargeError } from '../src/index.js'
 import { createStorageFixture, storageConfigMaps, storageFingerprint, testSignal, type StorageFixture } from './harness.js'
 import { generatedSnapshot, readFixtureBytes, snapshotOfRaw } from './snapshots.js'
@@ -47,6 +48,13 @@ describe('ConfigMapStorageManager (real control plane)', () => {
       if (tier === 'sharded') expect(report.shardCount).to.be.at.least(2)
       expect(await storage.get(f.registry, testSignal())).to.deep.equal(snapshot)
       expect((await storageConfigMaps(f)).length).to.equal(1 + report.shardCount)
+      // What a build reads of its previous snapshot, in both verification modes of the manager.
+      const history = { hash: snapshot.hash, servers: snapshot.servers.map((s) => ({ server: { name: s.server.name, version: s.server.version }, _meta: { [OfficialMetaKey]: s._meta[OfficialMetaKey] } })) }
+      expect(await storage.getPublishTimes(f.registry, testSignal())).to.deep.equal(history)
+      expect(await new ConfigMapStorageManager(f.core, { limits: SMALL_TIERS, verification: 'hash' }).getPublishTimes(f.registry, testSignal())).to.deep.equal(history)
+      await storage.storeSource(f.registry, 'extra', snapshot, testSignal())
+      expect(await storage.getSourcePublishTimes(f.registry, 'extra', testSignal())).to.deep.equal(history)
+      expect(await storage.getSourcePublishTimes(f.registry, 'absent', testSignal())).to.equal(undefined)
     })
   }
 

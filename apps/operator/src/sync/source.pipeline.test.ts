@@ -66,8 +66,11 @@ describe('SourceSyncPipeline source snapshots in memory', () => {
     const storage: StorageManager = {
       store: async () => written(),
       get: async () => undefined,
+      getPublishTimes: async () => undefined,
       storeSource: async (_r, source, snapshot) => (slots.set(source, snapshot), written()),
+      // Both reads of a slot count: the publish's (whole snapshot) and a sync's (publish times only).
       getSource: async (_r, source) => (sourceReads.set(source, (sourceReads.get(source) ?? 0) + 1), slots.get(source)),
+      getSourcePublishTimes: async (_r, source) => (sourceReads.set(source, (sourceReads.get(source) ?? 0) + 1), slots.get(source)),
       deleteSource: async () => undefined,
       delete: async () => undefined,
     }

@@ -1,5 +1,5 @@
 /** The sync pipeline: a @thv/sources handler builds the snapshot, @thv/storage keeps it (written only on a new hash). */
-import { buildMultiSourceSnapshot, computeSnapshotHash, validateFilter } from '@thv/converters'
+import { buildMultiSourceSnapshot, computeSnapshotHash, validateFilter, type PreviousVersions } from '@thv/converters'
 import type { Clock, Logger } from '@thv/k8s-reconcile'
 import {
   ConditionReason, kindsOf, sourceRegistry, viewsOf, type DeployedServerSummary, type MCPRegistry, type MCPRegistrySourceEntry,
@@ -81,7 +81,8 @@ export class SourceSyncPipeline implements SyncPipeline {
 
   async run(registry: SingleSourceRegistry, deployedServers: readonly DeployedServerSummary[], signal: AbortSignal): Promise<SyncOutcome> {
     const { storage } = this.#deps
-    const fetched = await this.#fetch(registry, (inner) => storage.get(registry, inner), registry.status?.storageRef === undefined ? undefined : registry.status.lastSyncHash, deployedServers, signal)
+    // A build reads only the publish-time history of the stored snapshot, never its decoded servers.
+    const fetched = await this.#fetch(registry, (inner) => storage.getPublishTimes(registry, inner), registry.status?.storageRef === undefined ? undefined : registry.status.lastSyncHash, deployedServers, signal)
     if (!fetched.ok) return fetched
     const storedRef = registry.status?.storageRef
     if (fetched.snapshot === undefined) {
@@ -109,8 +110,9 @@ export class SourceSyncPipeline implements SyncPipeline {
     // Remote handlers remember validators per `namespace/name`: each source gets its own name.
     const keyed: SingleSourceRegistry = { ...scoped, metadata: { ...scoped.metadata, name: `${registry.metadata.name}/${entry.name}` } }
     const key = sourceCacheKey(registry, entry.name)
-    // The previous snapshot (publish-time history) from memory when cached: decoding it again would hold a second copy.
-    const fetched = await this.#fetch(keyed, async (inner) => this.#snapshots.get(key) ?? storage.getSource(registry, entry.name, inner), previousHash, [], signal)
+    // The previous snapshot's publish-time history: from memory when the snapshot is cached, else read from its slot
+    // without decoding its servers (a large source's full snapshot would be a second copy next to the new build).
+    const fetched = await this.#fetch(keyed, async (inner) => this.#snapshots.get(key) ?? storage.getSourcePublishTimes(registry, entry.name, inner), previousHash, [], signal)
     if (!fetched.ok) return fetched
     const storageRef = { type: 'configmap' as const, configMapRef: { name: sourceStorageConfigMapName(registry.metadata.name, entry.name), namespace: registry.metadata.namespace ?? '', key: PlainSnapshotKey } }
     if (fetched.snapshot === undefined) {
@@ -189,7 +191,7 @@ export class SourceSyncPipeline implements SyncPipeline {
    */
   async #fetch(
     registry: SingleSourceRegistry,
-    load: (signal: AbortSignal) => Promise<RegistrySnapshot | undefined>,
+    load: (signal: AbortSignal) => Promise<PreviousVersions | undefined>,
     previousHash: string | undefined,
     deployedServers: readonly DeployedServerSummary[],
     signal: AbortSignal,
@@ -200,7 +202,7 @@ export class SourceSyncPipeline implements SyncPipeline {
     const handler = sources.handlerFor(registry.spec.source.type)
     if (E.isLeft(handler)) return { ok: false, failure: classifySourceFailure(handler.left) as SyncFailure }
     // Read only after the source was fetched: a missing source must not cost a (possibly sharded) storage read.
-    const loadPrevious = async (inner: AbortSignal): Promise<RegistrySnapshot | undefined> => {
+    const loadPrevious = async (inner: AbortSignal): Promise<PreviousVersions | undefined> => {
       try {
         return await load(inner)
       } catch (err) {
