@@ -34,9 +34,6 @@ export interface ApiMirrorOptions extends RemoteSourceOptions {
   readonly retryBaseMs?: number
 }
 
-/** One mirrored server version, as the upstream sent it. */
-type Entry = Record<string, unknown>
-
 interface MirrorState {
   /** Endpoint (and credentials reference) the entries came from: another endpoint means a full sync. */
   readonly origin: string
@@ -128,13 +125,13 @@ export class ApiMirrorSourceHandler implements SourceHandler {
       let newestMs = base?.newestMs ?? Number.NEGATIVE_INFINITY
       for (const change of changes) {
         if (change.deleted) entries.delete(change.key)
-        else entries.set(change.key, JSON.stringify(change.entry))
+        else entries.set(change.key, change.text)
         if (change.updatedMs > newestMs) {
           newestMs = change.updatedMs
           newest = change.updatedAt
         }
       }
-      // The parsed pages are garbage from here on: with 100,000 versions they are hundreds of MiB of objects.
+      // The changes' texts are in `entries` now; the list itself is garbage.
       changes.length = 0
       const keys = [...entries.keys()].sort()
       const raw = upstreamListBytes(keys.map((k) => entries.get(k) as string), (bytes) => {
@@ -207,7 +204,8 @@ export class ApiMirrorSourceHandler implements SourceHandler {
 
 interface Change {
   readonly key: string
-  readonly entry: Entry
+  /** The version as JSON text: a page's parsed objects are garbage once it is read (a third of their memory). */
+  readonly text: string
   readonly deleted: boolean
   readonly updatedAt: string | undefined
   readonly updatedMs: number
@@ -244,7 +242,7 @@ function parsePage(location: SourceLocation, body: Uint8Array, page: number): { 
     const official = ((item as { _meta?: Record<string, unknown> })._meta?.[OfficialMetaKey] ?? {}) as { status?: unknown; updatedAt?: unknown }
     const updatedAt = typeof official.updatedAt === 'string' ? official.updatedAt : undefined
     const updatedMs = updatedAt === undefined ? Number.NEGATIVE_INFINITY : Date.parse(updatedAt)
-    changes.push({ key: `${server.name}\u0000${server.version}`, entry: item as Entry, deleted: official.status === 'deleted', updatedAt, updatedMs: Number.isNaN(updatedMs) ? Number.NEGATIVE_INFINITY : updatedMs })
+    changes.push({ key: `${server.name}\u0000${server.version}`, text: JSON.stringify(item), deleted: official.status === 'deleted', updatedAt, updatedMs: Number.isNaN(updatedMs) ? Number.NEGATIVE_INFINITY : updatedMs })
   })
   const next = metadata?.nextCursor
   return { changes, nextCursor: typeof next === 'string' && next !== '' ? next : undefined }
