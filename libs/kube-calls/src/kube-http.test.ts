@@ -100,6 +100,24 @@ describe('KubeHttp', () => {
     expect(httpStatusOf(await client({ server: base }).get('/api', {}, AbortSignal.timeout(10_000)).catch((e: unknown) => e))).to.equal(502)
   })
 
+  it('sends many requests with one signal at once without a MaxListenersExceededWarning', async () => {
+    handler = (_req, res) => res.end('{}')
+    const warnings: Error[] = []
+    const onWarning = (w: Error): void => {
+      warnings.push(w)
+    }
+    process.on('warning', onWarning)
+    try {
+      const http = client({ server: base })
+      const signal = new AbortController().signal
+      await Promise.all(Array.from({ length: 24 }, () => http.get('/api', {}, signal)))
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings.map((w) => w.name)).to.deep.equal([])
+  })
+
   it('rejects a body larger than MaxKubeResponseBytes', async () => {
     handler = (_req, res) => res.end(Buffer.alloc(MaxKubeResponseBytes + 1, 0x20))
     const err = await client({ server: base }).get('/api', {}, AbortSignal.timeout(10_000)).then(() => undefined, (e: unknown) => e)

@@ -134,8 +134,11 @@ export class KubeHttp {
     const token = this.#token()
     if (token !== undefined) headers['Authorization'] = `Bearer ${token}`
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest
+    // A signal of its own per request: the reader sends a dozen shard reads at once with one signal, and a listener
+    // per request on that signal would trip Node's MaxListenersExceededWarning (AbortSignal.any adds none to it).
+    const own = AbortSignal.any([signal])
     return new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send(url, { method: 'GET', headers, agent: this.#agent, signal }, resolve)
+      const req = send(url, { method: 'GET', headers, agent: this.#agent, signal: own }, resolve)
       req.on('error', (err) => reject(signal.aborted ? signal.reason : new KubeHttpError('GET', path, 0, undefined, { cause: err })))
       req.end()
     })
