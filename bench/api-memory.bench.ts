@@ -304,13 +304,15 @@ async function main(): Promise<void> {
     }
     const at = (n: number, key: string): number | null => bySize[String(n)]?.[key] ?? null
     const inCluster = (n: number, key: string): number | null => clusterBySize[String(n)]?.[key] ?? null
-    const ratios = SIZES.map((n) => at(n, 'ratio')).filter((x): x is number => x !== null)
+    // The targets hold for the API however it runs: the highest figure of the two modes.
+    const ratios = [...SIZES.map((n) => at(n, 'ratio')), ...CLUSTER_SIZES.map((n) => inCluster(n, 'ratio'))].filter((x): x is number => x !== null)
+    const swapPeaks = [at(100_000, 'swapPeakMiB'), inCluster(100_000, 'swapPeakMiB')].filter((x): x is number => x !== null)
     const summary = {
       api: {
         rssMiB10k: at(10_000, 'rssMiB'),
         rssMiB100k: at(100_000, 'rssMiB'),
         rssRatio: ratios.length === 0 ? null : Math.max(...ratios),
-        swapPeakMiB100k: at(100_000, 'swapPeakMiB'),
+        swapPeakMiB100k: swapPeaks.length === 0 ? null : Math.max(...swapPeaks),
         // "Storage changed → new snapshot served" is what a cluster does; --file mode also builds the snapshot.
         reloadMs100k: inCluster(100_000, 'reloadMs') ?? at(100_000, 'reloadMs'),
         p99Ms100k: at(100_000, 'listP99Ms'),
