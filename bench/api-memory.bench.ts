@@ -244,6 +244,7 @@ async function measureSize(built: BuiltApi, servers: number, source: ServedSourc
     const reloads: number[] = []
     const peaks: number[] = []
     let failedPolls = 0
+    const failures: string[] = []
     for (let round = 1; round <= SWAPS; round++) {
       const put = await source.prepare(round)
       const oldHash = await hashOf(api.port)
@@ -251,8 +252,10 @@ async function measureSize(built: BuiltApi, servers: number, source: ServedSourc
       await put()
       const swapStarted = Date.now()
       for (;;) {
-        const hash = await hashOf(api.port).catch(() => {
+        const hash = await hashOf(api.port).catch((err: unknown) => {
           failedPolls++
+          const code = (err as { code?: unknown }).code
+          failures.push(`${typeof code === 'string' ? code : err instanceof Error ? err.message : String(err)} after ${Date.now() - swapStarted} ms`)
           return undefined
         })
         if (hash !== undefined && hash !== oldHash) break
@@ -266,6 +269,8 @@ async function measureSize(built: BuiltApi, servers: number, source: ServedSourc
     }
     result['reloadMs'] = median(reloads)
     result['swapFailedPolls'] = failedPolls
+    // Why polls failed (error codes), on stderr: a request that fails during a swap is a defect to explain.
+    if (failures.length > 0) process.stderr.write(`${servers} servers: failed polls during swaps: ${failures.join(', ')}\n`)
     result['swapPeakMiB'] = Math.max(...peaks)
     result['rssAfterSwapMiB'] = round1(await settledRss(pid))
     process.stderr.write(`${servers} servers: reloads ${reloads.join(', ')} ms, swap peaks ${peaks.join(', ')} MiB\n`)
