@@ -66,14 +66,15 @@ export interface CachedAnswer {
 // Both answers of a variant, built on first use: a request only picks one, with no header work of its own.
 const answersOf = new WeakMap<BodyVariant, { readonly ok: CachedAnswer; readonly notModified: CachedAnswer }>()
 
-function answersFor(body: CachedBody, coding: ContentCoding, variant: BodyVariant): { readonly ok: CachedAnswer; readonly notModified: CachedAnswer } {
+/** `vary`: whether the body has compressed variants (it is large enough), so its answers depend on Accept-Encoding. */
+function answersFor(contentType: string, vary: boolean, coding: ContentCoding, variant: BodyVariant): { readonly ok: CachedAnswer; readonly notModified: CachedAnswer } {
   let found = answersOf.get(variant)
   if (found === undefined) {
     // Caches may keep the body but must revalidate: a new snapshot can arrive at any time, and a 304 is cheap.
-    const validators = { ...(body.shouldCompress ? { Vary: 'Accept-Encoding' } : {}), 'Cache-Control': 'no-cache', ETag: variant.etag }
+    const validators = { ...(vary ? { Vary: 'Accept-Encoding' } : {}), 'Cache-Control': 'no-cache', ETag: variant.etag }
     const representation = {
       ...validators,
-      'Content-Type': body.contentType,
+      'Content-Type': contentType,
       ...(coding === 'identity' ? {} : { 'Content-Encoding': coding }),
       'Content-Length': variant.bytes.length,
     }
@@ -94,7 +95,11 @@ function answersFor(body: CachedBody, coding: ContentCoding, variant: BodyVarian
 export function cachedAnswer(requestHeaders: IncomingHttpHeaders, body: CachedBody, lazyCompress: boolean): CachedAnswer {
   const wanted = body.shouldCompress ? negotiateCoding(requestHeaders['accept-encoding']) : 'identity'
   const { coding, variant } = body.variant(wanted, lazyCompress)
-  const answers = answersFor(body, coding, variant)
+  return variantAnswer(requestHeaders, body.contentType, body.shouldCompress, coding, variant)
+}
+
+function variantAnswer(requestHeaders: IncomingHttpHeaders, contentType: string, vary: boolean, coding: ContentCoding, variant: BodyVariant): CachedAnswer {
+  const answers = answersFor(contentType, vary, coding, variant)
   return ifNoneMatchHits(requestHeaders['if-none-match'], variant.etag) ? answers.notModified : answers.ok
 }
 
@@ -112,9 +117,21 @@ const SENT = Symbol('sentBody')
  */
 export function sendCached(ctx: ParameterizedContext, body: CachedBody, lazyCompress = true): void {
   const answer = cachedAnswer(ctx.req.headers, body, lazyCompress)
-  for (const [name, value] of Object.entries(answer.headers)) ctx.set(name, String(value))
   const state = ctx.state as Record<symbol, SentBody>
   state[SENT] = { body, lazyCompress }
+  send(ctx, answer)
+}
+
+/**
+ * Answers the request with one compressed `variant` of a body kept elsewhere (a streamed document's), exactly as
+ * `sendCached` answers with the same variant of a CachedBody; not recorded for `sentBody` (the response memo).
+ */
+export function sendVariant(ctx: ParameterizedContext, contentType: string, coding: Exclude<ContentCoding, 'identity'>, variant: BodyVariant): void {
+  send(ctx, variantAnswer(ctx.req.headers, contentType, true, coding, variant))
+}
+
+function send(ctx: ParameterizedContext, answer: CachedAnswer): void {
+  for (const [name, value] of Object.entries(answer.headers)) ctx.set(name, String(value))
   ctx.status = answer.status
   if (answer.bytes !== undefined) ctx.body = answer.bytes
 }

@@ -1,5 +1,6 @@
 /** The ToolHive-style registry API under `/api/v1/registry`, registered on the app's router. */
 import type { Router } from '@koa/router'
+import { sendDocument } from '../http/document-body.js'
 import { HttpProblem } from '../http/http-problem.js'
 import { sendCached } from '../http/send-cached.js'
 import { sendStreamed } from '../http/send-streamed.js'
@@ -18,7 +19,7 @@ export function registryRoutes(router: Router, store: ViewSource): Router {
     .get(`${prefix}/servers`, (ctx) => {
       const format = orThrow(parseFormat(ctx.query))
       const view = requireView(store, ctx)
-      if (format === 'toolhive') sendCached(ctx, view.toolHiveDocument, false)
+      if (format === 'toolhive') sendDocument(ctx, view.toolHiveDocument)
       else sendStreamed(ctx, view.upstreamDocument())
     })
     .get(`${prefix}/servers/deployed`, (ctx) => sendCached(ctx, requireView(store, ctx).deployed))

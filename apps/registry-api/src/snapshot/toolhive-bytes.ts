@@ -2,8 +2,19 @@
  * ToolHiveBytes: a ToolHive registry document serialised once, byte for byte as `JSON.stringify` writes it, with
  * the position of every entry of `servers` and `remote_servers`, so one entry is answered from a slice of the
  * document instead of from the document's objects. The document is written from its parts (`ToolHiveParts`),
- * one entry at a time: its objects never exist whole.
+ * one entry at a time, straight into deflated segments (SegmentedBytes) while its strong ETag is computed: neither
+ * its objects nor its uncompressed bytes ever exist whole.
+ *
+ * JSON.stringify's order, kept: the head's fields, `servers`, `remote_servers`, the tail's fields; in each entry map
+ * the keys that are array indices first, in numeric order, then the others in the order they come. The `servers`
+ * entries are written into the document as they come, the `remote_servers` entries (which may come between them)
+ * into segments of their own, copied in after `servers`; array-index keys, known only once every entry has come, are
+ * held as text and written before the rest of their map (for `servers`, by copying the document written so far into
+ * a new one: rare, a key is the last part of a server name).
  */
+import { createHash } from 'node:crypto'
+import { strongEtag } from '../http/cached-body.js'
+import { SegmentWriter, type SegmentedBytes } from './segmented-bytes.js'
 
 /** A ToolHive document in parts: the fields before `servers`, the entries in document order, the fields after. */
 export interface ToolHiveParts {
@@ -11,9 +22,6 @@ export interface ToolHiveParts {
   readonly entries: Iterable<{ readonly kind: 'image' | 'remote'; readonly key: string; readonly entry: unknown }>
   readonly tail: Readonly<Record<string, unknown>>
 }
-
-/** The entry maps in document order, by the kind of entry they hold. */
-const ENTRY_MAPS = [['image', 'servers'], ['remote', 'remote_servers']] as const
 
 /**
  * Entry positions: key to slot number; slot `i` spans bytes `starts[i]`..`ends[i]`, and `needsName[i]` is 1 when
@@ -32,51 +40,49 @@ function isArrayIndex(key: string): boolean {
   return /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1
 }
 
-/** Bytes appended in 1 MiB chunks: the written size is not known ahead and one growing buffer would copy it often. */
-class ByteChunks {
-  static readonly ChunkBytes = 1024 * 1024
-  readonly #chunks: Buffer[] = []
-  /** Bytes used of each chunk (a chunk is left partly unused when the next text does not fit it). */
-  readonly #used: number[] = []
-  length = 0
+/** Where entry text goes: a SegmentWriter, or the document's writer. */
+interface TextSink {
+  readonly position: number
+  write(text: string): void
+}
 
-  write(text: string): void {
-    const n = Buffer.byteLength(text, 'utf8')
-    const last = this.#chunks.length - 1
-    if (last >= 0 && (this.#used[last] as number) + n <= (this.#chunks[last] as Buffer).length) {
-      ;(this.#chunks[last] as Buffer).write(text, this.#used[last] as number, 'utf8')
-      this.#used[last] = (this.#used[last] as number) + n
-    } else {
-      const chunk = Buffer.allocUnsafe(Math.max(n, ByteChunks.ChunkBytes))
-      chunk.write(text, 0, 'utf8')
-      this.#chunks.push(chunk)
-      this.#used.push(n)
-    }
-    this.length += n
+/** The document being written: segments, and the SHA-256 of every byte written, for its ETag. */
+class DocumentWriter implements TextSink {
+  readonly #out = new SegmentWriter()
+  readonly #digest = createHash('sha256')
+
+  get position(): number {
+    return this.#out.position
   }
 
-  /** Copies the bytes from `skip` on into `target` at `at`; returns the bytes copied. */
-  copyTo(target: Buffer, at: number, skip: number): number {
-    let copied = 0
-    let toSkip = skip
-    this.#chunks.forEach((chunk, i) => {
-      const used = this.#used[i] as number
-      if (toSkip >= used) {
-        toSkip -= used
-        return
-      }
-      copied += chunk.copy(target, at + copied, toSkip, used)
-      toSkip = 0
-    })
-    return copied
+  write(piece: string | Buffer): void {
+    this.#out.write(piece)
+    this.#digest.update(piece)
+  }
+
+  /** Appends bytes `start`..`end` of `bytes`, one inflated segment at a time. */
+  copy(bytes: SegmentedBytes, start: number, end: number): void {
+    for (const piece of bytes.pieces(start, end)) this.write(piece)
+  }
+
+  finish(): { readonly bytes: SegmentedBytes; readonly etag: string } {
+    return { bytes: this.#out.finish(), etag: strongEtag(this.#digest) }
   }
 }
 
-/** One entry map being written: its entries as `,"key":json` (array-index keys kept apart, they go first). */
+/**
+ * One entry map being written: entries with array-index keys are kept apart as text (they go first); the others are
+ * written to `out` as `"key":json`, comma-separated, as they come, from `from` on.
+ */
 class EntryMapWriter {
-  readonly bytes = new ByteChunks()
   readonly indexed: { key: string; json: string; needsName: boolean }[] = []
+  /** The entries written to `out`: `start`..`end` are relative to `from`. */
   readonly slots: { key: string; start: number; end: number; needsName: boolean }[] = []
+  readonly from: number
+
+  constructor(private readonly out: TextSink) {
+    this.from = out.position
+  }
 
   add(key: string, entry: unknown): void {
     const json = JSON.stringify(entry) as string | undefined
@@ -86,43 +92,44 @@ class EntryMapWriter {
       this.indexed.push({ key, json, needsName })
       return
     }
-    this.bytes.write(`,${JSON.stringify(key)}:`)
-    const start = this.bytes.length
-    this.bytes.write(json)
-    this.slots.push({ key, start, end: this.bytes.length, needsName })
+    this.out.write(`${this.slots.length > 0 ? ',' : ''}${JSON.stringify(key)}:`)
+    const start = this.out.position - this.from
+    this.out.write(json)
+    this.slots.push({ key, start, end: this.out.position - this.from, needsName })
+  }
+
+  /** Bytes written to `out`. */
+  get streamLength(): number {
+    return this.out.position - this.from
   }
 }
 
 export class ToolHiveBytes {
   readonly #slots: Slots
 
-  private constructor(readonly bytes: Buffer, slots: Slots) {
+  /** `bytes`: the document, deflated in segments; `etag`: its strong ETag. */
+  private constructor(readonly bytes: SegmentedBytes, readonly etag: string, slots: Slots) {
     this.#slots = slots
   }
 
   /** Writes the document of `parts` exactly as `JSON.stringify({...head, servers, remote_servers, ...tail})` would. */
   static write(parts: ToolHiveParts): ToolHiveBytes {
-    const maps = { image: new EntryMapWriter(), remote: new EntryMapWriter() }
-    for (const { kind, key, entry } of parts.entries) maps[kind].add(key, entry)
-    // Everything but the two entry maps is small: it is written as text, the maps are copied in from their chunks.
-    const pieces: (string | EntryMapWriter)[] = []
+    let doc = new DocumentWriter()
     let first = true
     const field = (key: string, value: unknown): void => {
       const json = JSON.stringify(value) as string | undefined
       if (json === undefined) return
-      pieces.push(`${first ? '{' : ','}${JSON.stringify(key)}:${json}`)
+      doc.write(`${first ? '{' : ','}${JSON.stringify(key)}:${json}`)
       first = false
     }
     for (const [key, value] of Object.entries(parts.head)) field(key, value)
-    for (const [kind, key] of ENTRY_MAPS) {
-      pieces.push(`${first ? '{' : ','}${JSON.stringify(key)}:`)
-      first = false
-      pieces.push(maps[kind])
-    }
-    for (const [key, value] of Object.entries(parts.tail)) field(key, value)
-    pieces.push(first ? '{}' : '}')
+    doc.write(`${first ? '{' : ','}"servers":{`)
+    const remoteOut = new SegmentWriter()
+    const maps = { image: new EntryMapWriter(doc), remote: new EntryMapWriter(remoteOut) }
+    for (const { kind, key, entry } of parts.entries) maps[kind].add(key, entry)
+    const { image, remote } = maps
 
-    const slotCount = maps.image.slots.length + maps.image.indexed.length + maps.remote.slots.length + maps.remote.indexed.length
+    const slotCount = image.slots.length + image.indexed.length + remote.slots.length + remote.indexed.length
     const index: Slots = {
       byKey: new Map(), starts: new Float64Array(slotCount), ends: new Float64Array(slotCount), needsName: new Uint8Array(slotCount),
     }
@@ -136,49 +143,46 @@ export class ToolHiveBytes {
       if (!byKey.has(key)) byKey.set(key, slot)
       slot++
     }
-    const mapText = (map: EntryMapWriter): { head: string; indexed: { text: string; offset: number; length: number; key: string; needsName: boolean }[] } => {
+    // Writes a map's array-index entries in numeric order, and the comma before its other entries when it has both.
+    const writeIndexed = (map: EntryMapWriter): void => {
       map.indexed.sort((a, b) => Number(a.key) - Number(b.key))
-      let head = '{'
-      const indexed = map.indexed.map((e, i) => {
-        const prefix = `${i > 0 ? ',' : ''}${JSON.stringify(e.key)}:`
-        const offset = Buffer.byteLength(head) + Buffer.byteLength(prefix)
-        head += prefix + e.json
-        return { text: e.json, offset, length: Buffer.byteLength(e.json), key: e.key, needsName: e.needsName }
+      map.indexed.forEach((e, i) => {
+        doc.write(`${i > 0 ? ',' : ''}${JSON.stringify(e.key)}:`)
+        const start = doc.position
+        doc.write(e.json)
+        place(e.key, start, doc.position, e.needsName)
       })
-      return { head, indexed }
+      if (map.indexed.length > 0 && map.slots.length > 0) doc.write(',')
     }
-    let total = 0
-    const texts = new Map<EntryMapWriter, ReturnType<typeof mapText>>()
-    for (const piece of pieces) {
-      if (typeof piece === 'string') {
-        total += Buffer.byteLength(piece)
-        continue
-      }
-      const text = mapText(piece)
-      texts.set(piece, text)
-      // The stream's first entry drops its leading comma when no array-index entry precedes it; `}` closes the map.
-      const skip = piece.indexed.length === 0 && piece.bytes.length > 0 ? 1 : 0
-      total += Buffer.byteLength(text.head) + piece.bytes.length - skip + 1
+    const placeStream = (map: EntryMapWriter, at: number): void => {
+      for (const s of map.slots) place(s.key, at + s.start, at + s.end, s.needsName)
     }
-    const bytes = Buffer.allocUnsafe(total)
-    let at = 0
-    for (const piece of pieces) {
-      if (typeof piece === 'string') {
-        at += bytes.write(piece, at, 'utf8')
-        continue
-      }
-      const text = texts.get(piece) as ReturnType<typeof mapText>
-      const base = at
-      at += bytes.write(text.head, at, 'utf8')
-      for (const e of text.indexed) place(e.key, base + e.offset, base + e.offset + e.length, e.needsName)
-      const skip = piece.indexed.length === 0 && piece.bytes.length > 0 ? 1 : 0
-      const streamBase = at - skip
-      for (const s of piece.slots) place(s.key, streamBase + s.start, streamBase + s.end, s.needsName)
-      at += piece.bytes.copyTo(bytes, at, skip)
-      at += bytes.write('}', at, 'utf8')
+
+    let imageAt = image.from
+    if (image.indexed.length > 0) {
+      // The document so far is the head and the other `servers` entries: copied into a new one, indexed entries first.
+      const written = doc.finish().bytes
+      doc = new DocumentWriter()
+      doc.copy(written, 0, image.from)
+      writeIndexed(image)
+      imageAt = doc.position
+      doc.copy(written, image.from, written.length)
     }
-    if (at !== total) throw new Error(`ToolHive document written with ${at} of ${total} bytes`)
-    return new ToolHiveBytes(bytes, index)
+    placeStream(image, imageAt)
+    doc.write('},"remote_servers":{')
+    writeIndexed(remote)
+    placeStream(remote, doc.position)
+    doc.copy(remoteOut.finish(), 0, remote.streamLength)
+    doc.write('}')
+    for (const [key, value] of Object.entries(parts.tail)) field(key, value)
+    doc.write('}')
+    const { bytes, etag } = doc.finish()
+    return new ToolHiveBytes(bytes, etag, index)
+  }
+
+  /** Uncompressed size of the document. */
+  get length(): number {
+    return this.bytes.length
   }
 
   /** Whether the document has an entry with key `key`. */
@@ -191,13 +195,17 @@ export class ToolHiveBytes {
     return this.#slots.byKey.keys()
   }
 
-  /** The entry `key` as served alone: its JSON, with `"name":key` first when it has no `name`; undefined when absent. */
+  /**
+   * The entry `key` as served alone (a copy, read from the segments it spans): its JSON, with `"name":key` first when
+   * it has no `name`; undefined when absent.
+   */
   entry(key: string): Buffer | undefined {
     const slot = this.#slots.byKey.get(key)
     if (slot === undefined) return undefined
-    const json = this.bytes.subarray(this.#slots.starts[slot], this.#slots.ends[slot])
-    if (this.#slots.needsName[slot] === 0) return json
-    const head = Buffer.from(`{"name":${JSON.stringify(key)}${json.length > 2 ? ',' : ''}`)
-    return Buffer.concat([head, json.subarray(1)])
+    const start = this.#slots.starts[slot] as number
+    const end = this.#slots.ends[slot] as number
+    if (this.#slots.needsName[slot] === 0) return this.bytes.copy(start, end)
+    const head = Buffer.from(`{"name":${JSON.stringify(key)}${end - start > 2 ? ',' : ''}`)
+    return Buffer.concat([head, this.bytes.slice(start + 1, end)])
   }
 }

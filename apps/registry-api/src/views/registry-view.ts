@@ -3,6 +3,7 @@ import { toolHiveKeyOf } from '@thv/converters'
 import type { ToolHiveRegistry } from '@thv/registry-model'
 import { ByteLru, type ByteLruOptions } from '../http/byte-lru.js'
 import { CachedBody } from '../http/cached-body.js'
+import { DocumentBody } from '../http/document-body.js'
 import type { StreamedBody } from '../http/send-streamed.js'
 import type { ListQuery } from '../query/list-query.js'
 import type { ServedServerResponse, ServedSnapshot, ServedViewRef } from '../snapshot/served-snapshot.js'
@@ -23,13 +24,19 @@ export interface RegistryViewOptions<S extends ServedSnapshot> {
   readonly viewName?: string | undefined
   /** Bounds of the memo of upstream list pages. Default: 2,000 pages, 64 MiB. */
   readonly pageCache?: ByteLruOptions
+  /**
+   * The largest ToolHive document whose uncompressed body is kept (in the memo of rendered bodies); a larger one is
+   * streamed from its segments on each request. Default `MaxKeptDocumentBytes`; never above a quarter of `pageCache`.
+   */
+  readonly maxKeptDocumentBytes?: number
 }
 
 /** What the routes read from a view: every served body, independent of the snapshot type. */
 export interface ServedView {
   readonly hash: string
   readonly info: CachedBody
-  readonly toolHiveDocument: CachedBody
+  /** The ToolHive document (`?format=toolhive`, the default), kept deflated: see `sendDocument`. */
+  readonly toolHiveDocument: DocumentBody
   readonly deployed: CachedBody
   /** The upstream document (`?format=upstream`), streamed per request. */
   upstreamDocument(): StreamedBody
@@ -55,13 +62,24 @@ const JsonType = 'application/json; charset=utf-8'
 /** The default bounds of the memo of rendered bodies (pages, version lists, single versions, entries). */
 export const DefaultPageCache: ByteLruOptions = { maxEntries: 2000, maxBytes: 64 * 1024 * 1024 }
 
+/**
+ * The largest ToolHive document kept uncompressed, in the memo of rendered bodies: a quarter of its default budget
+ * (16 MiB), so the document `thv` fetches is answered from memory like any rendered body (a 10,000-server document
+ * is about 13 MiB) while pages, versions and entries keep three quarters of the memo. A larger document would push
+ * them out and cost its full size for as long as it is asked for; it is streamed from its deflated segments instead,
+ * like the upstream document.
+ */
+export const MaxKeptDocumentBytes = DefaultPageCache.maxBytes / 4
+
 /** The parts of a snapshot a view keeps besides its entries: everything but the servers. */
 type SnapshotHeader<S extends ServedSnapshot> = Omit<S, 'servers' | 'extraServers'>
 
 /**
  * The served form of one snapshot. The view keeps no object of the snapshot's servers: every item is serialised
- * once into an ItemTable (whose head is the upstream document) and the ToolHive document once into ToolHiveBytes;
- * entries keep only what listing, search and lookups read. List pages, version lists, single versions and
+ * once into an ItemTable (whose head is the upstream document) and the ToolHive document once into ToolHiveBytes,
+ * both deflated in segments; entries keep only what listing, search and lookups read. The ToolHive document is
+ * served from a DocumentBody: precompressed gzip and br, identity inflated into the memo of rendered bodies when it
+ * is at most `MaxKeptDocumentBytes`, else streamed. List pages, version lists, single versions and
  * ToolHive entries are rendered from those bytes on first request into a bounded LRU of bodies. Views are
  * immutable from the outside: a new snapshot gets a new view, and each request reads exactly one view, so its
  * response is fully old or fully new.
@@ -70,13 +88,13 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   /** All server versions in (name, version) order. */
   readonly entries: readonly ViewEntry[]
   readonly info: CachedBody
-  readonly toolHiveDocument: CachedBody
+  readonly toolHiveDocument: DocumentBody
   readonly deployed: CachedBody
   readonly #header: SnapshotHeader<S>
   readonly #items: ItemTable
   readonly #toolHive: ToolHiveBytes
   readonly #byName = new Map<string, ViewEntry[]>()
-  /** Rendered bodies: list pages, version lists, single versions, ToolHive entries, deployed lookups. */
+  /** Rendered bodies: list pages, version lists, single versions, ToolHive entries, deployed lookups, the kept ToolHive document. */
   readonly #rendered: ByteLru<string, CachedBody>
   #namesByKey: Map<string, string[]> | undefined
   #catalogue: CatalogueIndex | undefined
@@ -93,9 +111,12 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
       else list.push(entry)
     }
     for (const list of this.#byName.values()) list.sort(newestFirst)
-    this.#rendered = new ByteLru(options.pageCache ?? DefaultPageCache, (b) => b.bytes.length)
+    const pageCache = options.pageCache ?? DefaultPageCache
+    this.#rendered = new ByteLru(pageCache, (b) => b.bytes.length)
     this.#toolHive = ToolHiveBytes.write(options.renderToolHive(snapshot))
-    this.toolHiveDocument = new CachedBody(this.#toolHive.bytes, JsonType)
+    const maxKept = Math.min(options.maxKeptDocumentBytes ?? MaxKeptDocumentBytes, pageCache.maxBytes / 4)
+    this.toolHiveDocument = new DocumentBody(this.#toolHive.bytes, this.#toolHive.etag, JsonType,
+      this.#toolHive.length <= maxKept ? (build) => this.#render('document\0toolhive', build) as CachedBody : undefined)
     this.deployed = CachedBody.json(JSON.stringify(header.deployedServers))
     this.info = CachedBody.json(JSON.stringify(this.#infoObject()))
   }
@@ -115,9 +136,9 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
     return this.#header.registry.displayName ?? this.#header.registry.name
   }
 
-  /** Bytes of serialised data the view holds (items compressed, ToolHive document). */
+  /** Bytes of serialised data the view holds (items and ToolHive document, both compressed). */
   get byteLength(): number {
-    return this.#items.byteLength + this.#toolHive.bytes.length
+    return this.#items.byteLength + this.#toolHive.bytes.compressedLength
   }
 
   /** Every view of a registry with several sources (name and ordered sources); empty for a single-source registry. */
@@ -131,11 +152,12 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   }
 
   /**
-   * The catalogue index of this snapshot, built on the first catalogue request from the ToolHive document's bytes
-   * (the catalogue keeps the parsed entries: a view whose catalogue is used holds them besides its bytes).
+   * The catalogue index of this snapshot, built on the first catalogue request from the ToolHive document's bytes,
+   * inflated for the parse (the catalogue keeps the parsed entries: a view whose catalogue is used holds them
+   * besides its bytes).
    */
   get catalogue(): CatalogueIndex {
-    this.#catalogue ??= new CatalogueIndex(JSON.parse(this.#toolHive.bytes.toString('utf8')) as ToolHiveDocument, (key) => this.#upstreamOf(key))
+    this.#catalogue ??= new CatalogueIndex(JSON.parse(this.#toolHive.bytes.all().toString('utf8')) as ToolHiveDocument, (key) => this.#upstreamOf(key))
     return this.#catalogue
   }
 
@@ -152,8 +174,8 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   }
 
   /**
-   * Compresses the ToolHive document (what `thv` fetches) ahead of time, off the main thread. The upstream document
-   * (`?format=upstream`) is not kept: see `upstreamDocument()`.
+   * Compresses the ToolHive document (what `thv` fetches) ahead of time, off the main thread, from its segments. The
+   * upstream document (`?format=upstream`) is not kept: see `upstreamDocument()`.
    */
   async precompress(): Promise<void> {
     await this.toolHiveDocument.precompress()

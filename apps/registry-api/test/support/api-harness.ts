@@ -9,6 +9,7 @@ import { loadOpenApiYaml } from '../../src/openapi.document.js'
 import { SnapshotStore, type ViewSource } from '../../src/snapshot/snapshot-store.js'
 import type { ServedSnapshot } from '../../src/snapshot/served-snapshot.js'
 import type { ToolHiveParts } from '../../src/snapshot/toolhive-bytes.js'
+import type { RegistryViewOptions } from '../../src/views/registry-view.js'
 
 /** A logger that writes nothing (tests never assert through logs). */
 export const silentLog = winston.createLogger({ silent: true })
@@ -24,13 +25,14 @@ export interface RunningApi {
 
 /**
  * Starts the API on 127.0.0.1:0 with `renderToolHive` and, optionally, a first snapshot; `serveFrom` lets a
- * test put its own view source (e.g. one that counts calls) between the store and the app.
+ * test put its own view source (e.g. one that counts calls) between the store and the app; `viewOptions` are
+ * passed to every view (e.g. a small `maxKeptDocumentBytes`).
  */
 export async function startApi(
   renderToolHive: (s: ServedSnapshot) => ToolHiveParts, snapshot?: ServedSnapshot, serveFrom: (store: SnapshotStore) => ViewSource = (s) => s,
-  options: { readonly auth?: ApiAuth; readonly log?: winston.Logger } = {},
+  options: { readonly auth?: ApiAuth; readonly log?: winston.Logger; readonly viewOptions?: Omit<RegistryViewOptions<ServedSnapshot>, 'renderToolHive'> } = {},
 ): Promise<RunningApi> {
-  const store = new SnapshotStore({ renderToolHive }, silentLog)
+  const store = new SnapshotStore({ ...options.viewOptions, renderToolHive }, silentLog)
   if (snapshot !== undefined) store.offer(snapshot)
   const metrics = createApiMetrics()
   const app = createApp({ store: serveFrom(store), metrics, log: options.log ?? silentLog, openApiYaml: loadOpenApiYaml(), ...(options.auth === undefined ? {} : { auth: options.auth }) })
