@@ -1,7 +1,6 @@
 /** The thv-registry-api process: reads configuration, builds the dependencies, serves, shuts down on SIGTERM. */
 import type { AddressInfo } from 'node:net'
 import { basename, extname, resolve } from 'node:path'
-import type { ConfigMapReads } from '@thv/storage/reader'
 import type { RegistrySnapshot } from '@thv/registry-model'
 import * as E from 'fp-ts/lib/Either.js'
 import { collectDefaultMetrics } from 'prom-client'
@@ -23,26 +22,7 @@ const FILE_MODE_NAMESPACE = 'default'
 
 interface SnapshotFeed { stop(): Promise<void> }
 
-// The OpenTelemetry SDK is imported only when it is used. The storage watch makes its few Kubernetes calls over plain
-// HTTPS (@thv/kube-calls/http): importing @kubernetes/client-node alone adds about 30 MiB of V8 heap and 75 MiB of RSS,
-// which is more than a registry of 10,000 servers costs. Only a kubeconfig this loader cannot use (an exec plugin, an
-// auth provider, several KUBECONFIG files) loads client-node.
-async function configMapReadsFor(kubeconfig: string | undefined, log: Logger): Promise<ConfigMapReads> {
-  const { KubeHttp, loadKubeCredentials } = await import('@thv/kube-calls/http')
-  const found = loadKubeCredentials({ kubeconfig })
-  if (found.kind === 'loaded') {
-    const { kubeHttpConfigMapReads } = await import('@thv/storage/reader')
-    log.info('Reading the storage ConfigMaps', { client: 'https', credentials: found.from, server: new URL(found.credentials.server).origin })
-    return kubeHttpConfigMapReads(new KubeHttp(found.credentials))
-  }
-  log.info('Reading the storage ConfigMaps with @kubernetes/client-node', { client: 'client-node', credentials: found.from, reason: found.reason })
-  const { KubeConfig } = await import('@kubernetes/client-node')
-  const { clientNodeConfigMapReads } = await import('@thv/storage')
-  const kc = new KubeConfig()
-  if (kubeconfig !== undefined) kc.loadFromFile(kubeconfig)
-  else kc.loadFromDefault()
-  return clientNodeConfigMapReads(kc)
-}
+// The OpenTelemetry SDK and the storage watch (storage-reads.ts) are imported only by the modes that use them.
 
 async function startFeed(
   source: SnapshotSourceConfig, config: ApiConfig, store: SnapshotStore<RegistrySnapshot>, metrics: ApiMetrics, log: Logger,
@@ -60,6 +40,7 @@ async function startFeed(
   }
   const stop = new AbortController()
   const { watchStorageSnapshots } = await import('./snapshot/storage-snapshot.loader.js')
+  const { configMapReadsFor } = await import('./snapshot/storage-reads.js')
   const watching = watchStorageSnapshots({
     reads: await configMapReadsFor(source.kubeconfig, log), ref: source.ref, store, metrics, decode: decodeStoredSnapshot,
     log: log.child({ registry: source.ref.name, namespace: source.ref.namespace }), signal: stop.signal,
