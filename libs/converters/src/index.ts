@@ -37,9 +37,9 @@ export type { SnapshotErrorCode } from './snapshot-error.js'
 export { buildSnapshot, buildSnapshotDetailed, computeSnapshotHash } from './snapshot-builder.js'
 export type { BuildSnapshotInput, PreviousVersions, SnapshotBuild, SnapshotRegistryInput } from './snapshot-builder.js'
 export {
-  toToolHiveParts, toToolHiveRegistry, toToolHiveView, toUpstreamServerList, toUpstreamServers, ToolHiveRegistrySchemaUrl,
+  toToolHiveParts, ToolHiveEntryStream, toolHiveTail, toToolHiveRegistry, toToolHiveView, toUpstreamServerList, toUpstreamServers, ToolHiveRegistrySchemaUrl,
 } from './snapshot-views.js'
-export type { ToolHiveDocumentEntry, ToolHiveRegistryDocument, ToolHiveView } from './snapshot-views.js'
+export type { ToolHiveDocumentEntry, ToolHiveDocumentHead, ToolHiveDocumentTail, ToolHiveRegistryDocument, ToolHiveView } from './snapshot-views.js'
 export { mergeSources, mergeView, describeShadowing } from './source-merge.js'
 export type { MergeableServer, SourceServers, ShadowedServer, MergedSources } from './source-merge.js'
 export { buildMultiSourceSnapshot, viewSnapshot } from './multi-source-snapshot.js'

@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { decodeToolHiveRegistry, type RegistrySnapshot } from '@thv/registry-model'
 import { readFixture, ToolHiveUpstreamFile } from '../test/fixtures.js'
 import { buildSnapshot } from './snapshot-builder.js'
-import { toToolHiveView, toUpstreamServerList, ToolHiveRegistrySchemaUrl } from './snapshot-views.js'
+import { ToolHiveEntryStream, toolHiveTail, toToolHiveView, toUpstreamServerList, ToolHiveRegistrySchemaUrl } from './snapshot-views.js'
 
 type Json = Record<string, unknown>
 const fetch = (readFixture(ToolHiveUpstreamFile) as { data: { servers: Json[] } }).data.servers.find((s) => s['name'] === 'io.github.stacklok/fetch') as Json
@@ -55,5 +55,29 @@ describe('toToolHiveView', () => {
     const list = toUpstreamServerList(s)
     expect(list.metadata).to.deep.equal({ count: 2 })
     expect(list.servers.map((x) => [x.server.version, x._meta['io.modelcontextprotocol.registry/official'].isLatest])).to.deep.equal([['1.0.0', false], ['2.0.0', true]])
+  })
+})
+
+describe('ToolHiveEntryStream', () => {
+  it('renders servers one at a time: latest versions only, clashing keys by whole name, head dated by the newest update', () => {
+    const s = snapshotOf([
+      { ...fetch, name: 'io.github.a/fetch' },
+      { ...fetch, name: 'io.github.b/fetch' },
+      { ...fetch, name: 'io.github.b/fetch', version: '0.9.0' },
+      { name: 'io.github.n/npm-only', description: 'Only an npm package', version: '1.0.0', packages: [{ registryType: 'npm', identifier: 'x', version: '1.0.0', transport: { type: 'stdio' } }] },
+    ])
+    // The older version was updated last: last_updated counts every version, not only the rendered ones.
+    const servers = s.servers.map((r) => r.server.version === '0.9.0'
+      ? { ...r, _meta: { ...r._meta, 'io.modelcontextprotocol.registry/official': { ...r._meta['io.modelcontextprotocol.registry/official'], updatedAt: '2026-03-01T00:00:00Z' } } }
+      : r)
+    const omitted: string[] = []
+    const stream = new ToolHiveEntryStream((o) => omitted.push(o.name))
+    const rendered = servers.map((r) => stream.add(r)).map((e) => (e === undefined ? undefined : [e.kind, e.key, e.name]))
+    expect(rendered).to.deep.equal([['image', 'fetch', 'io.github.a/fetch'], undefined, ['image', 'io-github-b-fetch', 'io.github.b/fetch'], undefined])
+    expect(omitted).to.deep.equal(['io.github.n/npm-only'])
+    expect(stream.head(s.registry)).to.deep.equal({ $schema: ToolHiveRegistrySchemaUrl, version: '1.0.0', last_updated: '2026-03-01T00:00:00Z' })
+    expect(new ToolHiveEntryStream().head(s.registry).last_updated).to.equal(s.registry.syncedAt)
+    expect(toolHiveTail(s)).to.deep.equal({})
+    expect(toolHiveTail({ groups: [{ name: 'g', description: 'A group of servers' }] })).to.deep.equal({ groups: [{ name: 'g', description: 'A group of servers' }] })
   })
 })

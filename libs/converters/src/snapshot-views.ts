@@ -100,42 +100,105 @@ export interface ToolHiveDocumentEntry {
  * @since 0.2.0
  */
 export function toToolHiveParts(snapshot: RegistrySnapshot, omitted: (o: NotRepresentableInToolHive) => void = () => undefined): {
-  readonly head: { readonly $schema: string; readonly version: string; readonly last_updated: string }
+  readonly head: ToolHiveDocumentHead
   readonly entries: Iterable<ToolHiveDocumentEntry>
-  readonly tail: { readonly groups?: ToolHiveRegistry['groups'] }
+  readonly tail: ToolHiveDocumentTail
 } {
-  let newest = ''
-  for (const s of snapshot.servers) {
-    const updatedAt = s._meta[OfficialMetaKey].updatedAt
-    if (updatedAt > newest) newest = updatedAt
+  const newest = new ToolHiveEntryStream()
+  for (const s of snapshot.servers) newest.observe(s)
+  return { head: newest.head(snapshot.registry), entries: toolHiveEntriesOf(snapshot, omitted), tail: toolHiveTail(snapshot) }
+}
+
+/**
+ * The fields of a ToolHive registry document before its entry maps.
+ *
+ * @category views
+ * @since 0.2.0
+ */
+export interface ToolHiveDocumentHead {
+  readonly $schema: string
+  readonly version: string
+  readonly last_updated: string
+}
+
+/**
+ * The fields of a ToolHive registry document after its entry maps.
+ *
+ * @category views
+ * @since 0.2.0
+ */
+export interface ToolHiveDocumentTail {
+  readonly groups?: ToolHiveRegistry['groups']
+}
+
+/**
+ * {@link toToolHiveParts} for servers that come one at a time (a snapshot read as a stream): `add` each server
+ * version in snapshot order and write the entry it returns, if any; once every server was added, `head` gives the
+ * fields before the entries (`last_updated` needs the newest `updatedAt` of all of them) and {@link toolHiveTail}
+ * the fields after. The entries, keys and head are exactly {@link toToolHiveParts}'s.
+ *
+ * @example
+ * const stream = new ToolHiveEntryStream()
+ * for (const s of servers) { const e = stream.add(s); if (e !== undefined) write(e) }
+ * const head = stream.head(registry)
+ * @category views
+ * @since 0.2.0
+ */
+export class ToolHiveEntryStream {
+  readonly #used = new Set<string>()
+  #newest = ''
+
+  constructor(private readonly omitted: (o: NotRepresentableInToolHive) => void = () => undefined) {}
+
+  /** The entry of server version `s` when it is its server's latest version and ToolHive can represent it. */
+  add(s: ServerResponse): ToolHiveDocumentEntry | undefined {
+    this.observe(s)
+    const official = s._meta[OfficialMetaKey]
+    if (!official.isLatest) return undefined
+    // fromUpstreamServer writes entries of ToolHive's schema (toolhive-conversion.test.ts decodes them with the codecs).
+    const r = fromUpstreamServer(s.server as unknown as Record<string, unknown>, official.status)
+    if (!isToolHiveEntryResult(r)) {
+      this.omitted(r)
+      return undefined
+    }
+    const key = this.#used.has(r.key) ? uniqueKey(s.server.name, this.#used) : r.key
+    this.#used.add(key)
+    return { kind: r.kind, key, name: s.server.name, entry: r.entry as Readonly<Record<string, unknown>> }
   }
-  const header = snapshot.registry.toolhive
-  return {
-    head: {
+
+  /** Counts `s` towards `last_updated` only (what `add` does besides rendering). */
+  observe(s: ServerResponse): void {
+    const updatedAt = s._meta[OfficialMetaKey].updatedAt
+    if (updatedAt > this.#newest) this.#newest = updatedAt
+  }
+
+  /** The head of the document of the servers added (or observed) so far, for a snapshot whose metadata is `registry`. */
+  head(registry: Pick<RegistrySnapshot['registry'], 'toolhive' | 'syncedAt'>): ToolHiveDocumentHead {
+    const header = registry.toolhive
+    return {
       $schema: ToolHiveRegistrySchemaUrl,
       version: header?.version ?? ToolHiveEntryVersion,
-      last_updated: header?.lastUpdated ?? (newest === '' ? snapshot.registry.syncedAt : newest),
-    },
-    entries: toolHiveEntriesOf(snapshot, omitted),
-    tail: snapshot.groups === undefined ? {} : { groups: snapshot.groups },
+      last_updated: header?.lastUpdated ?? (this.#newest === '' ? registry.syncedAt : this.#newest),
+    }
   }
 }
 
-/** The entries of {@link toToolHiveParts}: keys are the part of the name after the last `/`, unique by `uniqueKey`. */
+/**
+ * The fields after the entry maps of a snapshot's ToolHive document: its `groups`, carried verbatim.
+ *
+ * @category views
+ * @since 0.2.0
+ */
+export function toolHiveTail(snapshot: Pick<RegistrySnapshot, 'groups'>): ToolHiveDocumentTail {
+  return snapshot.groups === undefined ? {} : { groups: snapshot.groups }
+}
+
+/** The entries of {@link toToolHiveParts}, rendered as the iteration reaches them. */
 function* toolHiveEntriesOf(snapshot: RegistrySnapshot, omitted: (o: NotRepresentableInToolHive) => void): Generator<ToolHiveDocumentEntry> {
-  // fromUpstreamServer writes entries of ToolHive's schema (toolhive-conversion.test.ts decodes them with the codecs).
-  const used = new Set<string>()
+  const stream = new ToolHiveEntryStream(omitted)
   for (const s of snapshot.servers) {
-    const official = s._meta[OfficialMetaKey]
-    if (!official.isLatest) continue
-    const r = fromUpstreamServer(s.server as unknown as Record<string, unknown>, official.status)
-    if (!isToolHiveEntryResult(r)) {
-      omitted(r)
-      continue
-    }
-    const key = used.has(r.key) ? uniqueKey(s.server.name, used) : r.key
-    used.add(key)
-    yield { kind: r.kind, key, name: s.server.name, entry: r.entry as Readonly<Record<string, unknown>> }
+    const entry = stream.add(s)
+    if (entry !== undefined) yield entry
   }
 }
 

@@ -70,11 +70,12 @@ export type { ToolHiveGroup, ToolHiveRegistry } from './toolhive-registry.codec.
 export {
   SnapshotSchemaVersion, SnapshotSourceCodec, SnapshotFormatCodec, SnapshotToolHiveHeaderCodec, SnapshotRegistryMetaCodec,
   DeployedServerSummaryCodec, DeployedServerSummariesCodec, RegistrySnapshotCodec, decodeSnapshot, decodeParsedSnapshot,
-  decodeDeployedServerSummary, SnapshotViewCodec, SnapshotSourceSummaryCodec,
+  decodeDeployedServerSummary, SnapshotViewCodec, SnapshotSourceSummaryCodec, ServerVersionOutlineCodec, SnapshotOutlineCodec,
+  decodeParsedSnapshotOutline, decodeParsedServerResponse,
 } from './snapshot.codec.js'
 export type {
   SnapshotSource, SnapshotFormat, SnapshotToolHiveHeader, SnapshotRegistryMeta, DeployedServerSummary, RegistrySnapshot,
-  SnapshotView, SnapshotSourceSummary,
+  SnapshotView, SnapshotSourceSummary, SnapshotOutline,
 } from './snapshot.codec.js'
 export {
   ConditionType, ConditionReason, EventReason, ConditionStatusCodec, ConditionCodec,

@@ -11,7 +11,7 @@ import { DateTimeCodec, Sha256HexCodec } from './format.codec.js'
 import { BooleanCodec, boundedString, integerRange, numberLiteral, stringEnum } from './string.codec.js'
 import { optional, strictStruct } from './struct.codec.js'
 import { ToolHiveGroupsCodec } from './toolhive-registry.codec.js'
-import { ServerResponseCodec, ServerResponsesCodec } from './upstream-api.codec.js'
+import { ServerResponseCodec, ServerResponsesCodec, serverVersionKey, type ServerResponse } from './upstream-api.codec.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -210,6 +210,25 @@ const MultiSourceFieldsOk = (s: { servers: ReadonlyArray<{ server: { name: strin
   })
 }
 
+const MultiSourceFieldsRule =
+  'RegistrySnapshot(views[0] has no entries, every other view lists entries in range with no repeated name@version; extraServers and entrySources only with views; entrySources has one source index per entry)'
+
+/** The snapshot's fields, with `servers` decoded by `servers` and each of `extraServers` by `server`. */
+function snapshotFields<L extends t.Mixed, S extends t.Mixed>(servers: L, server: S) {
+  return {
+    schemaVersion: numberLiteral(SnapshotSchemaVersion),
+    registry: SnapshotRegistryMetaCodec,
+    servers,
+    groups: optional(ToolHiveGroupsCodec),
+    deployedServers: DeployedServerSummariesCodec,
+    views: optional(arrayOf(SnapshotViewCodec, 'SnapshotViews')),
+    extraServers: optional(arrayOf(server, 'ExtraServers')),
+    sources: optional(arrayOf(SnapshotSourceSummaryCodec, 'SnapshotSources')),
+    entrySources: optional(arrayOf(integerRange('SourceIndex', 0), 'EntrySources')),
+    hash: Sha256HexCodec,
+  }
+}
+
 /**
  * The stored snapshot: `{schemaVersion: 1, registry, servers (ServerResponse[], unique name@version),
  * groups?, deployedServers, hash}`. A registry with `spec.sources` serves one snapshot holding every view:
@@ -222,23 +241,9 @@ const MultiSourceFieldsOk = (s: { servers: ReadonlyArray<{ server: { name: strin
  * @since 0.1.0
  */
 export const RegistrySnapshotCodec = t.refinement(
-  strictStruct(
-    {
-      schemaVersion: numberLiteral(SnapshotSchemaVersion),
-      registry: SnapshotRegistryMetaCodec,
-      servers: ServerResponsesCodec,
-      groups: optional(ToolHiveGroupsCodec),
-      deployedServers: DeployedServerSummariesCodec,
-      views: optional(arrayOf(SnapshotViewCodec, 'SnapshotViews')),
-      extraServers: optional(arrayOf(ServerResponseCodec, 'ExtraServers')),
-      sources: optional(arrayOf(SnapshotSourceSummaryCodec, 'SnapshotSources')),
-      entrySources: optional(arrayOf(integerRange('SourceIndex', 0), 'EntrySources')),
-      hash: Sha256HexCodec,
-    },
-    'RegistrySnapshotFields',
-  ),
+  strictStruct(snapshotFields(ServerResponsesCodec, ServerResponseCodec), 'RegistrySnapshotFields'),
   MultiSourceFieldsOk,
-  'RegistrySnapshot(views[0] has no entries, every other view lists entries in range with no repeated name@version; extraServers and entrySources only with views; entrySources has one source index per entry)',
+  MultiSourceFieldsRule,
 )
 /**
  * A value decoded by {@link RegistrySnapshotCodec}.
@@ -247,6 +252,43 @@ export const RegistrySnapshotCodec = t.refinement(
  * @since 0.1.0
  */
 export type RegistrySnapshot = t.TypeOf<typeof RegistrySnapshotCodec>
+
+/**
+ * The identity of one server version in a {@link SnapshotOutlineCodec}: `{server: {name, version}}`.
+ *
+ * @category instances
+ * @since 0.2.0
+ */
+export const ServerVersionOutlineCodec = strictStruct(
+  { server: strictStruct({ name: NonEmpty('ServerName'), version: NonEmpty('ServerVersion') }, 'ServerVersionOutlineServer') },
+  'ServerVersionOutline',
+)
+
+/**
+ * A stored snapshot whose servers were checked one at a time as they were read ({@link decodeParsedServerResponse})
+ * and replaced by their identities (`{server: {name, version}}`): every other field and every rule across servers
+ * (unique `name@version`, the views' entries, `entrySources`) is checked as by {@link RegistrySnapshotCodec}, so the
+ * two checks together accept exactly what {@link RegistrySnapshotCodec} accepts. A reader that streams a large
+ * snapshot checks it this way without holding its servers.
+ *
+ * @category instances
+ * @since 0.2.0
+ */
+export const SnapshotOutlineCodec = t.refinement(
+  strictStruct(
+    snapshotFields(arrayOf(ServerVersionOutlineCodec, 'ServerVersionOutlines', { uniqueBy: { key: serverVersionKey, label: 'name@version' } }), ServerVersionOutlineCodec),
+    'SnapshotOutlineFields',
+  ),
+  MultiSourceFieldsOk,
+  MultiSourceFieldsRule,
+)
+/**
+ * A value decoded by {@link SnapshotOutlineCodec}.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type SnapshotOutline = t.TypeOf<typeof SnapshotOutlineCodec>
 
 // -------------------------------------------------------------------------------------
 // utils
@@ -281,3 +323,19 @@ export const decodeParsedSnapshot: (u: unknown) => E.Either<DecodeFailure, Regis
 export const decodeDeployedServerSummary: (u: unknown) => E.Either<DecodeFailure, DeployedServerSummary> =
   decodeWith(DeployedServerSummaryCodec)
 
+/**
+ * {@link decodeParsedSnapshot} of a snapshot outline (see {@link SnapshotOutlineCodec}).
+ *
+ * @category utils
+ * @since 0.2.0
+ */
+export const decodeParsedSnapshotOutline: (u: unknown) => E.Either<DecodeFailure, SnapshotOutline> = decodeOwnedWith(SnapshotOutlineCodec)
+
+/**
+ * Decodes one parsed `{server, _meta}` of a snapshot's `servers` or `extraServers` the caller owns, as
+ * {@link RegistrySnapshotCodec} decodes each of them (objects kept, not copied).
+ *
+ * @category utils
+ * @since 0.2.0
+ */
+export const decodeParsedServerResponse: (u: unknown) => E.Either<DecodeFailure, ServerResponse> = decodeOwnedWith(ServerResponseCodec)

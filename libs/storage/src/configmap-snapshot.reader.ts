@@ -37,10 +37,13 @@ export interface SnapshotReaderOptions {
 type Attempt<T> = { readonly ok: true; readonly snapshot: T } | { readonly ok: false; readonly problem: string }
 
 /**
- * What a read decodes the stored bytes into: the snapshot, or only its publish-time history. `hashVerified`: the
- * bytes matched the sha256 their writer recorded.
+ * What a read decodes the stored bytes into: the snapshot, only its publish-time history, or a reader's own
+ * representation (see `readStoredMapped`). `gzipped`: the bytes are a gzip payload (else JSON text); `expectedHash`:
+ * the snapshot hash its annotation records; `hashVerified`: the bytes matched the sha256 their writer recorded. Left
+ * carries a one-line reason (the read then fails with a StorageCorruptError). Called once per attempt.
  */
-type StoredDecoder<T> = (bytes: Buffer | string, gzipped: boolean, expectedHash: string | undefined, hashVerified: boolean) => Promise<E.Either<string, T>>
+export type StoredSnapshotDecoder<T> = (bytes: Buffer | string, gzipped: boolean, expectedHash: string | undefined, hashVerified: boolean) => Promise<E.Either<string, T>>
+type StoredDecoder<T> = StoredSnapshotDecoder<T>
 
 // History is cut down while streaming whenever the bytes are the writer's: the cut checks the fields it keeps, and a
 // served snapshot's full codec check (the reader's `verification`) is not what a build's history needs.
@@ -109,6 +112,17 @@ export class ConfigMapSnapshotReader {
     signal: AbortSignal,
   ): Promise<RegistrySnapshot | undefined> {
     return this.#readIndexNamed(namespace, storageConfigMapName(registryName), index, signal, this.#snapshotDecoder)
+  }
+
+  /** {@link readFrom} with the reader's own `decoder` (e.g. one that builds its representation while the payload streams). */
+  async readFromWith<T>(
+    namespace: string,
+    registryName: string,
+    index: V1ConfigMap | undefined,
+    signal: AbortSignal,
+    decoder: StoredSnapshotDecoder<T>,
+  ): Promise<T | undefined> {
+    return this.#readIndexNamed(namespace, storageConfigMapName(registryName), index, signal, decoder)
   }
 
   async #readIndexNamed<T>(namespace: string, name: string, index: V1ConfigMap | undefined, signal: AbortSignal, decoder: StoredDecoder<T>): Promise<T | undefined> {

@@ -6,11 +6,11 @@
  * package's main entry (writers, `clientNodeConfigMapReads`) does.
  */
 export { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'
-export type { SnapshotReaderOptions } from './configmap-snapshot.reader.js'
+export type { SnapshotReaderOptions, StoredSnapshotDecoder } from './configmap-snapshot.reader.js'
 export { watchStoredSnapshot } from './stored-snapshot.watch.js'
 export type { WatchStoredSnapshotOptions } from './stored-snapshot.watch.js'
 export { kubeHttpConfigMapReads } from './configmap-reads.js'
 export type { ConfigMapReads, ConfigMapList, ConfigMapWatchQuery, ConfigMapWatchEvent } from './configmap-reads.js'
-export { readStoredSnapshot } from './snapshot-payload.js'
-export type { SnapshotVerification } from './snapshot-payload.js'
+export { readStoredSnapshot, readStoredMapped } from './snapshot-payload.js'
+export type { SnapshotVerification, StoredServerMapper } from './snapshot-payload.js'
 export { StorageError, StorageCorruptError, StorageInconsistentError, StorageApiError } from './storage.errors.js'

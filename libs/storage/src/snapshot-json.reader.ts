@@ -31,14 +31,15 @@ export class StreamedSnapshotJson {
   #afterTopColon = false
   /** The streamed array being read (its elements are at depth 3 and below, separated at depth 2). */
   #array: unknown[] | undefined
+  #arrayKey = ''
   #element: Buffer[] = []
 
   /**
    * `mapElement` (default: none) turns each parsed element of a streamed array into what is kept of it, as soon as it
-   * is parsed: a reader that needs a few fields of each server keeps only those, and the rest of the element is
-   * garbage right away instead of part of the result. It may throw to reject the element.
+   * is parsed (with the array's key): a reader that needs a few fields of each server keeps only those, and the rest
+   * of the element is garbage right away instead of part of the result. It may throw to reject the element.
    */
-  constructor(private readonly mapElement?: (value: unknown) => unknown) {}
+  constructor(private readonly mapElement?: (value: unknown, key: string) => unknown) {}
 
   /** Reads the next chunk. Throws a SyntaxError (JSON.parse's) when an element is not JSON. */
   write(chunk: Buffer): void {
@@ -79,6 +80,7 @@ export class StreamedSnapshotJson {
         if (this.#depth === 2 && b === 0x5b && this.#afterTopColon && StreamedKeys.has(this.#topStringDone)) {
           flush(i + 1)
           this.#array = []
+          this.#arrayKey = this.#topStringDone
           this.#arrays.set(this.#topStringDone, this.#array)
         }
         this.#afterTopColon = false
@@ -129,7 +131,7 @@ export class StreamedSnapshotJson {
     const array = this.#array as unknown[]
     if (closing && array.length === 0 && /^[ \t\n\r]*$/.test(text)) return
     const value = JSON.parse(text) as unknown
-    array.push(this.mapElement === undefined ? value : this.mapElement(value))
+    array.push(this.mapElement === undefined ? value : this.mapElement(value, this.#arrayKey))
   }
 
   /** Index of the quote closing the string being read, from `from` on in `chunk`; -1 when it is not in this chunk. */

@@ -3,7 +3,7 @@ import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import { readFixtureBytes, snapshotOfRaw } from '../test/snapshots.js'
 import { OfficialMetaKey, type RegistrySnapshot } from '@thv/registry-model'
-import { chunk, decodeStoredSnapshot, gzipInPieces, planSnapshotStorage, planStorage, readStoredPublishTimes, readStoredSnapshot, serializeSnapshot, snapshotJsonPieces } from './snapshot-payload.js'
+import { chunk, decodeStoredSnapshot, gzipInPieces, planSnapshotStorage, planStorage, readStoredMapped, readStoredPublishTimes, readStoredSnapshot, serializeSnapshot, snapshotJsonPieces } from './snapshot-payload.js'
 import { resolveStorageLimits } from './storage-limits.js'
 
 const limits = resolveStorageLimits({ plainMaxBytes: 100, singleMaxBytes: 200, shardMaxBytes: 150, maxStoredBytes: 1000 })
@@ -258,6 +258,45 @@ describe('readStoredPublishTimes', () => {
     const notJson = await readStoredPublishTimes(gzipSync(json.slice(0, -1)), true, snapshot.hash, 'hash')
     expect(E.isLeft(notJson) && notJson.left).to.match(/^snapshot is not JSON: /)
     const otherHash = await readStoredPublishTimes(gzipSync(json), true, 'f'.repeat(64), 'hash')
+    expect(E.isLeft(otherHash) && otherHash.left).to.match(/^snapshot hash .* differs from the recorded f{64}$/)
+  })
+})
+
+describe('readStoredMapped', () => {
+  const snapshot = snapshotOfRaw(readFixtureBytes('toolhive-upstream-registry-2025-12-11.json'))
+  const withViews = { ...snapshot, extraServers: [snapshot.servers[0]] }
+  const json = JSON.stringify(withViews)
+  const names = (s: RegistrySnapshot['servers']): string[] => s.map((r) => `${r.server.name}@${r.server.version}`)
+
+  it('puts what the mapper returned in place of each server of both arrays, in order, from gzip (streamed) or plain text', async () => {
+    const members = await gzipInPieces(Buffer.from(json), 6, Math.ceil(json.length / 5))
+    for (const [payload, gzipped] of [[gzipSync(json), true], [members, true], [json, false]] as const) {
+      const seen: string[] = []
+      const read = await readStoredMapped(payload, gzipped, snapshot.hash, (value, array) => {
+        const r = value as RegistrySnapshot['servers'][number]
+        seen.push(array)
+        return `${array}:${r.server.name}@${r.server.version}`
+      })
+      expect(E.isRight(read), String(gzipped)).to.equal(true)
+      const value = (read as E.Right<Record<string, unknown>>).right
+      expect(value['servers']).to.deep.equal(names(snapshot.servers).map((n) => `servers:${n}`))
+      expect(value['extraServers']).to.deep.equal([`extraServers:${names(snapshot.servers)[0] as string}`])
+      expect(value['registry']).to.deep.equal(snapshot.registry)
+      expect(seen.length).to.equal(snapshot.servers.length + 1)
+    }
+  })
+
+  it('returns Left with the mapper\'s message when it throws, and for bad JSON or another hash', async () => {
+    const reject = (): never => {
+      throw new Error('server 0 is not valid')
+    }
+    for (const [payload, gzipped] of [[gzipSync(json), true], [json, false]] as const) {
+      const r = await readStoredMapped(payload, gzipped, snapshot.hash, reject)
+      expect(E.isLeft(r) && r.left, String(gzipped)).to.equal('snapshot does not decode: server 0 is not valid')
+    }
+    const notJson = await readStoredMapped(gzipSync(json.slice(0, -1)), true, snapshot.hash, (v) => v)
+    expect(E.isLeft(notJson) && notJson.left).to.match(/^snapshot is not JSON: /)
+    const otherHash = await readStoredMapped(gzipSync(json), true, 'f'.repeat(64), (v) => v)
     expect(E.isLeft(otherHash) && otherHash.left).to.match(/^snapshot hash .* differs from the recorded f{64}$/)
   })
 })

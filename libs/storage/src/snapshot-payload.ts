@@ -291,14 +291,42 @@ function publishTimesOf(snapshot: RegistrySnapshot): StoredPublishTimes {
   return { hash: snapshot.hash, servers: (snapshot.servers as readonly unknown[]).map(publishTimesOfServer) }
 }
 
+/**
+ * What a reader does with each server of a stored snapshot as soon as it is parsed (`array`: `servers` or
+ * `extraServers`): returns what the read keeps in its place. It may throw to reject the snapshot; the read then
+ * answers Left `snapshot does not decode: <message>`.
+ */
+export type StoredServerMapper = (value: unknown, array: string) => unknown
+
+/**
+ * Stored snapshot bytes read with `mapServer` applied to each server as it is parsed (gzip'd payloads as a stream,
+ * see {@link readStoredSnapshot}): the snapshot's JSON value with every server replaced by what `mapServer` returned.
+ * Only `schemaVersion`, `hash` (against `expectedHash`) and that `servers` is an array are checked: the caller checks
+ * the rest (with @thv/registry-model's `decodeParsedServerResponse` per server and `decodeParsedSnapshotOutline`).
+ * A reader that turns each server into its own representation never holds the decoded servers this way.
+ */
+export async function readStoredMapped(
+  bytes: Buffer | string,
+  gzipped: boolean,
+  expectedHash: string | undefined,
+  mapServer: StoredServerMapper,
+): Promise<E.Either<string, unknown>> {
+  try {
+    return await readStreamed(bytes, gzipped, expectedHash, 'hash', mapServer)
+  } catch (e) {
+    // A plain payload is mapped after its parse, where the mapper's errors are not caught on the way.
+    return E.left(`snapshot does not decode: ${messageOf(e)}`)
+  }
+}
+
 async function readStreamed(
   bytes: Buffer | string,
   gzipped: boolean,
   expectedHash: string | undefined,
   verification: SnapshotVerification,
-  mapServer: ((value: unknown) => unknown) | undefined,
+  mapServer: StoredServerMapper | undefined,
 ): Promise<E.Either<string, RegistrySnapshot>> {
-  if (!gzipped) return decodeStoredSnapshot(bytes, gzipped, expectedHash, verification)
+  if (!gzipped) return E.map(mapServers(mapServer))(decodeStoredSnapshot(bytes, gzipped, expectedHash, verification))
   const json = new StreamedSnapshotJson(mapServer)
   const gunzip = createGunzip({ chunkSize: GunzipChunkBytes })
   gunzip.end(bytes)
@@ -321,6 +349,19 @@ async function readStreamed(
     return E.left(`snapshot is not JSON: ${messageOf(e)}`)
   }
   return checkParsedSnapshot(value, expectedHash, verification)
+}
+
+/** Applies `mapServer` to each server of a decoded (small, plain-tier) snapshot, as a streamed read would. */
+function mapServers(mapServer: StoredServerMapper | undefined): (snapshot: RegistrySnapshot) => RegistrySnapshot {
+  return (snapshot) => {
+    if (mapServer === undefined) return snapshot
+    const record = snapshot as unknown as Record<string, unknown>
+    for (const key of StreamedArrays) {
+      const items = record[key]
+      if (Array.isArray(items)) record[key] = items.map((item: unknown) => mapServer(item, key))
+    }
+    return snapshot
+  }
 }
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e))

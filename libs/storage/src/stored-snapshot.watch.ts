@@ -2,12 +2,12 @@
 import type { V1ConfigMap } from '@kubernetes/client-node'
 import type { RegistrySnapshot } from '@thv/registry-model'
 import type { ConfigMapReads } from './configmap-reads.js'
-import { ConfigMapSnapshotReader } from './configmap-snapshot.reader.js'
+import { ConfigMapSnapshotReader, type StoredSnapshotDecoder } from './configmap-snapshot.reader.js'
 import type { SnapshotVerification } from './snapshot-payload.js'
 import { SnapshotHashAnnotation, storageConfigMapName } from './storage-layout.js'
 
 /** Options of {@link watchStoredSnapshot}. */
-export interface WatchStoredSnapshotOptions {
+export interface WatchStoredSnapshotOptions<T extends { readonly hash: string } = RegistrySnapshot> {
   /**
    * The ConfigMap calls, made with the reader's credentials (the API's ServiceAccount in a cluster):
    * `kubeHttpConfigMapReads` or `clientNodeConfigMapReads`.
@@ -18,7 +18,7 @@ export interface WatchStoredSnapshotOptions {
   /** Name of the MCPRegistry. */
   readonly registryName: string
   /** Called with each newly stored snapshot (a different `hash` than the last one delivered), in order. */
-  readonly onSnapshot: (snapshot: RegistrySnapshot) => void
+  readonly onSnapshot: (snapshot: T) => void
   /** Called when the storage ConfigMap disappears after a snapshot was delivered. Default: nothing. */
   readonly onDeleted?: () => void
   /**
@@ -36,6 +36,11 @@ export interface WatchStoredSnapshotOptions {
   readonly maxBackoffMs?: number
   /** What is checked after the bytes matched their sha256: `codec` (default) or `hash`. See {@link SnapshotVerification}. */
   readonly verification?: SnapshotVerification
+  /**
+   * Decodes each stored snapshot into what `onSnapshot` gets, instead of the snapshot (`verification` then does not
+   * apply: the decoder checks what it reads). Required when `T` is not RegistrySnapshot.
+   */
+  readonly decoder?: StoredSnapshotDecoder<T>
 }
 
 /**
@@ -52,7 +57,7 @@ export interface WatchStoredSnapshotOptions {
  * void watchStoredSnapshot({ reads: kubeHttpConfigMapReads(new KubeHttp(credentials)), namespace: 'toolhive-system', registryName: 'production',
  *   onSnapshot: (s) => store.swap(s), onError: (err) => log.error('Could not load snapshot', { err }), signal: stop.signal })
  */
-export async function watchStoredSnapshot(options: WatchStoredSnapshotOptions): Promise<void> {
+export async function watchStoredSnapshot<T extends { readonly hash: string } = RegistrySnapshot>(options: WatchStoredSnapshotOptions<T>): Promise<void> {
   const { reads, namespace, registryName, signal } = options
   const reader = new ConfigMapSnapshotReader(reads, options.verification === undefined ? {} : { verification: options.verification })
   const name = storageConfigMapName(registryName)
@@ -64,7 +69,11 @@ export async function watchStoredSnapshot(options: WatchStoredSnapshotOptions): 
 
   const deliver = async (cm: V1ConfigMap | undefined): Promise<void> => {
     if (cm !== undefined && cm.metadata?.annotations?.[SnapshotHashAnnotation] === lastHash && lastHash !== undefined) return
-    const snapshot = cm === undefined ? undefined : await reader.readFrom(namespace, registryName, cm, signal)
+    const snapshot = cm === undefined
+      ? undefined
+      : options.decoder === undefined
+        ? (await reader.readFrom(namespace, registryName, cm, signal) as unknown as T | undefined)
+        : await reader.readFromWith(namespace, registryName, cm, signal, options.decoder)
     if (snapshot === undefined) {
       if (lastHash !== undefined) {
         lastHash = undefined
@@ -103,7 +112,7 @@ async function watchOnce(
   reads: ConfigMapReads,
   namespace: string,
   params: { fieldSelector: string; resourceVersion: string },
-  options: WatchStoredSnapshotOptions,
+  options: Pick<WatchStoredSnapshotOptions, 'signal' | 'onError' | 'watchTimeoutSeconds'>,
   deliver: (cm: V1ConfigMap | undefined) => Promise<void>,
 ): Promise<string | undefined> {
   const { signal } = options
