@@ -1,10 +1,10 @@
 /** The API's bindings to @thv/converters and @thv/registry-model: building, checking and rendering snapshots. */
-import { buildSnapshot, toToolHiveParts, type PreviousVersions } from '@thv/converters'
-import { decodeParsedSnapshot, OfficialMetaKey, type RegistrySnapshot } from '@thv/registry-model'
+import { buildSnapshot, ToolHiveEntryStream, toolHiveTail, type PreviousVersions } from '@thv/converters'
+import { decodeParsedSnapshot, OfficialMetaKey, type RegistrySnapshot, type ServerResponse } from '@thv/registry-model'
 import * as E from 'fp-ts/lib/Either.js'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import type { SnapshotBuildFailure, SnapshotBuilder } from './snapshot/file-snapshot.loader.js'
-import type { ToolHiveParts } from './snapshot/toolhive-bytes.js'
+import type { ToolHiveRenderer } from './snapshot/toolhive-renderer.js'
 
 /** Identity of a registry served from a file (`registry` block of its snapshot). */
 export interface FileRegistryIdentity {
@@ -43,9 +43,16 @@ export function decodeStoredSnapshot(stored: unknown): E.Either<SnapshotBuildFai
   return E.mapLeft((f: { message: string }): SnapshotBuildFailure => ({ message: f.message }))(decodeParsedSnapshot(stored))
 }
 
-/** Renders a snapshot as a ToolHive registry document (`thv` can use it as a registry file), in parts. */
-export function renderToolHive(snapshot: RegistrySnapshot): ToolHiveParts {
-  return toToolHiveParts(snapshot)
+/** Renders snapshots as ToolHive registry documents (`thv` can use one as a registry file), one server at a time. */
+export const renderToolHive: ToolHiveRenderer<RegistrySnapshot> = {
+  begin: () => {
+    const stream = new ToolHiveEntryStream()
+    return {
+      // The views hand over the snapshot's own server objects (ServedServerResponse is their structural subset).
+      add: (server) => stream.add(server as unknown as ServerResponse),
+      end: (header) => ({ head: stream.head(header.registry), tail: toolHiveTail(header) }),
+    }
+  },
 }
 
 /** The name, version and official `_meta` of every version of `snapshot`: what the next build reads of it. */

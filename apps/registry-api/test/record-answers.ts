@@ -3,7 +3,7 @@
 //   node --conditions=@thv/source --import tsx apps/registry-api/test/record-answers.ts [corpus...]
 import { startApi } from './support/api-harness.js'
 import { answerOf, Corpora, CrawledLists, pathsOf, writeRecording, type RecordedAnswer } from './support/recorded-answers.js'
-import { renderToolHiveForTests } from './support/toolhive.js'
+import { renderToolHiveForTests, toolHiveKeysOf } from './support/toolhive.js'
 
 const MAX_PAGES = 120
 
@@ -11,7 +11,7 @@ async function record(corpusName: string): Promise<void> {
   const corpus = Corpora.find((c) => c.name === corpusName)
   if (corpus === undefined) throw new Error(`No corpus ${corpusName}; known: ${Corpora.map((c) => c.name).join(', ')}`)
   const snapshot = corpus.snapshot()
-  const keys = [...renderToolHiveForTests(snapshot).entries].map((e) => e.key).sort()
+  const keys = toolHiveKeysOf(snapshot).sort()
   const api = await startApi(renderToolHiveForTests, snapshot)
   try {
     const answers: RecordedAnswer[] = []

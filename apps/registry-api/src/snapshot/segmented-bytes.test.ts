@@ -39,4 +39,24 @@ describe('SegmentedBytes', () => {
     const segmented = writer.finish()
     expect(segmented.all().equals(Buffer.concat([Buffer.from('head,'), noise, original.subarray(0, 100)]))).to.equal(true)
   })
+
+  it('concatenates byte strings of any lengths without copying them, and reads every range of the result', () => {
+    const parts = [Buffer.from('{"head":1,'), original, Buffer.alloc(0), randomBytes(SegmentBytes + 5), Buffer.from('}')]
+    const joined = SegmentedBytes.concat(parts.map((p) => SegmentedBytes.compress(p)))
+    const expected = Buffer.concat(parts)
+    expect(joined.length).to.equal(expected.length)
+    expect(joined.all().equals(expected)).to.equal(true)
+    const edges = [0, 9, 10, 11, 10 + SegmentBytes, 10 + original.length - 1, 10 + original.length, 10 + original.length + 1, expected.length - 2, expected.length - 1, expected.length]
+    for (const start of edges) {
+      for (const end of edges) {
+        if (end < start) continue
+        const want = expected.subarray(start, end)
+        expect(joined.copy(start, end).equals(want), `copy ${start}..${end}`).to.equal(true)
+        expect(Buffer.concat([...joined.pieces(start, end)]).equals(want), `pieces ${start}..${end}`).to.equal(true)
+      }
+    }
+    const again = SegmentedBytes.concat([joined, SegmentedBytes.compress('!')])
+    expect(again.all().equals(Buffer.concat([expected, Buffer.from('!')]))).to.equal(true)
+    expect(SegmentedBytes.concat([]).all().length).to.equal(0)
+  })
 })

@@ -15,34 +15,70 @@ const LEVEL = 3
 const RECENT = 4
 
 export class SegmentedBytes {
-  readonly #compressed: Buffer
-  /** `offsets[i]`..`offsets[i + 1]` is segment `i` in `#compressed`. */
+  readonly #compressed: readonly Buffer[]
+  /** Segment `i` is `#parts[i]` bytes `#offsets[i]`..`#offsets[i + 1]` (or to its end, for the part's last segment). */
+  readonly #part: Uint32Array
   readonly #offsets: Float64Array
+  /** Segment `i` holds bytes `#starts[i]`..`#starts[i + 1]` of the string (`#starts` ends with the length). */
+  readonly #starts: Float64Array
   readonly #recent = new Map<number, Buffer>()
 
-  private constructor(readonly length: number, compressed: Buffer, offsets: Float64Array) {
+  private constructor(readonly length: number, compressed: readonly Buffer[], part: Uint32Array, offsets: Float64Array, starts: Float64Array) {
     this.#compressed = compressed
+    this.#part = part
     this.#offsets = offsets
+    this.#starts = starts
   }
 
   /**
    * A byte string of `length` bytes from its segments, each deflated (raw) on its own and concatenated in
-   * `compressed`, segment `i` at `offsets[i]`..`offsets[i + 1]` (what SegmentWriter produces).
+   * `compressed`, segment `i` at `offsets[i]`..`offsets[i + 1]`; every segment but the last holds `SegmentBytes`
+   * (what SegmentWriter produces).
    */
   static fromSegments(length: number, compressed: Buffer, offsets: Float64Array): SegmentedBytes {
-    return new SegmentedBytes(length, compressed, offsets)
+    const count = offsets.length - 1
+    const starts = new Float64Array(count + 1)
+    for (let i = 0; i < count; i++) starts[i] = i * SegmentBytes
+    starts[count] = length
+    return new SegmentedBytes(length, [compressed], new Uint32Array(count), offsets.subarray(0, count), starts)
   }
 
   /** Compresses `bytes` segment by segment. */
-  static compress(bytes: Buffer): SegmentedBytes {
+  static compress(bytes: Buffer | string): SegmentedBytes {
     const writer = new SegmentWriter()
     writer.write(bytes)
     return writer.finish()
   }
 
+  /**
+   * `parts` one after the other, without inflating or copying any segment (the result shares their compressed
+   * bytes): how a document whose head is known only at the end is put together from parts written in any order.
+   */
+  static concat(parts: readonly SegmentedBytes[]): SegmentedBytes {
+    const used = parts.filter((p) => p.length > 0)
+    const count = used.reduce((n, p) => n + p.#part.length, 0)
+    const compressed: Buffer[] = []
+    const part = new Uint32Array(count)
+    const offsets = new Float64Array(count)
+    const starts = new Float64Array(count + 1)
+    let segment = 0
+    let length = 0
+    for (const p of used) {
+      for (let i = 0; i < p.#part.length; i++, segment++) {
+        part[segment] = compressed.length + (p.#part[i] as number)
+        offsets[segment] = p.#offsets[i] as number
+        starts[segment] = length + (p.#starts[i] as number)
+      }
+      compressed.push(...p.#compressed)
+      length += p.length
+    }
+    starts[count] = length
+    return new SegmentedBytes(length, compressed, part, offsets, starts)
+  }
+
   /** Compressed bytes held. */
   get compressedLength(): number {
-    return this.#compressed.length
+    return this.#compressed.reduce((n, b) => n + b.length, 0)
   }
 
   /** A copy of bytes `start`..`end` (it pins no segment). */
@@ -52,11 +88,11 @@ export class SegmentedBytes {
 
   /** Bytes `start`..`end`: a view of an inflated segment when they lie in one, valid until the next read. */
   slice(start: number, end: number): Buffer {
-    if (start < 0 || end > this.length || start > end) throw new RangeError(`slice ${start}..${end} outside 0..${this.length}`)
+    this.#check(start, end)
     if (start === end) return Buffer.alloc(0)
-    const first = Math.floor(start / SegmentBytes)
-    const last = Math.floor((end - 1) / SegmentBytes)
-    const base = first * SegmentBytes
+    const first = this.#segmentAt(start)
+    const last = this.#segmentAt(end - 1)
+    const base = this.#starts[first] as number
     if (first === last) return this.#segment(first).subarray(start - base, end - base)
     const parts: Buffer[] = []
     for (let i = first; i <= last; i++) parts.push(this.#segment(i))
@@ -65,19 +101,39 @@ export class SegmentedBytes {
 
   /** Bytes `start`..`end` as consecutive pieces, inflating one segment at a time (for streaming a large range). */
   *pieces(start: number, end: number): Generator<Buffer> {
-    if (start < 0 || end > this.length || start > end) throw new RangeError(`range ${start}..${end} outside 0..${this.length}`)
-    for (let i = Math.floor(start / SegmentBytes); i * SegmentBytes < end; i++) {
-      const base = i * SegmentBytes
-      yield this.#inflate(i).subarray(Math.max(0, start - base), Math.min(SegmentBytes, end - base))
+    this.#check(start, end)
+    if (start === end) return
+    for (let i = this.#segmentAt(start); i < this.#part.length && (this.#starts[i] as number) < end; i++) {
+      const base = this.#starts[i] as number
+      yield this.#inflate(i).subarray(Math.max(0, start - base), Math.min(this.#segmentLength(i), end - base))
     }
   }
 
   /** All the bytes, inflated into one new buffer. */
   all(): Buffer {
     const out = Buffer.allocUnsafe(this.length)
-    const count = this.#offsets.length - 1
-    for (let i = 0; i < count; i++) this.#inflate(i).copy(out, i * SegmentBytes)
+    for (let i = 0; i < this.#part.length; i++) this.#inflate(i).copy(out, this.#starts[i] as number)
     return out
+  }
+
+  #check(start: number, end: number): void {
+    if (start < 0 || end > this.length || start > end) throw new RangeError(`range ${start}..${end} outside 0..${this.length}`)
+  }
+
+  /** The segment holding byte `at` (0 <= at < length). */
+  #segmentAt(at: number): number {
+    let lo = 0
+    let hi = this.#part.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if ((this.#starts[mid] as number) <= at) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+
+  #segmentLength(i: number): number {
+    return (this.#starts[i + 1] as number) - (this.#starts[i] as number)
   }
 
   #segment(i: number): Buffer {
@@ -90,8 +146,10 @@ export class SegmentedBytes {
   }
 
   #inflate(i: number): Buffer {
+    const compressed = this.#compressed[this.#part[i] as number] as Buffer
+    const next = i + 1 < this.#part.length && this.#part[i + 1] === this.#part[i] ? (this.#offsets[i + 1] as number) : compressed.length
     // One output buffer of a whole segment, instead of zlib's 16 KiB chunks concatenated into a fifth allocation.
-    return inflateRawSync(this.#compressed.subarray(this.#offsets[i], this.#offsets[i + 1]), { chunkSize: SegmentBytes })
+    return inflateRawSync(compressed.subarray(this.#offsets[i] as number, next), { chunkSize: Math.max(64, this.#segmentLength(i)) })
   }
 }
 

@@ -81,3 +81,6 @@ export function sliceView<S extends ServedSnapshot>(snapshot: S, i: number): S {
   const servers = entries.map((e) => (e < n ? snapshot.servers[e] : extraServers?.[e - n]) as ServedServerResponse)
   return { ...rest, servers } as unknown as S
 }
+
+/** The parts of a snapshot besides its servers: what a view keeps of it (registry metadata, deployed servers, views, hash). */
+export type SnapshotHeader<S extends ServedSnapshot = ServedSnapshot> = Omit<S, 'servers' | 'extraServers'>

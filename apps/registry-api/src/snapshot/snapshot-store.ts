@@ -1,10 +1,11 @@
 /** SnapshotStore: holds the current RegistryView and swaps it atomically when a new snapshot arrives. */
 import type { Logger } from 'winston'
-import { RegistryView, type RegistryViewOptions, type ServedView } from '../views/registry-view.js'
+import type { RegistryView, RegistryViewOptions, ServedView } from '../views/registry-view.js'
 import { entryClaimsOf } from '@thv/converters'
 import { claimsMatch, type RequiredClaims } from '../auth/claims-match.js'
 import { restrictView, type ViewRestriction } from './restricted-snapshot.js'
-import { sliceView, type ServedSnapshot } from './served-snapshot.js'
+import type { ServedSnapshot } from './served-snapshot.js'
+import { viewOf, viewsOf, type SnapshotViews } from './view-builder.js'
 
 /** Most restricted views kept per snapshot (one per view and distinct set of hidden views and sources). */
 export const MaxRestrictedViews = 64
@@ -100,7 +101,7 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
     const key = `${viewName}\0${r.key}`
     let view = this.#restricted.get(key)
     if (view === undefined) {
-      view = new RegistryView(restrictView(snapshot, i, r), { ...this.viewOptions, ...(views === undefined ? {} : { viewName }) })
+      view = viewOf(restrictView(snapshot, i, r), { ...this.viewOptions, ...(views === undefined ? {} : { viewName }) })
       if (this.#restricted.size >= MaxRestrictedViews) this.#restricted.delete(this.#restricted.keys().next().value as string)
     } else this.#restricted.delete(key)
     this.#restricted.set(key, view)
@@ -136,15 +137,28 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
   offer(snapshot: S): OfferResult {
     if (this.#current?.hash === snapshot.hash) return 'unchanged'
     const started = performance.now()
-    const { view, named } = this.#viewsOf(snapshot)
+    return this.#publish(this.#viewsOf(snapshot), started, this.restrictable ? snapshot : undefined)
+  }
+
+  /**
+   * Makes views built elsewhere current (a stored snapshot's, built while it was read: see view-builder.ts), unless
+   * they have the current hash. `started`: when their build began, for the log. Restricted views are not available
+   * for them (only the unrestricted views are served), as without `restrictable`.
+   */
+  offerViews(views: SnapshotViews<S>, started = performance.now()): OfferResult {
+    if (this.#current?.hash === views.view.hash) return 'unchanged'
+    return this.#publish(views, started, undefined)
+  }
+
+  #publish({ view, named }: SnapshotViews<S>, started: number, snapshot: S | undefined): OfferResult {
     const previous = this.#current
     this.#current = view
     this.#named = named
-    this.#snapshot = this.restrictable ? snapshot : undefined
+    this.#snapshot = snapshot
     this.#restricted = new Map()
-    this.#entryRules = this.restrictable ? entryRulesOf(snapshot) : undefined
+    this.#entryRules = snapshot === undefined ? undefined : entryRulesOf(snapshot)
     this.log.info('Loaded registry snapshot', {
-      registry: snapshot.registry.name, hash: snapshot.hash, previousHash: previous?.hash,
+      registry: view.header.registry.name, hash: view.hash, previousHash: previous?.hash,
       versions: view.entries.length, views: named.size, durationMs: Math.round(performance.now() - started),
     })
     const compressing = performance.now()
@@ -152,7 +166,7 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
     // in one context shared by all of them, so the callbacks below would keep the whole snapshot alive until they
     // have run, and the settled listeners (which run inside them) could not collect it. They capture the hash and
     // the views only; the views are built in #viewsOf for the same reason.
-    const hash = snapshot.hash
+    const hash = view.hash
     void Promise.all([view, ...named.values()].map((v) => v.precompress())).then(() => {
       this.log.info('Compressed snapshot documents', { hash, durationMs: Math.round(performance.now() - compressing) })
       if (this.#current === view) for (const listener of this.#settledListeners) listener()
@@ -164,9 +178,8 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
   }
 
   /** The views of `snapshot`: one per named view when it has `views` (the first is `view`), else one. */
-  #viewsOf(snapshot: S): { readonly view: RegistryView<S>; readonly named: Map<string, RegistryView<S>> } {
-    const named = new Map((snapshot.views ?? []).map((v, i) => [v.name, new RegistryView(sliceView(snapshot, i), { ...this.viewOptions, viewName: v.name })] as const))
-    return { view: named.get(snapshot.views?.[0]?.name ?? '') ?? new RegistryView(snapshot, this.viewOptions), named }
+  #viewsOf(snapshot: S): SnapshotViews<S> {
+    return viewsOf(snapshot, this.viewOptions)
   }
 
   /**

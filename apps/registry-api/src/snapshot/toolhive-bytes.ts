@@ -1,25 +1,31 @@
 /**
  * ToolHiveBytes: a ToolHive registry document serialised once, byte for byte as `JSON.stringify` writes it, with
  * the position of every entry of `servers` and `remote_servers`, so one entry is answered from a slice of the
- * document instead of from the document's objects. The document is written from its parts (`ToolHiveParts`),
- * one entry at a time, straight into deflated segments (SegmentedBytes) while its strong ETag is computed: neither
- * its objects nor its uncompressed bytes ever exist whole.
+ * document instead of from the document's objects. The document is written one entry at a time (ToolHiveWriter),
+ * straight into deflated segments (SegmentedBytes): neither its objects nor its uncompressed bytes ever exist whole.
  *
  * JSON.stringify's order, kept: the head's fields, `servers`, `remote_servers`, the tail's fields; in each entry map
- * the keys that are array indices first, in numeric order, then the others in the order they come. The `servers`
- * entries are written into the document as they come, the `remote_servers` entries (which may come between them)
- * into segments of their own, copied in after `servers`; array-index keys, known only once every entry has come, are
- * held as text and written before the rest of their map (for `servers`, by copying the document written so far into
- * a new one: rare, a key is the last part of a server name).
+ * the keys that are array indices first, in numeric order, then the others in the order they come. Each map's entries
+ * are written into segments of their own as they come; array-index keys, known only once every entry has come, are
+ * held as text. The head (whose `last_updated` depends on every server) is known last: `finish` puts head, maps and
+ * tail together without copying the maps' segments (SegmentedBytes.concat), then computes the strong ETag over the
+ * result in order.
  */
 import { createHash } from 'node:crypto'
 import { strongEtag } from '../http/cached-body.js'
-import { SegmentWriter, type SegmentedBytes } from './segmented-bytes.js'
+import { SegmentedBytes, SegmentWriter } from './segmented-bytes.js'
+
+/** One entry of a ToolHive document: in `servers` (`image`) or `remote_servers` (`remote`) under `key`. */
+export interface ToolHiveEntryPart {
+  readonly kind: 'image' | 'remote'
+  readonly key: string
+  readonly entry: unknown
+}
 
 /** A ToolHive document in parts: the fields before `servers`, the entries in document order, the fields after. */
 export interface ToolHiveParts {
   readonly head: Readonly<Record<string, unknown>>
-  readonly entries: Iterable<{ readonly kind: 'image' | 'remote'; readonly key: string; readonly entry: unknown }>
+  readonly entries: Iterable<ToolHiveEntryPart>
   readonly tail: Readonly<Record<string, unknown>>
 }
 
@@ -40,49 +46,15 @@ function isArrayIndex(key: string): boolean {
   return /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1
 }
 
-/** Where entry text goes: a SegmentWriter, or the document's writer. */
-interface TextSink {
-  readonly position: number
-  write(text: string): void
-}
-
-/** The document being written: segments, and the SHA-256 of every byte written, for its ETag. */
-class DocumentWriter implements TextSink {
-  readonly #out = new SegmentWriter()
-  readonly #digest = createHash('sha256')
-
-  get position(): number {
-    return this.#out.position
-  }
-
-  write(piece: string | Buffer): void {
-    this.#out.write(piece)
-    this.#digest.update(piece)
-  }
-
-  /** Appends bytes `start`..`end` of `bytes`, one inflated segment at a time. */
-  copy(bytes: SegmentedBytes, start: number, end: number): void {
-    for (const piece of bytes.pieces(start, end)) this.write(piece)
-  }
-
-  finish(): { readonly bytes: SegmentedBytes; readonly etag: string } {
-    return { bytes: this.#out.finish(), etag: strongEtag(this.#digest) }
-  }
-}
-
 /**
  * One entry map being written: entries with array-index keys are kept apart as text (they go first); the others are
- * written to `out` as `"key":json`, comma-separated, as they come, from `from` on.
+ * written to segments of their own (`out`) as `"key":json`, comma-separated, as they come.
  */
 class EntryMapWriter {
   readonly indexed: { key: string; json: string; needsName: boolean }[] = []
-  /** The entries written to `out`: `start`..`end` are relative to `from`. */
+  /** The entries written to `out`, at `start`..`end` of it. */
   readonly slots: { key: string; start: number; end: number; needsName: boolean }[] = []
-  readonly from: number
-
-  constructor(private readonly out: TextSink) {
-    this.from = out.position
-  }
+  readonly out = new SegmentWriter()
 
   add(key: string, entry: unknown): void {
     const json = JSON.stringify(entry) as string | undefined
@@ -93,42 +65,25 @@ class EntryMapWriter {
       return
     }
     this.out.write(`${this.slots.length > 0 ? ',' : ''}${JSON.stringify(key)}:`)
-    const start = this.out.position - this.from
+    const start = this.out.position
     this.out.write(json)
-    this.slots.push({ key, start, end: this.out.position - this.from, needsName })
-  }
-
-  /** Bytes written to `out`. */
-  get streamLength(): number {
-    return this.out.position - this.from
+    this.slots.push({ key, start, end: this.out.position, needsName })
   }
 }
 
-export class ToolHiveBytes {
-  readonly #slots: Slots
+/**
+ * Writes a ToolHive document one entry at a time, in document order, and finishes it with its head and tail once
+ * those are known: the result is exactly `JSON.stringify({...head, servers, remote_servers, ...tail})`.
+ */
+export class ToolHiveWriter {
+  readonly #maps = { image: new EntryMapWriter(), remote: new EntryMapWriter() }
 
-  /** `bytes`: the document, deflated in segments; `etag`: its strong ETag. */
-  private constructor(readonly bytes: SegmentedBytes, readonly etag: string, slots: Slots) {
-    this.#slots = slots
+  add(part: ToolHiveEntryPart): void {
+    this.#maps[part.kind].add(part.key, part.entry)
   }
 
-  /** Writes the document of `parts` exactly as `JSON.stringify({...head, servers, remote_servers, ...tail})` would. */
-  static write(parts: ToolHiveParts): ToolHiveBytes {
-    let doc = new DocumentWriter()
-    let first = true
-    const field = (key: string, value: unknown): void => {
-      const json = JSON.stringify(value) as string | undefined
-      if (json === undefined) return
-      doc.write(`${first ? '{' : ','}${JSON.stringify(key)}:${json}`)
-      first = false
-    }
-    for (const [key, value] of Object.entries(parts.head)) field(key, value)
-    doc.write(`${first ? '{' : ','}"servers":{`)
-    const remoteOut = new SegmentWriter()
-    const maps = { image: new EntryMapWriter(doc), remote: new EntryMapWriter(remoteOut) }
-    for (const { kind, key, entry } of parts.entries) maps[kind].add(key, entry)
-    const { image, remote } = maps
-
+  finish(head: object, tail: object): ToolHiveBytes {
+    const { image, remote } = this.#maps
     const slotCount = image.slots.length + image.indexed.length + remote.slots.length + remote.indexed.length
     const index: Slots = {
       byKey: new Map(), starts: new Float64Array(slotCount), ends: new Float64Array(slotCount), needsName: new Uint8Array(slotCount),
@@ -143,41 +98,70 @@ export class ToolHiveBytes {
       if (!byKey.has(key)) byKey.set(key, slot)
       slot++
     }
-    // Writes a map's array-index entries in numeric order, and the comma before its other entries when it has both.
-    const writeIndexed = (map: EntryMapWriter): void => {
+    // The document in parts: short texts between the maps' own segments.
+    const parts: SegmentedBytes[] = []
+    let position = 0
+    let text = ''
+    const write = (piece: string): void => {
+      text += piece
+      position += Buffer.byteLength(piece, 'utf8')
+    }
+    const flushText = (): void => {
+      if (text !== '') parts.push(SegmentedBytes.compress(text))
+      text = ''
+    }
+    let first = true
+    const field = (key: string, value: unknown): void => {
+      const json = JSON.stringify(value) as string | undefined
+      if (json === undefined) return
+      write(`${first ? '{' : ','}${JSON.stringify(key)}:${json}`)
+      first = false
+    }
+    // A map: its array-index entries in numeric order (as text), then its other entries (its own segments).
+    const writeMap = (map: EntryMapWriter): void => {
       map.indexed.sort((a, b) => Number(a.key) - Number(b.key))
       map.indexed.forEach((e, i) => {
-        doc.write(`${i > 0 ? ',' : ''}${JSON.stringify(e.key)}:`)
-        const start = doc.position
-        doc.write(e.json)
-        place(e.key, start, doc.position, e.needsName)
+        write(`${i > 0 ? ',' : ''}${JSON.stringify(e.key)}:`)
+        const start = position
+        write(e.json)
+        place(e.key, start, position, e.needsName)
       })
-      if (map.indexed.length > 0 && map.slots.length > 0) doc.write(',')
+      if (map.indexed.length > 0 && map.slots.length > 0) write(',')
+      flushText()
+      for (const s of map.slots) place(s.key, position + s.start, position + s.end, s.needsName)
+      const stream = map.out.finish()
+      parts.push(stream)
+      position += stream.length
     }
-    const placeStream = (map: EntryMapWriter, at: number): void => {
-      for (const s of map.slots) place(s.key, at + s.start, at + s.end, s.needsName)
-    }
+    for (const [key, value] of Object.entries(head)) field(key, value)
+    write(`${first ? '{' : ','}"servers":{`)
+    writeMap(image)
+    write('},"remote_servers":{')
+    writeMap(remote)
+    write('}')
+    for (const [key, value] of Object.entries(tail)) field(key, value)
+    write('}')
+    flushText()
+    const bytes = SegmentedBytes.concat(parts)
+    const digest = createHash('sha256')
+    for (const piece of bytes.pieces(0, bytes.length)) digest.update(piece)
+    return new ToolHiveBytes(bytes, strongEtag(digest), index)
+  }
+}
 
-    let imageAt = image.from
-    if (image.indexed.length > 0) {
-      // The document so far is the head and the other `servers` entries: copied into a new one, indexed entries first.
-      const written = doc.finish().bytes
-      doc = new DocumentWriter()
-      doc.copy(written, 0, image.from)
-      writeIndexed(image)
-      imageAt = doc.position
-      doc.copy(written, image.from, written.length)
-    }
-    placeStream(image, imageAt)
-    doc.write('},"remote_servers":{')
-    writeIndexed(remote)
-    placeStream(remote, doc.position)
-    doc.copy(remoteOut.finish(), 0, remote.streamLength)
-    doc.write('}')
-    for (const [key, value] of Object.entries(parts.tail)) field(key, value)
-    doc.write('}')
-    const { bytes, etag } = doc.finish()
-    return new ToolHiveBytes(bytes, etag, index)
+export class ToolHiveBytes {
+  readonly #slots: Slots
+
+  /** `bytes`: the document, deflated in segments; `etag`: its strong ETag (ToolHiveWriter makes them). */
+  constructor(readonly bytes: SegmentedBytes, readonly etag: string, slots: Slots) {
+    this.#slots = slots
+  }
+
+  /** Writes the document of `parts` exactly as `JSON.stringify({...head, servers, remote_servers, ...tail})` would. */
+  static write(parts: ToolHiveParts): ToolHiveBytes {
+    const writer = new ToolHiveWriter()
+    for (const part of parts.entries) writer.add(part)
+    return writer.finish(parts.head, parts.tail)
   }
 
   /** Uncompressed size of the document. */

@@ -6,10 +6,11 @@ import { CachedBody } from '../http/cached-body.js'
 import { DocumentBody } from '../http/document-body.js'
 import type { StreamedBody } from '../http/send-streamed.js'
 import type { ListQuery } from '../query/list-query.js'
-import type { ServedServerResponse, ServedSnapshot, ServedViewRef } from '../snapshot/served-snapshot.js'
+import type { ServedServerResponse, ServedSnapshot, ServedViewRef, SnapshotHeader } from '../snapshot/served-snapshot.js'
 import { CatalogueIndex, type UpstreamInfo } from '../catalogue/catalogue-index.js'
-import { ItemTable } from '../snapshot/item-table.js'
-import { ToolHiveBytes, type ToolHiveParts } from '../snapshot/toolhive-bytes.js'
+import type { ItemTable } from '../snapshot/item-table.js'
+import type { ToolHiveBytes } from '../snapshot/toolhive-bytes.js'
+import type { ToolHiveRenderer } from '../snapshot/toolhive-renderer.js'
 import { selectPage } from './list-page.js'
 import { newestFirst, type ViewEntry } from './view-entry.js'
 
@@ -18,8 +19,8 @@ export type ToolHiveDocument = Pick<ToolHiveRegistry, 'servers' | 'remote_server
 
 /** What a view needs besides the snapshot. */
 export interface RegistryViewOptions<S extends ServedSnapshot> {
-  /** Renders the snapshot (or a subset of its servers) as a ToolHive document in parts (@thv/converters). */
-  readonly renderToolHive: (snapshot: S) => ToolHiveParts
+  /** Renders the snapshot (or a subset of its servers) as a ToolHive document, one server at a time (@thv/converters). */
+  readonly renderToolHive: ToolHiveRenderer<S>
   /** The name of the view this is, for a registry with several sources (`info.view`). */
   readonly viewName?: string | undefined
   /** Bounds of the memo of upstream list pages. Default: 2,000 pages, 64 MiB. */
@@ -71,9 +72,6 @@ export const DefaultPageCache: ByteLruOptions = { maxEntries: 2000, maxBytes: 64
  */
 export const MaxKeptDocumentBytes = DefaultPageCache.maxBytes / 4
 
-/** The parts of a snapshot a view keeps besides its entries: everything but the servers. */
-type SnapshotHeader<S extends ServedSnapshot> = Omit<S, 'servers' | 'extraServers'>
-
 /**
  * The served form of one snapshot. The view keeps no object of the snapshot's servers: every item is serialised
  * once into an ItemTable (whose head is the upstream document) and the ToolHive document once into ToolHiveBytes,
@@ -99,11 +97,13 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
   #namesByKey: Map<string, string[]> | undefined
   #catalogue: CatalogueIndex | undefined
 
-  /** Builds the view of `snapshot`; the view keeps none of the snapshot's server objects. */
-  constructor(snapshot: S, private readonly options: RegistryViewOptions<S>) {
-    const { servers, extraServers: _extra, ...header } = snapshot
+  /**
+   * The view of a snapshot's `header` whose items are `items` and whose ToolHive document is `toolHive` (built by
+   * SnapshotViewBuilder, from a snapshot or while a stored snapshot is read: see view-builder.ts).
+   */
+  constructor(header: SnapshotHeader<S>, items: ItemTable, toolHive: ToolHiveBytes, private readonly options: RegistryViewOptions<S>) {
     this.#header = header
-    this.#items = ItemTable.build(servers)
+    this.#items = items
     this.entries = this.#items.entries
     for (const entry of this.entries) {
       const list = this.#byName.get(entry.name)
@@ -113,7 +113,7 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
     for (const list of this.#byName.values()) list.sort(newestFirst)
     const pageCache = options.pageCache ?? DefaultPageCache
     this.#rendered = new ByteLru(pageCache, (b) => b.bytes.length)
-    this.#toolHive = ToolHiveBytes.write(options.renderToolHive(snapshot))
+    this.#toolHive = toolHive
     const maxKept = Math.min(options.maxKeptDocumentBytes ?? MaxKeptDocumentBytes, pageCache.maxBytes / 4)
     this.toolHiveDocument = new DocumentBody(this.#toolHive.bytes, this.#toolHive.etag, JsonType,
       this.#toolHive.length <= maxKept ? (build) => this.#render('document\0toolhive', build) as CachedBody : undefined)
@@ -245,10 +245,11 @@ export class RegistryView<S extends ServedSnapshot = ServedSnapshot> implements 
       if (versions === undefined) return undefined
       // A full upstream name: render just that server to learn its ToolHive key (the converter owns the rule).
       const servers = versions.map((e) => JSON.parse(this.#items.item(e).toString('utf8')) as ServedServerResponse)
+      const rendering = this.options.renderToolHive.begin()
       let key: string | undefined
-      for (const e of this.options.renderToolHive({ ...this.#header, servers } as unknown as S).entries) {
-        key = e.key
-        break
+      for (const server of servers) {
+        key = rendering.add(server)?.key
+        if (key !== undefined) break
       }
       const entry = key === undefined ? undefined : this.#toolHive.entry(key)
       return entry === undefined ? undefined : this.#json(entry)

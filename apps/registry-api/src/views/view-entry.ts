@@ -25,9 +25,6 @@ export interface ViewEntry {
   readonly end: number
 }
 
-/** The fields of an entry before its table places its served bytes (`start`, `end` still 0). */
-export type EntryFields = Omit<ViewEntry, 'start' | 'end'>
-
 const EMPTY = ''
 
 /** `text` lower-cased, as the same string when it has no upper case (most names): one copy in memory, not two. */
@@ -37,29 +34,45 @@ function lowerCase(text: string): string {
 }
 
 /**
- * The entry of one `{server, _meta}` item, placed at `start`..`end` of its table. Every entry is created by this one
- * object literal, so all entries share one hidden class (an entry built by spreading objects got a map of its own:
- * 10,000 entries cost 4 MB of maps). `like` is the previous entry when it has the same name: its strings are reused.
+ * The entry of one `{server, _meta}` item, placed at `start`..`end` of its table. `like` is the previous entry when it
+ * has the same name: its strings are reused.
  */
 export function toViewEntry(response: ServedServerResponse, start: number, end: number, like?: ViewEntry): ViewEntry {
   const { server } = response
   const official = response._meta[OfficialMetaKey]
   const title = server.title
   const same = like !== undefined && like.name === server.name
-  return {
-    name: same ? like.name : server.name,
-    version: server.version,
-    nameLc: same ? like.nameLc : lowerCase(server.name),
-    titleLc: title === undefined ? EMPTY : lowerCase(title),
-    descriptionLc: server.description === undefined ? EMPTY : lowerCase(server.description),
+  return viewEntry(
+    same ? like.name : server.name,
+    server.version,
+    same ? like.nameLc : lowerCase(server.name),
+    title === undefined ? EMPTY : lowerCase(title),
+    server.description === undefined ? EMPTY : lowerCase(server.description),
     title,
-    updatedNs: parseRfc3339Nanos(official.updatedAt) ?? 0n,
-    publishedAt: official.publishedAt,
-    isLatest: official.isLatest,
-    deleted: official.status === 'deleted',
+    parseRfc3339Nanos(official.updatedAt) ?? 0n,
+    official.publishedAt,
+    official.isLatest,
+    official.status === 'deleted',
     start,
     end,
-  }
+  )
+}
+
+/** `entry` placed at `start`..`end` of another table (its strings shared). */
+export function movedEntry(entry: ViewEntry, start: number, end: number): ViewEntry {
+  const e = entry
+  return viewEntry(e.name, e.version, e.nameLc, e.titleLc, e.descriptionLc, e.title, e.updatedNs, e.publishedAt, e.isLatest, e.deleted, start, end)
+}
+
+/**
+ * Every entry is created by this one object literal, so all entries share one hidden class (an entry built by
+ * spreading objects got a map of its own: 10,000 entries cost 4 MB of maps).
+ */
+function viewEntry(
+  name: string, version: string, nameLc: string, titleLc: string, descriptionLc: string, title: string | undefined, updatedNs: bigint,
+  publishedAt: string, isLatest: boolean, deleted: boolean, start: number, end: number,
+): ViewEntry {
+  return { name, version, nameLc, titleLc, descriptionLc, title, updatedNs, publishedAt, isLatest, deleted, start, end }
 }
 
 /** Whether `response` is a deleted version (listed after the document in its table). */

@@ -8,7 +8,7 @@ import { createApiMetrics, type ApiMetrics } from '../../src/http/api-metrics.js
 import { loadOpenApiYaml } from '../../src/openapi.document.js'
 import { SnapshotStore, type ViewSource } from '../../src/snapshot/snapshot-store.js'
 import type { ServedSnapshot } from '../../src/snapshot/served-snapshot.js'
-import type { ToolHiveParts } from '../../src/snapshot/toolhive-bytes.js'
+import type { ToolHiveRenderer } from '../../src/snapshot/toolhive-renderer.js'
 import type { RegistryViewOptions } from '../../src/views/registry-view.js'
 
 /** A logger that writes nothing (tests never assert through logs). */
@@ -29,7 +29,7 @@ export interface RunningApi {
  * passed to every view (e.g. a small `maxKeptDocumentBytes`).
  */
 export async function startApi(
-  renderToolHive: (s: ServedSnapshot) => ToolHiveParts, snapshot?: ServedSnapshot, serveFrom: (store: SnapshotStore) => ViewSource = (s) => s,
+  renderToolHive: ToolHiveRenderer, snapshot?: ServedSnapshot, serveFrom: (store: SnapshotStore) => ViewSource = (s) => s,
   options: { readonly auth?: ApiAuth; readonly log?: winston.Logger; readonly viewOptions?: Omit<RegistryViewOptions<ServedSnapshot>, 'renderToolHive'> } = {},
 ): Promise<RunningApi> {
   const store = new SnapshotStore({ ...options.viewOptions, renderToolHive }, silentLog)

@@ -2,9 +2,13 @@
 import type { RegistrySnapshot } from '@thv/registry-model'
 import { renderToolHive } from '../../src/formats.js'
 import type { ServedSnapshot } from '../../src/snapshot/served-snapshot.js'
-import type { ToolHiveParts } from '../../src/snapshot/toolhive-bytes.js'
+import type { ToolHiveRenderer } from '../../src/snapshot/toolhive-renderer.js'
 
-/** Renders a test snapshot (always a RegistrySnapshot, see snapshots.ts) as a ToolHive document in parts. */
-export function renderToolHiveForTests(snapshot: ServedSnapshot): ToolHiveParts {
-  return renderToolHive(snapshot as RegistrySnapshot)
+/** Renders test snapshots (always RegistrySnapshots, see snapshots.ts) as ToolHive documents. */
+export const renderToolHiveForTests = renderToolHive as unknown as ToolHiveRenderer<ServedSnapshot> & ToolHiveRenderer<RegistrySnapshot>
+
+/** The keys of the ToolHive entries of `snapshot`, in document order. */
+export function toolHiveKeysOf(snapshot: ServedSnapshot): string[] {
+  const rendering = renderToolHiveForTests.begin()
+  return snapshot.servers.flatMap((s) => rendering.add(s)?.key ?? [])
 }
