@@ -42,7 +42,10 @@ async function startFeed(
   const { watchStorageSnapshots } = await import('./snapshot/storage-snapshot.loader.js')
   const { configMapReadsFor } = await import('./snapshot/storage-reads.js')
   const watching = watchStorageSnapshots({
-    reads: await configMapReadsFor(source.kubeconfig, log), ref: source.ref, store, metrics, decode: decodeStoredSnapshot,
+    reads: await configMapReadsFor(source.kubeconfig, log), ref: source.ref, store, metrics,
+    // Restricted views (--auth-config) are built from the snapshot's objects; otherwise the views are built while the
+    // stored snapshot streams, never holding its decoded servers.
+    read: config.authConfig === undefined ? { mode: 'streamed' } : { mode: 'whole', decode: decodeStoredSnapshot },
     log: log.child({ registry: source.ref.name, namespace: source.ref.namespace }), signal: stop.signal,
   })
   return {

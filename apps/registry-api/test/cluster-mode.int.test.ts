@@ -8,7 +8,7 @@ import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubeConfig } 
 import { createTestNamespace, getTestControlPlane } from '@thv/control-plane'
 import { eventually, notYet } from '@thv/testkit'
 import { buildSnapshot } from '@thv/converters'
-import type { MCPRegistry, RegistrySnapshot } from '@thv/registry-model'
+import { OfficialMetaKey, type MCPRegistry, type RegistrySnapshot } from '@thv/registry-model'
 import { KubeHttp, loadKubeCredentials } from '@thv/kube-calls/http'
 import { ConfigMapStorageManager, storageReaderPolicyRules } from '@thv/storage'
 import { kubeHttpConfigMapReads, type ConfigMapReads } from '@thv/storage/reader'
@@ -75,7 +75,7 @@ function execPluginKubeconfig(kubeconfig: string): string {
   return path
 }
 
-describe('registry API in cluster mode (real control plane, reader Role only)', function () {
+for (const mode of ['streamed', 'whole'] as const) describe(`registry API in cluster mode, ${mode} read (real control plane, reader Role only)`, function () {
   this.timeout(120_000)
   let api: RunningApi
   let namespace: string
@@ -99,7 +99,7 @@ describe('registry API in cluster mode (real control plane, reader Role only)', 
     stop = new AbortController()
     watching = watchStorageSnapshots({
       reads: configMapReadsOf(await readerKubeconfig(admin, namespace)), ref: { namespace, name: NAME }, store: api.store,
-      decode: decodeStoredSnapshot, log: silentLog, metrics: api.metrics, signal: stop.signal,
+      read: mode === 'streamed' ? { mode } : { mode, decode: decodeStoredSnapshot }, log: silentLog, metrics: api.metrics, signal: stop.signal,
     })
   })
 
@@ -149,6 +149,29 @@ describe('registry API in cluster mode (real control plane, reader Role only)', 
       { description: 'storage deleted', timeoutMs: 20_000, intervalMs: 50 })
     const res = await fetch(`${api.url}/api/v1/registry/servers`)
     expect([res.status, await res.text()]).to.deep.equal([200, before])
+  })
+
+  it('keeps serving the last snapshot when a stored one fails the snapshot codec, says so in its metrics, and serves the next good one', async () => {
+    const raw = readFileSync(fixturePath('toolhive-registry.json'), 'utf8')
+    const good = snapshotFrom(raw, namespace, '2026-01-01T00:00:00Z')
+    await storage.store(registry, good, AbortSignal.timeout(30_000))
+    await eventually(async () => ((await fetch(`${api.url}/readiness`)).status === 200 ? true : notYet()),
+      { description: 'the snapshot served', timeoutMs: 20_000, intervalMs: 50 })
+    const before = await (await fetch(`${api.url}/api/v1/registry/servers`)).text()
+    const invalidCount = async (): Promise<number> => (await api.metrics.snapshotLoadErrors.get()).values.find((v) => v.labels['reason'] === 'invalid')?.value ?? 0
+    expect(await invalidCount()).to.equal(0)
+    // Stored bytes the writer hashed, so only the codec can refuse them: the last server has an unknown status.
+    const servers = good.servers.map((s, i) => (i === good.servers.length - 1 ? { ...s, _meta: { [OfficialMetaKey]: { ...s._meta[OfficialMetaKey], status: 'bogus' } } } : s)) as unknown as RegistrySnapshot['servers']
+    await storage.store(registry, { ...good, servers, hash: 'c'.repeat(64) }, AbortSignal.timeout(30_000))
+    await eventually(async () => ((await invalidCount()) === 1 ? true : notYet(JSON.stringify((await api.metrics.snapshotLoadErrors.get()).values))), { description: 'the invalid snapshot counted', timeoutMs: 20_000, intervalMs: 50 })
+    const res = await fetch(`${api.url}/api/v1/registry/servers`)
+    expect([res.status, await res.text()]).to.deep.equal([200, before])
+    const next = snapshotFrom(raw, namespace, '2026-01-03T00:00:00Z')
+    const renamed = { ...next, registry: { ...next.registry, displayName: 'Next' }, hash: 'd'.repeat(64) }
+    await storage.store(registry, renamed, AbortSignal.timeout(30_000))
+    await eventually(async () => (((await (await fetch(`${api.url}/api/v1/registry/info`)).json()) as { hash: string }).hash === renamed.hash ? true : notYet()),
+      { description: 'the next good snapshot served', timeoutMs: 20_000, intervalMs: 50 })
+    expect(await invalidCount()).to.equal(1)
   })
 })
 

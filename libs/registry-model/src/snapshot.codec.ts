@@ -8,7 +8,7 @@ import { arrayOf } from './collection.codec.js'
 import { decodeOwnedWith, decodeWith } from './decode-failure.js'
 import type { DecodeFailure } from './decode-failure.js'
 import { DateTimeCodec, Sha256HexCodec } from './format.codec.js'
-import { BooleanCodec, boundedString, integerRange, numberLiteral, stringEnum } from './string.codec.js'
+import { BooleanCodec, boundedString, integerRange, numberLiteral, StringCodec, stringEnum } from './string.codec.js'
 import { optional, strictStruct } from './struct.codec.js'
 import { ToolHiveGroupsCodec } from './toolhive-registry.codec.js'
 import { ServerResponseCodec, ServerResponsesCodec, serverVersionKey, type ServerResponse } from './upstream-api.codec.js'
@@ -260,7 +260,7 @@ export type RegistrySnapshot = t.TypeOf<typeof RegistrySnapshotCodec>
  * @since 0.2.0
  */
 export const ServerVersionOutlineCodec = strictStruct(
-  { server: strictStruct({ name: NonEmpty('ServerName'), version: NonEmpty('ServerVersion') }, 'ServerVersionOutlineServer') },
+  { server: strictStruct({ name: StringCodec, version: StringCodec }, 'ServerVersionOutlineServer') },
   'ServerVersionOutline',
 )
 

@@ -69,18 +69,5 @@ export interface ServedSnapshot {
   readonly entrySources?: readonly number[] | undefined
 }
 
-/**
- * The snapshot of view number `i` of a snapshot with `views`: its servers, without `extraServers` (the `views`
- * list stays, for `info`). View 0 is the snapshot's own `servers`.
- */
-export function sliceView<S extends ServedSnapshot>(snapshot: S, i: number): S {
-  const { extraServers, ...rest } = snapshot
-  if (i === 0) return rest as S
-  const n = snapshot.servers.length
-  const entries = snapshot.views?.[i]?.entries ?? []
-  const servers = entries.map((e) => (e < n ? snapshot.servers[e] : extraServers?.[e - n]) as ServedServerResponse)
-  return { ...rest, servers } as unknown as S
-}
-
 /** The parts of a snapshot besides its servers: what a view keeps of it (registry metadata, deployed servers, views, hash). */
 export type SnapshotHeader<S extends ServedSnapshot = ServedSnapshot> = Omit<S, 'servers' | 'extraServers'>

@@ -77,7 +77,7 @@ export class SnapshotStore<S extends ServedSnapshot = ServedSnapshot> implements
    * (`restricted`, `restrictionFor`; only `--auth-config` uses them). Without it the store keeps only the views,
    * which hold the snapshot as bytes (ADR 0014): `restricted` then serves the unrestricted views only.
    */
-  constructor(private readonly viewOptions: RegistryViewOptions<S>, private readonly log: Logger, private readonly restrictable = true) {}
+  constructor(readonly viewOptions: RegistryViewOptions<S>, private readonly log: Logger, private readonly restrictable = true) {}
 
   /** The view being served, or undefined until the first snapshot has loaded (readiness is 503 until then). */
   get current(): RegistryView<S> | undefined {

@@ -26,15 +26,9 @@ export class SnapshotViewBuilder<S extends ServedSnapshot> {
   #extras: ItemTableWriter | undefined
   readonly #toolHive = new ToolHiveWriter()
   readonly #rendering: ToolHiveRendering<S>
-  #count = 0
 
   constructor(private readonly options: RegistryViewOptions<S>) {
     this.#rendering = options.renderToolHive.begin()
-  }
-
-  /** Server versions added so far (both arrays). */
-  get count(): number {
-    return this.#count
   }
 
   /** Adds the next server version of the snapshot's `servers`. */
@@ -42,14 +36,12 @@ export class SnapshotViewBuilder<S extends ServedSnapshot> {
     this.#servers.add(server)
     const entry = this.#rendering.add(server)
     if (entry !== undefined) this.#toolHive.add(entry)
-    this.#count++
   }
 
   /** Adds the next server version of the snapshot's `extraServers`. */
   addExtraServer(server: ServedServerResponse): void {
     this.#extras ??= new ItemTableWriter()
     this.#extras.add(server)
-    this.#count++
   }
 
   /** The view of `servers` alone, for a snapshot whose header is `header` (its `views`, if any, are only reported in `info`). */
