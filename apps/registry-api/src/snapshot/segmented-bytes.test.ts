@@ -59,4 +59,17 @@ describe('SegmentedBytes', () => {
     expect(again.all().equals(Buffer.concat([expected, Buffer.from('!')]))).to.equal(true)
     expect(SegmentedBytes.concat([]).all().length).to.equal(0)
   })
+
+  it('keeps compressed segments in slabs: reads ranges across slab boundaries of incompressible bytes (several slabs)', () => {
+    const noise = randomBytes(40 * SegmentBytes + 99)
+    const writer = new SegmentWriter()
+    for (let at = 0; at < noise.length; at += 50_000) writer.write(noise.subarray(at, at + 50_000))
+    const segmented = writer.finish()
+    expect(segmented.compressedLength).to.be.above(2 * 1024 * 1024)
+    expect(segmented.all().equals(noise)).to.equal(true)
+    for (let start = 0; start < noise.length; start += 7 * SegmentBytes + 3) {
+      const end = Math.min(noise.length, start + 3 * SegmentBytes)
+      expect(segmented.copy(start, end).equals(noise.subarray(start, end)), `copy ${start}..${end}`).to.equal(true)
+    }
+  })
 })

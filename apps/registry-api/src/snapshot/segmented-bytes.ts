@@ -31,16 +31,16 @@ export class SegmentedBytes {
   }
 
   /**
-   * A byte string of `length` bytes from its segments, each deflated (raw) on its own and concatenated in
-   * `compressed`, segment `i` at `offsets[i]`..`offsets[i + 1]`; every segment but the last holds `SegmentBytes`
-   * (what SegmentWriter produces).
+   * A byte string of `length` bytes from its segments, each deflated (raw) on its own and laid out one after the other
+   * in `slabs`: segment `i` starts at `offsets[i]` of slab `slab[i]` and ends where the next segment of that slab
+   * starts (or at the slab's end); every segment but the last holds `SegmentBytes` (what SegmentWriter produces).
    */
-  static fromSegments(length: number, compressed: Buffer, offsets: Float64Array): SegmentedBytes {
-    const count = offsets.length - 1
+  static fromSlabs(length: number, slabs: readonly Buffer[], slab: Uint32Array, offsets: Float64Array): SegmentedBytes {
+    const count = slab.length
     const starts = new Float64Array(count + 1)
     for (let i = 0; i < count; i++) starts[i] = i * SegmentBytes
     starts[count] = length
-    return new SegmentedBytes(length, [compressed], new Uint32Array(count), offsets.subarray(0, count), starts)
+    return new SegmentedBytes(length, slabs, slab, offsets, starts)
   }
 
   /** Compresses `bytes` segment by segment. */
@@ -153,17 +153,24 @@ export class SegmentedBytes {
   }
 }
 
+/** Compressed segments are copied into slabs of this size as they are made (one allocation per slab, not per segment). */
+const SlabBytes = 1024 * 1024
+
 /**
  * Builds a SegmentedBytes from text written piece by piece: only the segment being filled is uncompressed, so a
- * large byte string never exists whole while it is built.
+ * large byte string never exists whole while it is built. Compressed segments go into 1 MiB slabs as they are made:
+ * neither a buffer per segment (each its own allocation, a page-rounded mapping above glibc's mmap threshold) nor a
+ * concatenation at the end (which would hold every compressed byte twice until the parts are collected).
  */
 export class SegmentWriter {
   readonly #segment = Buffer.allocUnsafe(SegmentBytes)
   #filled = 0
   #length = 0
-  readonly #parts: Buffer[] = []
-  readonly #offsets: number[] = [0]
-  #compressed = 0
+  readonly #slabs: Buffer[] = []
+  #slab: Buffer | undefined
+  #slabUsed = 0
+  readonly #slabOf: number[] = []
+  readonly #offsets: number[] = []
 
   /** Bytes written so far: the position the next write starts at. */
   get position(): number {
@@ -195,14 +202,25 @@ export class SegmentWriter {
   /** The finished byte string. */
   finish(): SegmentedBytes {
     if (this.#filled > 0) this.#flush()
-    return SegmentedBytes.fromSegments(this.#length, Buffer.concat(this.#parts, this.#compressed), Float64Array.from(this.#offsets))
+    if (this.#slab !== undefined) {
+      // The last slab is cut to what it holds (a small document must not keep a whole slab).
+      this.#slabs.push(Buffer.from(this.#slab.subarray(0, this.#slabUsed)))
+      this.#slab = undefined
+    }
+    return SegmentedBytes.fromSlabs(this.#length, this.#slabs, Uint32Array.from(this.#slabOf), Float64Array.from(this.#offsets))
   }
 
   #flush(): void {
     const part = deflateRawSync(this.#segment.subarray(0, this.#filled), { level: LEVEL })
-    this.#parts.push(part)
-    this.#compressed += part.length
-    this.#offsets.push(this.#compressed)
+    if (this.#slab === undefined || this.#slabUsed + part.length > this.#slab.length) {
+      if (this.#slab !== undefined) this.#slabs.push(this.#slab.subarray(0, this.#slabUsed))
+      this.#slab = Buffer.allocUnsafeSlow(Math.max(SlabBytes, part.length))
+      this.#slabUsed = 0
+    }
+    part.copy(this.#slab, this.#slabUsed)
+    this.#slabOf.push(this.#slabs.length)
+    this.#offsets.push(this.#slabUsed)
+    this.#slabUsed += part.length
     this.#filled = 0
   }
 }
