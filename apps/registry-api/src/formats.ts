@@ -23,15 +23,32 @@ export interface FileRegistryIdentity {
 export function fileSnapshotBuilder(identity: FileRegistryIdentity, now: () => Date): SnapshotBuilder<RegistrySnapshot> {
   let previous: Buffer | undefined
   return (raw) => {
-    const built = buildSnapshot({
-      raw,
-      registry: { name: identity.name, namespace: identity.namespace, source: { type: 'file', ref: identity.path } },
-      now: now(),
-      previous: previous === undefined ? undefined : (JSON.parse(inflateRawSync(previous).toString('utf8')) as PreviousVersions),
-    })
-    if (E.isRight(built)) previous = deflateRawSync(JSON.stringify(publishTimesOf(built.right)), { level: 1 })
-    return E.mapLeft((err: Error): SnapshotBuildFailure => ({ message: err.message }))(built)
+    const built = buildFileSnapshot(raw, identity, now(), previous)
+    if (E.isLeft(built)) return built
+    previous = built.right.publishTimes
+    return E.right(built.right.snapshot)
   }
+}
+
+/** A snapshot built from a registry file, and its publish times as deflated JSON (for the next build of that file). */
+export interface FileSnapshot {
+  readonly snapshot: RegistrySnapshot
+  readonly publishTimes: Buffer
+}
+
+/**
+ * Builds the snapshot of a registry file's bytes (any supported format) at `now`; `previous`: the publish times of the
+ * file's last snapshot, as `FileSnapshot.publishTimes`.
+ */
+export function buildFileSnapshot(raw: Uint8Array, identity: FileRegistryIdentity, now: Date, previous: Buffer | undefined): E.Either<SnapshotBuildFailure, FileSnapshot> {
+  const built = buildSnapshot({
+    raw,
+    registry: { name: identity.name, namespace: identity.namespace, source: { type: 'file', ref: identity.path } },
+    now,
+    previous: previous === undefined ? undefined : (JSON.parse(inflateRawSync(previous).toString('utf8')) as PreviousVersions),
+  })
+  if (E.isLeft(built)) return E.left({ message: built.left.message })
+  return E.right({ snapshot: built.right, publishTimes: deflateRawSync(JSON.stringify(publishTimesOf(built.right)), { level: 1 }) })
 }
 
 /**

@@ -14,6 +14,7 @@ import { closeGracefully } from './http/graceful-close.js'
 import { createLogger } from '@thv/app-runtime'
 import { loadOpenApiYaml } from './openapi.document.js'
 import { FileSnapshotLoader } from './snapshot/file-snapshot.loader.js'
+import { fileViewsBuilder } from './snapshot/file-views.builder.js'
 import { compactHeap } from './snapshot/heap-compaction.js'
 import { SnapshotStore } from './snapshot/snapshot-store.js'
 
@@ -30,9 +31,13 @@ async function startFeed(
   if (source.kind === 'file') {
     const path = resolve(source.path)
     const name = source.name ?? basename(path, extname(path))
+    const identity = { name, namespace: FILE_MODE_NAMESPACE, path }
     const loader = new FileSnapshotLoader({
       path, store, metrics, debounceMs: config.reloadDebounceMs, log: log.child({ source: path }),
-      build: fileSnapshotBuilder({ name, namespace: FILE_MODE_NAMESPACE, path }, () => new Date()),
+      build: fileSnapshotBuilder(identity, () => new Date()),
+      // Restricted views (--auth-config) are built from the snapshot's objects; otherwise a worker thread builds the
+      // snapshot and the views are read from it as from storage (file-views.builder.ts).
+      ...(config.authConfig === undefined ? { buildViews: fileViewsBuilder(identity, store.viewOptions, () => new Date()) } : {}),
     })
     loader.watch()
     await loader.load()

@@ -28,6 +28,6 @@ export {
 export type { ShardBank, StorageTier, StorageSlot } from './storage-layout.js'
 export { ShardIndexCodec, ShardRefCodec, decodeShardIndex, encodeShardIndex } from './shard-index.codec.js'
 export type { ShardIndex, ShardRef } from './shard-index.codec.js'
-export { planStorage, planSnapshotStorage, snapshotJsonPieces, gzipInPieces, chunk, serializeSnapshot, decodeStoredSnapshot, readStoredSnapshot, readStoredPublishTimes, readStoredMapped } from './snapshot-payload.js'
+export { planStorage, planSnapshotStorage, snapshotJsonPieces, gzipInPieces, chunk, serializeSnapshot, decodeStoredSnapshot, readStoredSnapshot, readStoredPublishTimes, readStoredMapped, gzipSnapshotSync } from './snapshot-payload.js'
 export type { StoragePlan, OverCeiling, SnapshotVerification, StoredPublishTimes, StoredServerMapper } from './snapshot-payload.js'
 export { StorageError, StorageTooLargeError, StorageCorruptError, StorageInconsistentError, StorageApiError } from './storage.errors.js'

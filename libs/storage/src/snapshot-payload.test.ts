@@ -3,7 +3,7 @@ import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import { readFixtureBytes, snapshotOfRaw } from '../test/snapshots.js'
 import { OfficialMetaKey, type RegistrySnapshot } from '@thv/registry-model'
-import { chunk, decodeStoredSnapshot, gzipInPieces, planSnapshotStorage, planStorage, readStoredMapped, readStoredPublishTimes, readStoredSnapshot, serializeSnapshot, snapshotJsonPieces } from './snapshot-payload.js'
+import { chunk, decodeStoredSnapshot, gzipInPieces, gzipSnapshotSync, planSnapshotStorage, planStorage, readStoredMapped, readStoredPublishTimes, readStoredSnapshot, serializeSnapshot, snapshotJsonPieces } from './snapshot-payload.js'
 import { resolveStorageLimits } from './storage-limits.js'
 
 const limits = resolveStorageLimits({ plainMaxBytes: 100, singleMaxBytes: 200, shardMaxBytes: 150, maxStoredBytes: 1000 })
@@ -298,5 +298,19 @@ describe('readStoredMapped', () => {
     expect(E.isLeft(notJson) && notJson.left).to.match(/^snapshot is not JSON: /)
     const otherHash = await readStoredMapped(gzipSync(json), true, 'f'.repeat(64), (v) => v)
     expect(E.isLeft(otherHash) && otherHash.left).to.match(/^snapshot hash .* differs from the recorded f{64}$/)
+  })
+})
+
+describe('gzipSnapshotSync', () => {
+  it('gzips the stored JSON in members of about the piece size, decompressing to serializeSnapshot\'s text', () => {
+    const snapshot = snapshotOfRaw(readFixtureBytes('toolhive-upstream-registry-2025-12-11.json'))
+    const json = serializeSnapshot(snapshot)
+    for (const pieceBytes of [1024, json.length * 2]) {
+      const payload = gzipSnapshotSync(snapshot, 1, pieceBytes)
+      expect(gunzipSync(payload).toString('utf8'), String(pieceBytes)).to.equal(json)
+    }
+    // One member per piece: small pieces give many gzip headers (1f 8b 08).
+    const members = (payload: Buffer): number => payload.toString('latin1').split('\x1f\x8b\x08').length - 1
+    expect(members(gzipSnapshotSync(snapshot, 1, 1024))).to.be.above(members(gzipSnapshotSync(snapshot, 1, json.length * 2)))
   })
 })

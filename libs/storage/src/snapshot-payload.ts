@@ -1,7 +1,7 @@
 // Serialization of a snapshot into stored bytes and back, and the pure decision of which tier stores it.
 import { createHash, randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
-import { createGunzip, gunzipSync, gzip } from 'node:zlib'
+import { createGunzip, gunzipSync, gzip, gzipSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
 import { decodeParsedSnapshot, OfficialMetaKey, type OfficialMeta, type RegistrySnapshot } from '@thv/registry-model'
 import type { PreviousVersions } from '@thv/converters'
@@ -57,6 +57,29 @@ export function* snapshotJsonPieces(snapshot: RegistrySnapshot): Generator<strin
     from = hole.at + hole.text.length
   }
   yield skeleton.slice(from)
+}
+
+/**
+ * `snapshot`'s stored JSON as a gzip payload, compressed synchronously piece by piece ({@link snapshotJsonPieces}) into
+ * gzip members of about `pieceBytes` of input each, so the whole text never exists at once: what a worker thread that
+ * builds a snapshot hands to a reader of stored payloads (`readStoredMapped`). Decompresses to exactly
+ * {@link serializeSnapshot}'s text.
+ */
+export function gzipSnapshotSync(snapshot: RegistrySnapshot, level: number, pieceBytes = GzipPieceBytes): Buffer {
+  const members: Buffer[] = []
+  let input = Buffer.allocUnsafeSlow(pieceBytes)
+  let filled = 0
+  for (const piece of snapshotJsonPieces(snapshot)) {
+    const bytes = Buffer.byteLength(piece, 'utf8')
+    if (filled + bytes > input.length && filled > 0) {
+      members.push(gzipSync(input.subarray(0, filled), { level }))
+      filled = 0
+    }
+    if (bytes > input.length) input = Buffer.allocUnsafeSlow(bytes)
+    filled += input.write(piece, filled, 'utf8')
+  }
+  if (filled > 0 || members.length === 0) members.push(gzipSync(input.subarray(0, filled), { level }))
+  return Buffer.concat(members)
 }
 
 /**

@@ -7,6 +7,7 @@ import { fixturePath } from '../../test/support/fixtures.js'
 import { renderToolHiveForTests } from '../../test/support/toolhive.js'
 import { fileSnapshotBuilder } from '../formats.js'
 import { FileSnapshotLoader } from './file-snapshot.loader.js'
+import { fileViewsBuilder } from './file-views.builder.js'
 import type { ServedSnapshot } from './served-snapshot.js'
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -24,7 +25,12 @@ async function loadErrors(api: RunningApi): Promise<number> {
   return metric.values.reduce((sum, v) => sum + v.value, 0)
 }
 
-describe('FileSnapshotLoader with the HTTP app', () => {
+async function loadErrorsBy(api: RunningApi): Promise<Record<string, number>> {
+  const metric = await api.metrics.snapshotLoadErrors.get()
+  return Object.fromEntries(metric.values.map((v) => [String(v.labels['reason']), v.value]))
+}
+
+for (const mode of ['snapshot', 'views built in a worker'] as const) describe(`FileSnapshotLoader with the HTTP app (${mode})`, () => {
   let dir: string
   let file: string
   let api: RunningApi
@@ -36,9 +42,12 @@ describe('FileSnapshotLoader with the HTTP app', () => {
     file = join(dir, 'registry.json')
     writeFileSync(file, original)
     api = await startApi(renderToolHiveForTests)
+    const identity = { name: 'hot', namespace: 'default', path: file }
+    const now = (): Date => new Date('2026-01-01T00:00:00Z')
     loader = new FileSnapshotLoader({
       path: file, store: api.store, metrics: api.metrics, log: silentLog, debounceMs: 50,
-      build: fileSnapshotBuilder({ name: 'hot', namespace: 'default', path: file }, () => new Date('2026-01-01T00:00:00Z')),
+      build: fileSnapshotBuilder(identity, now),
+      ...(mode === 'snapshot' ? {} : { buildViews: fileViewsBuilder(identity, api.store.viewOptions, now) }),
     })
   })
   afterEach(async () => {
@@ -105,5 +114,43 @@ describe('FileSnapshotLoader with the HTTP app', () => {
 
   it('reports an unchanged file as unchanged', async () => {
     expect([await loader.load(), await loader.load()]).to.deep.equal(['swapped', 'unchanged'])
+  })
+
+  it('counts a file it cannot read as read and an invalid one as invalid, serving nothing of either', async () => {
+    rmSync(file)
+    expect(await loader.load()).to.equal('failed')
+    writeFileSync(file, '{"data": {"servers": [ {"name": 1} ]}}')
+    expect(await loader.load()).to.equal('failed')
+    expect(await loadErrorsBy(api)).to.deep.equal({ read: 1, invalid: 1 })
+    expect((await fetch(`${api.url}/readiness`)).status).to.equal(503)
+  })
+})
+
+describe('fileViewsBuilder', () => {
+  it('serves the same answers as a snapshot built in this thread, for the same file and time', async () => {
+    const file = fixturePath('toolhive-upstream-registry-2025-12-11.json')
+    const identity = { name: 'same', namespace: 'default', path: file }
+    const now = (): Date => new Date('2026-01-01T00:00:00Z')
+    const built = fileSnapshotBuilder(identity, now)(readFileSync(file))
+    if (built._tag === 'Left') throw new Error(built.left.message)
+    const inThread = await startApi(renderToolHiveForTests, built.right)
+    const inWorker = await startApi(renderToolHiveForTests)
+    try {
+      const views = await fileViewsBuilder(identity, inWorker.store.viewOptions, now)(file)
+      if ('failed' in views) throw new Error(views.message)
+      inWorker.store.offerViews(views.views)
+      for (const path of ['/api/v1/registry/info', '/api/v1/registry/servers', '/v0.1/servers?limit=5', '/api/v1/registry/servers/fetch']) {
+        const [a, b] = await Promise.all([inThread, inWorker].map(async (api) => {
+          // Identity only: a compressed variant appears once precompressed, at a time of its own in each API.
+          const res = await fetch(`${api.url}${path}`, { headers: { 'accept-encoding': 'identity' } })
+          return [res.status, res.headers.get('etag'), await res.text()]
+        }))
+        expect(b, path).to.deep.equal(a)
+        expect(a?.[0], path).to.equal(200)
+      }
+    } finally {
+      await inThread.close()
+      await inWorker.close()
+    }
   })
 })

@@ -6,7 +6,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Logger } from 'winston'
 import type { ApiMetrics } from '../http/api-metrics.js'
 import type { ServedSnapshot } from './served-snapshot.js'
-import type { SnapshotStore } from './snapshot-store.js'
+import type { OfferResult, SnapshotStore } from './snapshot-store.js'
+import type { SnapshotViews } from './view-builder.js'
 
 /** Why a snapshot could not be built from raw bytes; `message` is one readable sentence with paths. */
 export interface SnapshotBuildFailure {
@@ -16,11 +17,22 @@ export interface SnapshotBuildFailure {
 /** Turns the raw bytes of a registry file into a snapshot (wired to @thv/converters' `buildSnapshot`). */
 export type SnapshotBuilder<S extends ServedSnapshot> = (raw: Uint8Array) => E.Either<SnapshotBuildFailure, S>
 
+/** What building a registry file's views gave: the views, or why there are none (`reason` of the load-error metric). */
+export type FileViewsBuild<S extends ServedSnapshot> =
+  | { readonly failed: 'read' | 'invalid' | 'render'; readonly message: string }
+  | { readonly views: SnapshotViews<S>; readonly versions: number; readonly startedAt: number }
+
+/** Builds the views of the registry file at a path (file-views.builder.ts: in a worker thread, then streamed). */
+export type FileViewsBuilder<S extends ServedSnapshot> = (path: string) => Promise<FileViewsBuild<S>>
+
 /** Options of the file loader. */
 export interface FileSnapshotLoaderOptions<S extends ServedSnapshot> {
   readonly path: string
   readonly store: SnapshotStore<S>
+  /** Builds a snapshot from the file's bytes, which the store keeps (what restricted views need). */
   readonly build: SnapshotBuilder<S>
+  /** Builds the file's views instead (the store then keeps no snapshot objects); `build` is not used when set. */
+  readonly buildViews?: FileViewsBuilder<S>
   readonly log: Logger
   readonly metrics: ApiMetrics
   /** Quiet time after the last change event before reloading, in ms. Editors and ConfigMap mounts write in bursts. */
@@ -81,17 +93,40 @@ export class FileSnapshotLoader<S extends ServedSnapshot> {
   }
 
   async #loadOnce(): Promise<LoadOutcome> {
-    const { path, log, store, metrics } = this.options
+    const { path, store } = this.options
+    if (this.options.buildViews !== undefined) return this.#loadViews(this.options.buildViews)
     const built = await this.#readAndBuild()
     if (built === 'failed') return built
     if (E.isLeft(built)) return this.#failed('invalid', `Registry file ${path} is invalid: ${built.left.message}`, built.left)
+    const snapshot = built.right
+    return this.#offer(() => store.offer(snapshot), snapshot.servers.length, snapshot.hash)
+  }
+
+  async #loadViews(buildViews: FileViewsBuilder<S>): Promise<LoadOutcome> {
+    const { path } = this.options
+    let built: FileViewsBuild<S>
     try {
-      const result = store.offer(built.right)
+      built = await buildViews(path)
+    } catch (err: unknown) {
+      return this.#failed('render', `Could not build registry file ${path}`, err)
+    }
+    if ('failed' in built) {
+      const messages = { read: `Could not read registry file ${path}`, invalid: `Registry file ${path} is invalid: ${built.message}`, render: `Could not serve registry file ${path}` }
+      return this.#failed(built.failed, messages[built.failed], { message: built.message })
+    }
+    const { views, versions, startedAt } = built
+    return this.#offer(() => this.options.store.offerViews(views, startedAt), versions, views.view.hash)
+  }
+
+  #offer(offer: () => OfferResult, versions: number, hash: string): LoadOutcome {
+    const { path, log, metrics } = this.options
+    try {
+      const result = offer()
       if (result === 'swapped') {
         metrics.snapshotSwaps.inc()
-        metrics.snapshotServerVersions.set(built.right.servers.length)
+        metrics.snapshotServerVersions.set(versions)
       } else {
-        log.debug('Registry file unchanged', { path, hash: built.right.hash })
+        log.debug('Registry file unchanged', { path, hash })
       }
       return result
     } catch (err: unknown) {
