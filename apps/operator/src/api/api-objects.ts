@@ -228,11 +228,11 @@ function apiDeployment(owner: ApiOwner, config: ApiObjectsConfig, metadata: V1De
               ports: [{ name: 'http', containerPort: ApiContainerPort, protocol: 'TCP' }],
               livenessProbe: { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 5, periodSeconds: 10 },
               readinessProbe: { httpGet: { path: '/readiness', port: 'http' }, initialDelaySeconds: 2, periodSeconds: 5 },
-              // Measured (bench/api-memory.bench.ts, ADR 0015): with a 10,000-server registry the API holds about
-              // 90 MiB in --file mode and peaks under 200 MiB while a new snapshot replaces it; cluster mode adds
-              // about 75 MiB for client-node, so 512Mi holds it with room. The 384 MiB heap cannot load 100,000
-              // versions (the load decodes the whole snapshot at once): such registries raise NODE_OPTIONS and the
-              // limit through spec.podTemplateSpec (ADR 0015 gives the figures). NODE_OPTIONS keeps V8's heap from
+              // Measured (bench/api-memory.bench.ts, ADRs 0015 and 0018): with these settings the API holds a
+              // 10,000-server registry in about 95 MiB (peak 150 MiB while a new snapshot replaces it) and a
+              // 100,000-version one in about 230 MiB (peak 370 MiB): it builds the new views while it reads the stored
+              // snapshot. With --auth-config it keeps the decoded snapshot too (restricted views are built from it),
+              // which large registries must give room through spec.podTemplateSpec. NODE_OPTIONS keeps V8's heap from
               // growing to several times its live size (ADR 0006). MALLOC_MMAP_THRESHOLD_ makes glibc map every
               // buffer of 16 KiB or more on its own, so buffers freed after a load or a streamed document go back to
               // the system instead of fragmenting the heap (about 30 MiB kept for good at 10,000 servers without it).
