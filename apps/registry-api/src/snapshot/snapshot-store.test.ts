@@ -6,6 +6,7 @@ import { fixtureSnapshot, manyVersionsSnapshot } from '../../test/support/snapsh
 import { renderToolHiveForTests } from '../../test/support/toolhive.js'
 import { compactHeap } from './heap-compaction.js'
 import { SnapshotStore } from './snapshot-store.js'
+import { viewsOf } from './view-builder.js'
 
 describe('SnapshotStore.onSettled', () => {
   it('settles a swap once its documents are compressed, and not a swap the next one overtook', async () => {
@@ -41,6 +42,23 @@ describe('SnapshotStore.offer', () => {
     const child = fileURLToPath(new URL('../../test/support/snapshot-release.child.ts', import.meta.url))
     const out = execFileSync(process.execPath, [...process.execArgv, child], { encoding: 'utf8', timeout: 60_000 })
     expect(out.trim()).to.equal('collected')
+  })
+})
+
+describe('SnapshotStore.offerViews', () => {
+  it('swaps in views built elsewhere, ignores views of the hash it serves, and serves restricted callers the unrestricted view', () => {
+    const store = new SnapshotStore({ renderToolHive: renderToolHiveForTests }, silentLog)
+    const snapshot = fixtureSnapshot()
+    expect(store.offerViews(viewsOf(snapshot, store.viewOptions))).to.equal('swapped')
+    expect(store.current?.hash).to.equal(snapshot.hash)
+    expect(store.offerViews(viewsOf(snapshot, store.viewOptions))).to.equal('unchanged')
+    expect(store.offer(snapshot)).to.equal('unchanged')
+    const restriction = { key: 'hidden-view', hiddenViews: new Set(['other']), hiddenSources: new Set<string>() }
+    expect(store.restricted(undefined, restriction)).to.equal(store.current)
+    expect(store.restrictionFor(restriction, { team: 'a' })).to.equal(restriction)
+    const next = manyVersionsSnapshot()
+    expect(store.offerViews(viewsOf(next, store.viewOptions))).to.equal('swapped')
+    expect(store.current?.hash).to.equal(next.hash)
   })
 })
 
